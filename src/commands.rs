@@ -1,0 +1,262 @@
+//! The one command surface. Every action the UI can take is a named command
+//! with a JSON request and a JSON response, dispatched here; the Tauri shell
+//! and `liuke serve` both forward to [`App::dispatch`], so the desktop window
+//! and a browser run the identical code path. Handlers are a few lines that
+//! call the core.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::clock::Clock;
+use crate::customers::{self, CustomerDraft, CustomerId};
+use crate::error::{Error, Result};
+use crate::staff::{self, StaffDraft, StaffId, SYSTEM_STAFF};
+use crate::store::{self, settings};
+use crate::{import, search};
+
+/// One request as it arrives from the UI.
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    pub cmd: String,
+    /// The staff member at the desk; required by every command that writes.
+    #[serde(default)]
+    pub actor: Option<i64>,
+    #[serde(default)]
+    pub args: Value,
+}
+
+/// An open database and the pinned date, if any: what every command needs.
+pub struct App {
+    conn: Connection,
+    db_path: PathBuf,
+    pinned_today: Option<NaiveDate>,
+}
+
+impl App {
+    /// Opens the database (creating and migrating it if needed).
+    pub fn open(db_path: &Path, pinned_today: Option<NaiveDate>) -> Result<App> {
+        let conn = store::open(db_path)?;
+        Ok(App { conn, db_path: db_path.to_path_buf(), pinned_today })
+    }
+
+    /// The clock for this request: today is read anew each time, so a window
+    /// left open overnight moves on to the new day.
+    pub fn clock(&self) -> Result<Clock> {
+        Clock::new(&settings::time_zone(&self.conn)?, self.pinned_today)
+    }
+
+    /// The connection, for the CLI's direct calls.
+    pub fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Runs one command.
+    pub fn dispatch(&mut self, cmd: &str, actor: Option<i64>, args: Value) -> Result<Value> {
+        let clock = self.clock()?;
+        match cmd {
+            "app.info" => self.info(&clock),
+            "staff.list" => to_json(staff::list(&self.conn)?),
+            "staff.create" => {
+                let by = self.actor_or_first_run(actor)?;
+                let draft: StaffDraft = args_of(args)?;
+                to_json(staff::create(&self.conn, &clock, by, &draft)?)
+            }
+            "staff.update" => {
+                self.actor(actor)?;
+                let a: WithId<StaffDraft> = args_of(args)?;
+                to_json(staff::update(&self.conn, StaffId(a.id), &a.fields)?)
+            }
+            "customers.search" => {
+                let a: SearchArgs = args_of(args)?;
+                to_json(search::search(&self.conn, &a.q, a.limit.unwrap_or(20))?)
+            }
+            "customers.get" => {
+                let a: IdArg = args_of(args)?;
+                to_json(customers::file(&self.conn, CustomerId(a.id))?)
+            }
+            "customers.create" => {
+                let by = self.actor(actor)?;
+                let draft: CustomerDraft = args_of(args)?;
+                let id = customers::create(&mut self.conn, &clock, by, &draft)?;
+                to_json(customers::file(&self.conn, id)?)
+            }
+            "customers.update" => {
+                let by = self.actor(actor)?;
+                let a: WithId<CustomerDraft> = args_of(args)?;
+                customers::update(&mut self.conn, &clock, by, CustomerId(a.id), &a.fields)?;
+                to_json(customers::file(&self.conn, CustomerId(a.id))?)
+            }
+            "customers.options" => self.customer_options(),
+            "memory.add" => {
+                let by = self.actor(actor)?;
+                let a: MemoryArgs = args_of(args)?;
+                to_json(customers::add_memory_point(&self.conn, &clock, by, CustomerId(a.customer_id), &a.text)?)
+            }
+            "memory.remove" => {
+                let by = self.actor(actor)?;
+                let a: IdArg = args_of(args)?;
+                customers::remove_memory_point(&self.conn, &clock, by, a.id)?;
+                Ok(json!({"removed": a.id}))
+            }
+            "import.customers" => {
+                let by = self.actor(actor)?;
+                let a: ImportArgs = args_of(args)?;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(a.content_base64.as_bytes())
+                    .map_err(|_| Error::invalid("file", "上传的文件内容无法读取，请重新选择文件"))?;
+                let report = import::customers::import(&mut self.conn, &clock, by, &bytes, a.dry_run)?;
+                Ok(json!({"report": report, "summary": report.summary()}))
+            }
+            other => Err(Error::UnknownCommand(other.to_string())),
+        }
+    }
+
+    /// Runs a request and shapes the answer the way the UI expects.
+    pub fn handle(&mut self, request: Request) -> std::result::Result<Value, crate::ApiError> {
+        self.dispatch(&request.cmd, request.actor, request.args).map_err(Into::into)
+    }
+
+    fn info(&self, clock: &Clock) -> Result<Value> {
+        Ok(json!({
+            "app": "留客 Liuke",
+            "version": env!("CARGO_PKG_VERSION"),
+            "db_path": self.db_path.display().to_string(),
+            "schema_version": store::schema_version(),
+            "today": clock.today().to_string(),
+            "time_zone": clock.time_zone().name(),
+            "customers": customers::count(&self.conn)?,
+            "staff": staff::list(&self.conn)?.len(),
+        }))
+    }
+
+    fn customer_options(&self) -> Result<Value> {
+        let distinct = |sql: &str| -> Result<Vec<String>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        };
+        Ok(json!({
+            "channels": distinct("SELECT channel FROM customers WHERE channel IS NOT NULL GROUP BY channel ORDER BY count(*) DESC LIMIT 30")?,
+            "tags": distinct("SELECT tag FROM customer_tags GROUP BY tag ORDER BY count(*) DESC LIMIT 50")?,
+            "consultants": distinct("SELECT name FROM staff WHERE active = 1 AND role IN ('consultant', 'doctor', 'owner') ORDER BY name")?,
+        }))
+    }
+
+    /// The acting staff member; writes without one are refused.
+    fn actor(&self, actor: Option<i64>) -> Result<StaffId> {
+        let id = actor.ok_or_else(|| Error::Conflict("请先选择当前在岗的员工，再进行操作。".into()))?;
+        Ok(staff::acting(&self.conn, StaffId(id))?.id)
+    }
+
+    /// On first run there is nobody yet to act: the first account is entered by the system.
+    fn actor_or_first_run(&self, actor: Option<i64>) -> Result<StaffId> {
+        if actor.is_none() && staff::list(&self.conn)?.is_empty() {
+            return Ok(SYSTEM_STAFF);
+        }
+        self.actor(actor)
+    }
+}
+
+fn to_json<T: Serialize>(value: T) -> Result<Value> {
+    Ok(serde_json::to_value(value)?)
+}
+
+fn args_of<T: DeserializeOwned>(args: Value) -> Result<T> {
+    let args = if args.is_null() { json!({}) } else { args };
+    serde_json::from_value(args).map_err(|e| Error::invalid("args", format!("请求参数不正确：{e}")))
+}
+
+#[derive(Deserialize)]
+struct IdArg {
+    id: i64,
+}
+
+#[derive(Deserialize)]
+struct WithId<T> {
+    id: i64,
+    #[serde(flatten)]
+    fields: T,
+}
+
+#[derive(Deserialize)]
+struct SearchArgs {
+    #[serde(default)]
+    q: String,
+    limit: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct MemoryArgs {
+    customer_id: i64,
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct ImportArgs {
+    content_base64: String,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("t.db"), NaiveDate::from_ymd_opt(2026, 11, 23)).unwrap();
+        (dir, app)
+    }
+
+    #[test]
+    fn the_first_account_needs_no_actor_but_later_ones_do() {
+        let (_d, mut app) = app();
+        let owner = app.dispatch("staff.create", None, json!({"name": "院长", "role": "owner"})).unwrap();
+        assert_eq!(owner["role_label"], "院长");
+        let err = app.dispatch("staff.create", None, json!({"name": "小王", "role": "reception"})).unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        let id = owner["id"].as_i64();
+        app.dispatch("staff.create", id, json!({"name": "小王", "role": "reception"})).unwrap();
+    }
+
+    #[test]
+    fn a_write_without_an_actor_changes_nothing() {
+        let (_d, mut app) = app();
+        let err = app.dispatch("customers.create", None, json!({"name": "张小美", "phone": "13812345678"})).unwrap_err();
+        assert!(err.to_string().contains("在岗"));
+        assert_eq!(app.dispatch("app.info", None, Value::Null).unwrap()["customers"], 0);
+    }
+
+    #[test]
+    fn create_search_and_edit_go_through_the_dispatcher() {
+        let (_d, mut app) = app();
+        let owner = app.dispatch("staff.create", None, json!({"name": "院长", "role": "owner"})).unwrap()["id"].as_i64();
+        let file = app.dispatch("customers.create", owner, json!({"name": "张小美", "phone": "138 1234 5678", "tags": ["怕疼"]})).unwrap();
+        let id = file["customer"]["id"].as_i64().unwrap();
+        let hits = app.dispatch("customers.search", None, json!({"q": "zxm"})).unwrap();
+        assert_eq!(hits[0]["phone"], "13812345678");
+        let edited = app.dispatch("customers.update", owner, json!({"id": id, "name": "张小美", "phone": "13812345678", "notes": "周末来"})).unwrap();
+        assert_eq!(edited["customer"]["notes"], "周末来");
+        assert_eq!(edited["customer"]["updated_by"], "院长");
+    }
+
+    #[test]
+    fn an_unknown_command_is_named() {
+        let (_d, mut app) = app();
+        let err = app.dispatch("customers.delete_all", None, Value::Null).unwrap_err();
+        assert!(err.to_string().contains("customers.delete_all"));
+    }
+
+    #[test]
+    fn malformed_arguments_are_a_clear_error() {
+        let (_d, mut app) = app();
+        let err = app.dispatch("customers.get", None, json!({"id": "abc"})).unwrap_err();
+        assert!(err.to_string().contains("请求参数不正确"));
+    }
+}

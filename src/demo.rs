@@ -1,0 +1,231 @@
+//! `liuke demo`: a believable demo clinic for a first look and for benchmarks.
+//! The same seed and size always give the same clinic: staff, customers with
+//! Chinese names and valid phones, channels, referrals, tags, skin profiles and
+//! memory points. It only writes into an empty archive.
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::{params, Connection};
+
+use crate::clock::Clock;
+use crate::customers::{self, CustomerId, CustomerValues};
+use crate::error::{Error, Result};
+use crate::staff::{self, Role, StaffDraft, StaffId, SYSTEM_STAFF};
+use crate::store::{new_uid, write_tx};
+
+/// What a demo run created.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoReport {
+    pub staff: usize,
+    pub customers: usize,
+    pub seed: u64,
+}
+
+const SURNAMES: &[(&str, u32)] = &[
+    ("王", 70), ("李", 70), ("张", 65), ("刘", 55), ("陈", 50), ("杨", 35), ("黄", 30), ("赵", 30),
+    ("吴", 25), ("周", 25), ("徐", 20), ("孙", 20), ("马", 18), ("朱", 18), ("胡", 16), ("郭", 16),
+    ("何", 14), ("林", 14), ("罗", 12), ("高", 12), ("郑", 11), ("梁", 11), ("谢", 10), ("宋", 10),
+    ("唐", 9), ("许", 9), ("韩", 8), ("冯", 8), ("邓", 8), ("曹", 7), ("彭", 7), ("曾", 7),
+    ("肖", 7), ("田", 6), ("董", 6), ("袁", 6), ("潘", 5), ("蒋", 5), ("蔡", 5), ("余", 5),
+    ("杜", 4), ("叶", 4), ("程", 4), ("苏", 4), ("魏", 4), ("吕", 4), ("丁", 3), ("任", 3),
+    ("沈", 3), ("姚", 3), ("卢", 3), ("姜", 3), ("崔", 3), ("钟", 3), ("谭", 3), ("陆", 3),
+    ("欧阳", 1), ("上官", 1),
+];
+
+const FEMALE_CHARS: &[&str] = &[
+    "美", "丽", "婷", "静", "敏", "芳", "娜", "雪", "琳", "晓", "欣", "怡", "雅", "佳", "慧", "玲",
+    "颖", "璐", "倩", "薇", "婧", "悦", "萱", "涵", "诗", "梦", "思", "琪", "瑶", "晨", "月", "小",
+    "雨", "心", "彤", "蕾", "燕", "红", "霞", "丹", "珊", "露", "洁", "宁", "文", "秀", "嘉", "可",
+];
+
+const MALE_CHARS: &[&str] = &[
+    "伟", "强", "磊", "军", "洋", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "浩",
+    "宇", "俊", "峰", "建", "志", "文", "博", "晨",
+];
+
+const PHONE_PREFIXES: &[&str] = &[
+    "138", "139", "137", "136", "135", "134", "150", "151", "152", "157", "158", "159", "182", "183",
+    "187", "188", "130", "131", "132", "155", "156", "185", "186", "133", "153", "180", "181", "189",
+    "177", "199", "166", "176", "173", "191",
+];
+
+const CHANNELS: &[(&str, u32)] = &[
+    ("美团/大众点评", 22), ("抖音", 18), ("小红书", 16), ("朋友圈", 8), ("新氧", 8), ("百度", 5),
+    ("路过进店", 6), ("地推活动", 4), ("企业团购", 3),
+];
+
+const TAGS: &[&str] = &[
+    "怕疼", "敏感肌", "上班族", "宝妈", "学生", "价格敏感", "注重效果", "高复购", "爱拍照", "商务人士",
+    "术后恢复慢", "喜欢新项目",
+];
+
+const MEMORY_POINTS: &[&str] = &[
+    "超级怕疼，打针前务必先敷麻", "喜欢玫瑰花茶", "只接受下午两点后来电", "周末才有空到院",
+    "对酒精过敏，消毒换碘伏", "女儿在读高三，聊天别提学习", "怕冷，治疗室空调调高", "喜欢安静，不爱聊天",
+    "老公不知道她做医美，不要寄东西到家", "喜欢王医生的手法", "上次等位太久不太满意", "说话喜欢直接，不要绕弯",
+    "下个月结婚，想在婚前做完疗程", "有晕针史，操作前先躺下", "喜欢喝无糖豆浆", "怕晒，每次提醒防晒",
+];
+
+const SKIN_TYPES: &[&str] = &["干性", "油性", "混合性", "混合偏油", "敏感肌", "中性"];
+const ALLERGIES: &[&str] = &["利多卡因", "酒精", "青霉素", "海鲜", "芒果", "花粉"];
+const CARE_PREFERENCES: &[&str] = &["偏好温和项目", "喜欢见效快的项目", "希望疗程少次数", "重视术后护理", "喜欢精油香味"];
+const NOTES: &[&str] = &["老客介绍来的，比较信任", "之前在别家做过玻尿酸", "对价格比较在意", "关注抗衰项目", "想改善黑眼圈"];
+
+const DEMO_STAFF: &[(&str, Role)] = &[
+    ("周院长", Role::Owner),
+    ("王晓燕", Role::Reception),
+    ("陈丽", Role::Reception),
+    ("李咨询", Role::Consultant),
+    ("赵敏", Role::Consultant),
+    ("孙悦", Role::Consultant),
+    ("刘医生", Role::Doctor),
+    ("王医生", Role::Doctor),
+    ("林护士", Role::Nurse),
+    ("黄护士", Role::Nurse),
+    ("吴客服", Role::Service),
+    ("郑客服", Role::Service),
+];
+
+fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
+    &items[rng.usize(..items.len())]
+}
+
+fn pick_weighted<'a>(rng: &mut fastrand::Rng, items: &'a [(&'a str, u32)]) -> &'a str {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut n = rng.u32(..total);
+    for (item, w) in items {
+        if n < *w {
+            return item;
+        }
+        n -= w;
+    }
+    items[0].0
+}
+
+fn demo_name(rng: &mut fastrand::Rng, female: bool) -> String {
+    let chars = if female { FEMALE_CHARS } else { MALE_CHARS };
+    let mut name = pick_weighted(rng, SURNAMES).to_string();
+    let given_len = if rng.u32(..100) < 70 { 2 } else { 1 };
+    for _ in 0..given_len {
+        name.push_str(*pick(rng, chars));
+    }
+    name
+}
+
+fn demo_phone(rng: &mut fastrand::Rng, taken: &mut HashSet<String>) -> String {
+    loop {
+        let phone = format!("{}{:08}", pick(rng, PHONE_PREFIXES), rng.u32(..100_000_000));
+        if taken.insert(phone.clone()) {
+            return phone;
+        }
+    }
+}
+
+fn demo_birthday(rng: &mut fastrand::Rng, today: NaiveDate) -> Option<NaiveDate> {
+    if rng.u32(..100) >= 82 {
+        return None;
+    }
+    let age = 19 + rng.i32(..38);
+    let start = NaiveDate::from_ymd_opt(today.year() - age, 1, 1)?;
+    Some(start + Duration::days(rng.i64(..365)))
+}
+
+/// Fills an empty archive with a demo clinic of `customers` customers.
+pub fn seed(conn: &mut Connection, clock: &Clock, customers: usize, seed: u64) -> Result<DemoReport> {
+    if customers::count(conn)? > 0 {
+        return Err(Error::Conflict(
+            "数据库里已有客户档案，演示数据只写入空数据库。请用 --db 指定一个新文件，例如 liuke --db demo.db demo。".into(),
+        ));
+    }
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let tx = write_tx(conn)?;
+    let mut consultants = Vec::new();
+    let mut staff_count = 0;
+    for (name, role) in DEMO_STAFF {
+        if staff::list(&tx)?.iter().any(|s| s.name == *name) {
+            continue;
+        }
+        let s = staff::create(&tx, clock, SYSTEM_STAFF, &StaffDraft { name: name.to_string(), role: *role, active: true })?;
+        staff_count += 1;
+        if *role == Role::Consultant {
+            consultants.push(s.name);
+        }
+    }
+    let receptionists: Vec<StaffId> =
+        staff::list(&tx)?.into_iter().filter(|s| s.role == Role::Reception).map(|s| s.id).collect();
+    let mut taken = HashSet::new();
+    let mut ids: Vec<(CustomerId, String)> = Vec::with_capacity(customers);
+    let today = clock.today();
+    for i in 0..customers {
+        let female = rng.u32(..100) < 88;
+        let referrer = if i > 20 && rng.u32(..100) < 12 { Some(pick(&mut rng, &ids).clone()) } else { None };
+        let channel = if referrer.is_some() { "老带新".to_string() } else { pick_weighted(&mut rng, CHANNELS).to_string() };
+        let mut tags: Vec<String> = (0..rng.usize(..4)).map(|_| pick(&mut rng, TAGS).to_string()).collect();
+        tags.sort();
+        tags.dedup();
+        let values = CustomerValues {
+            name: demo_name(&mut rng, female),
+            phone: demo_phone(&mut rng, &mut taken),
+            gender: Some(if female { "F" } else { "M" }),
+            birthday: demo_birthday(&mut rng, today),
+            channel: Some(channel),
+            referrer_phone: referrer.as_ref().map(|(_, p)| p.clone()),
+            consultant: if consultants.is_empty() { None } else { Some(pick(&mut rng, &consultants).clone()) },
+            tags,
+            marketing_opt_out: rng.u32(..100) < 5,
+            notes: (rng.u32(..100) < 20).then(|| pick(&mut rng, NOTES).to_string()),
+            skin_type: (rng.u32(..100) < 70).then(|| pick(&mut rng, SKIN_TYPES).to_string()),
+            allergies: (rng.u32(..100) < 6).then(|| pick(&mut rng, ALLERGIES).to_string()),
+            care_preferences: (rng.u32(..100) < 30).then(|| pick(&mut rng, CARE_PREFERENCES).to_string()),
+        };
+        let by = if receptionists.is_empty() { SYSTEM_STAFF } else { *pick(&mut rng, &receptionists) };
+        let id = customers::insert_tx(&tx, clock, by, &values, referrer.map(|(id, _)| id))?;
+        if rng.u32(..100) < 30 {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO memory_points (uid, customer_id, text, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for _ in 0..(1 + rng.usize(..2)) {
+                stmt.execute(params![new_uid(), id.0, pick(&mut rng, MEMORY_POINTS), clock.now_utc(), by.0])?;
+            }
+        }
+        ids.push((id, values.phone));
+    }
+    tx.commit()?;
+    Ok(DemoReport { staff: staff_count, customers, seed })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo(n: usize, seed_value: u64) -> Vec<(String, String)> {
+        let mut conn = crate::store::open_in_memory().unwrap();
+        let clock = Clock::fixed(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        seed(&mut conn, &clock, n, seed_value).unwrap();
+        customers::list_all(&conn).unwrap().into_iter().map(|c| (c.phone, c.name)).collect()
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_clinic() {
+        assert_eq!(demo(200, 7), demo(200, 7));
+        assert_ne!(demo(200, 7), demo(200, 8));
+    }
+
+    #[test]
+    fn every_demo_phone_is_a_valid_unique_mobile() {
+        let people = demo(500, 1);
+        assert_eq!(people.len(), 500);
+        for (phone, name) in &people {
+            assert_eq!(crate::phone::normalize(phone).as_deref(), Ok(phone.as_str()), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_demo_only_goes_into_an_empty_archive() {
+        let mut conn = crate::store::open_in_memory().unwrap();
+        let clock = Clock::fixed(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        seed(&mut conn, &clock, 10, 1).unwrap();
+        assert_eq!(seed(&mut conn, &clock, 10, 1).unwrap_err().code(), "conflict");
+    }
+}

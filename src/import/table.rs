@@ -1,0 +1,275 @@
+//! Reading an import file into rows: the encoding (UTF-8 with or without BOM,
+//! or GB18030/GBK as Excel in Chinese saves it, detected automatically), the
+//! CSV itself, and the header row (Chinese or English names, any order, any
+//! case). Every row keeps its line number so problems can point at it.
+
+use std::collections::HashMap;
+
+use crate::error::Problem;
+
+/// One column an import understands.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// The field key.
+    pub key: &'static str,
+    /// The Chinese header.
+    pub zh: &'static str,
+    /// The English header.
+    pub en: &'static str,
+    /// Whether the file must have it and every row must fill it.
+    pub required: bool,
+}
+
+/// Which encoding a file was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    Utf8,
+    Gb18030,
+}
+
+/// Decodes the file's bytes: UTF-8 when they are valid UTF-8 (a BOM is
+/// dropped), otherwise GB18030, a superset of GBK and GB2312.
+pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Problem> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(body) {
+        return Ok((text.to_string(), Encoding::Utf8));
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Problem::at(1, "", "文件是 UTF-16 编码（Excel 的「Unicode 文本」），请在 Excel 中另存为「CSV UTF-8」或「CSV（逗号分隔）」"));
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors {
+        return Err(Problem::at(1, "", "文件编码无法识别（既不是 UTF-8 也不是 GBK），请在 Excel 中另存为「CSV UTF-8」后再导入"));
+    }
+    Ok((text.into_owned(), Encoding::Gb18030))
+}
+
+/// A data row: its line in the file and its cells.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    cells: Vec<String>,
+}
+
+/// The file's header row, mapped onto the columns an import understands.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// field key → (index in the row, header as written).
+    positions: HashMap<&'static str, (usize, String)>,
+    /// Headers the import does not use, as written.
+    pub ignored: Vec<String>,
+}
+
+impl Header {
+    /// The trimmed cell of `key` in `row`, or `None` when the column is absent or the cell blank.
+    pub fn cell<'r>(&self, row: &'r Row, key: &str) -> Option<&'r str> {
+        let (i, _) = self.positions.get(key)?;
+        row.cells.get(*i).map(|c| c.trim()).filter(|c| !c.is_empty())
+    }
+
+    /// Whether the file has this column.
+    pub fn has(&self, key: &str) -> bool {
+        self.positions.contains_key(key)
+    }
+
+    /// The header of `key` as the file writes it (for messages).
+    pub fn label(&self, key: &str) -> String {
+        self.positions.get(key).map(|(_, h)| h.clone()).unwrap_or_else(|| key.to_string())
+    }
+}
+
+/// Headers compare without case, blanks or the `*` that marks required columns.
+fn header_key(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && *c != '*' && *c != '＊').flat_map(char::to_lowercase).collect()
+}
+
+fn map_header(cells: &[String], columns: &[Column]) -> Result<Header, Vec<Problem>> {
+    let mut positions: HashMap<&'static str, (usize, String)> = HashMap::new();
+    let mut ignored = Vec::new();
+    let mut problems = Vec::new();
+    for (i, raw) in cells.iter().enumerate() {
+        let written = raw.trim().to_string();
+        let k = header_key(&written);
+        if k.is_empty() {
+            continue;
+        }
+        match columns.iter().find(|c| header_key(c.zh) == k || header_key(c.en) == k) {
+            Some(col) => {
+                if let Some((_, first)) = positions.get(col.key) {
+                    problems.push(Problem::at(1, written.clone(), format!("与列「{first}」重复（都是{}），请删去一列", col.zh)));
+                } else {
+                    positions.insert(col.key, (i, written));
+                }
+            }
+            None => ignored.push(written),
+        }
+    }
+    for col in columns.iter().filter(|c| c.required) {
+        if !positions.contains_key(col.key) {
+            problems.push(Problem::at(1, col.zh, format!("缺少必填列「{}」（英文表头 {}）", col.zh, col.en)));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Header { positions, ignored })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads decoded CSV text: the header row mapped onto `columns`, then every
+/// non-blank row. Structural problems (unreadable CSV, stray cells beyond the
+/// header) and required cells left blank are all reported.
+pub fn read(text: &str, columns: &[Column]) -> Result<(Header, Vec<Row>), Vec<Problem>> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header_cells: Vec<String> = match records.next() {
+        Some(Ok(r)) => r.iter().map(str::to_string).collect(),
+        Some(Err(e)) => return Err(vec![Problem::at(1, "", format!("表头无法读取：{e}"))]),
+        None => return Err(vec![Problem::at(1, "", "文件是空的：第一行应为表头，之后每行一条记录")]),
+    };
+    let header = map_header(&header_cells, columns)?;
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut lines = LineCounter::new(text);
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
+                problems.push(Problem::at(line, "", format!("这一行无法按 CSV 读取（常见原因：引号没有成对）：{e}")));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if cells.iter().skip(header_cells.len()).any(|c| !c.trim().is_empty()) {
+            problems.push(Problem::at(line, "", format!("这一行的格数（{}）多于表头（{}），可能是某格里有逗号却没有加引号", cells.len(), header_cells.len())));
+            continue;
+        }
+        let row = Row { line, cells };
+        for col in columns.iter().filter(|c| c.required) {
+            if header.cell(&row, col.key).is_none() {
+                problems.push(Problem::at(line, header.label(col.key), format!("{}不能为空", col.zh)));
+            }
+        }
+        rows.push(row);
+    }
+    if problems.is_empty() {
+        Ok((header, rows))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Line numbers from byte offsets, counted forward once (the csv crate's own
+/// line count skips blank lines, which would point staff at the wrong row).
+struct LineCounter<'t> {
+    text: &'t [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter { text: text.as_bytes(), offset: 0, line: 1 }
+    }
+
+    /// The 1-based line of a byte offset; offsets must not decrease.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let target = (byte as usize).min(self.text.len());
+        if target > self.offset {
+            self.line += self.text[self.offset..target].iter().filter(|b| **b == b'\n').count() as u64;
+            self.offset = target;
+        }
+        // A record read after blank lines is positioned at the first blank line.
+        while let Some(b) = self.text.get(self.offset).filter(|b| matches!(b, b'\r' | b'\n')) {
+            if *b == b'\n' {
+                self.line += 1;
+            }
+            self.offset += 1;
+        }
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLUMNS: &[Column] = &[
+        Column { key: "name", zh: "姓名", en: "name", required: true },
+        Column { key: "phone", zh: "手机号", en: "phone", required: true },
+        Column { key: "notes", zh: "备注", en: "notes", required: false },
+    ];
+
+    #[test]
+    fn utf8_with_and_without_bom_is_read_as_utf8() {
+        assert_eq!(decode("姓名".as_bytes()).unwrap(), ("姓名".to_string(), Encoding::Utf8));
+        assert_eq!(decode(b"\xEF\xBB\xBFname").unwrap(), ("name".to_string(), Encoding::Utf8));
+    }
+
+    #[test]
+    fn gbk_bytes_are_detected_and_decoded() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("姓名,手机号\n张小美,13812345678\n");
+        let (text, enc) = decode(&bytes).unwrap();
+        assert_eq!(enc, Encoding::Gb18030);
+        assert!(text.contains("张小美"));
+    }
+
+    #[test]
+    fn undecodable_bytes_are_a_clear_problem() {
+        let p = decode(b"\x81\x20\xff\xfe\x80").unwrap_err();
+        assert!(p.reason.contains("编码"));
+    }
+
+    #[test]
+    fn headers_match_in_chinese_or_english_any_case_and_order() {
+        let (h, rows) = read("Phone ,备注,NAME*\n13812345678,怕疼,张小美\n", COLUMNS).unwrap();
+        assert_eq!(h.cell(&rows[0], "name"), Some("张小美"));
+        assert_eq!(h.cell(&rows[0], "phone"), Some("13812345678"));
+        assert_eq!(h.label("phone"), "Phone");
+    }
+
+    #[test]
+    fn a_missing_required_column_is_named() {
+        let problems = read("姓名,备注\n张小美,x\n", COLUMNS).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].reason.contains("手机号"));
+    }
+
+    #[test]
+    fn the_same_column_twice_is_refused() {
+        let problems = read("姓名,name,手机号\n", COLUMNS).unwrap_err();
+        assert!(problems[0].reason.contains("重复"));
+    }
+
+    #[test]
+    fn unknown_columns_are_listed_not_fatal() {
+        let (h, _) = read("姓名,手机号,会员卡号\n", COLUMNS).unwrap();
+        assert_eq!(h.ignored, vec!["会员卡号"]);
+    }
+
+    #[test]
+    fn blank_required_cells_and_extra_cells_are_reported_with_lines() {
+        let problems = read("姓名,手机号\n,13812345678\n\n王芳,139,多余\n", COLUMNS).unwrap_err();
+        let lines: Vec<Option<u64>> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [Some(2), Some(4)]);
+        assert_eq!(problems[0].column, "姓名");
+    }
+
+    #[test]
+    fn quoted_cells_may_hold_commas_and_newlines() {
+        let (h, rows) = read("姓名,手机号,备注\n张小美,13812345678,\"怕疼,\n喜欢玫瑰\"\n王芳,13912345678,\n", COLUMNS).unwrap();
+        assert_eq!(h.cell(&rows[0], "notes"), Some("怕疼,\n喜欢玫瑰"));
+        assert_eq!(rows[1].line, 4);
+    }
+
+    #[test]
+    fn an_empty_file_says_what_a_file_should_hold() {
+        assert!(read("", COLUMNS).unwrap_err()[0].reason.contains("表头"));
+    }
+}

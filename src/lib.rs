@@ -1,0 +1,22 @@
+//! Liuke 留客: the core of an offline-first app for one medical-aesthetics
+//! clinic. Every rule lives here; the CLI (`main.rs`), `liuke serve` and the
+//! Tauri shell only present it, all through the one command dispatcher in
+//! [`commands`].
+
+pub mod clock;
+pub mod commands;
+pub mod customers;
+pub mod demo;
+pub mod error;
+pub mod import;
+pub mod parse;
+pub mod phone;
+pub mod search;
+pub mod search_keys;
+pub mod serve;
+pub mod staff;
+pub mod store;
+pub mod ui_assets;
+
+pub use clock::Clock;
+pub use error::{ApiError, Error, Problem, Result};

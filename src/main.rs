@@ -1,0 +1,188 @@
+//! The `liuke` command line: parses, calls the core, prints. Problems go to
+//! stderr, every one, with file, line and column; the exit code is non-zero on
+//! any problem, and nothing is changed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use liuke::commands::App;
+use liuke::customers::Customer;
+use liuke::staff::SYSTEM_STAFF;
+use liuke::{clock, demo, import, Error, Result};
+
+#[derive(Parser)]
+#[command(name = "liuke", version, about = "留客 Liuke：医美机构的客户档案、分诊、回访与留存报表")]
+struct Cli {
+    /// 数据库文件（默认：应用数据目录中的 liuke.db，与桌面程序相同）
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// 把“今天”固定为这一天（YYYY-MM-DD），也可用环境变量 LIUKE_TODAY
+    #[arg(long, global = true, env = "LIUKE_TODAY", value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 创建或升级数据库（可重复执行）
+    Init,
+    /// 从 CSV 文件导入（UTF-8 或 GBK；整份导入或完全不导入）
+    Import {
+        kind: ImportKind,
+        file: PathBuf,
+        /// 只检查，不写入
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// 列出客户（可按手机号、姓名、拼音首字母搜索）
+    Customers {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// 在浏览器中使用（仅本机 127.0.0.1）
+    Serve {
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+    },
+    /// 写入一家演示诊所的数据（只写入空数据库）
+    Demo {
+        #[arg(long, default_value_t = 300)]
+        customers: usize,
+        #[arg(long, default_value_t = 20261123)]
+        seed: u64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportKind {
+    Customers,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((file, e)) => {
+            report(file.as_deref(), &e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(file: Option<&Path>, e: &Error) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "错误：{e}");
+    for p in e.problems() {
+        match file {
+            Some(f) => {
+                let _ = writeln!(err, "  {}：{p}", f.display());
+            }
+            None => {
+                let _ = writeln!(err, "  {p}");
+            }
+        }
+    }
+}
+
+type CliResult = std::result::Result<(), (Option<PathBuf>, Error)>;
+
+fn run(cli: Cli) -> CliResult {
+    let no_file = |e: Error| (None, e);
+    let pinned = cli.today.as_deref().map(clock::parse_today).transpose().map_err(no_file)?;
+    let db = match cli.db {
+        Some(p) => p,
+        None => liuke::store::default_db_path().map_err(no_file)?,
+    };
+    let mut app = App::open(&db, pinned).map_err(no_file)?;
+    match cli.command {
+        Command::Init => {
+            println!("数据库已就绪：{}（结构版本 {}）", db.display(), liuke::store::schema_version());
+            Ok(())
+        }
+        Command::Import { kind, file, dry_run } => run_import(&mut app, kind, &file, dry_run).map_err(|e| (Some(file), e)),
+        Command::Customers { search, format } => list_customers(&mut app, search.as_deref(), format).map_err(no_file),
+        Command::Serve { port } => {
+            liuke::serve::run(app, port, |address| {
+                println!("留客已启动：{address}");
+                let _ = std::io::stdout().flush();
+            })
+            .map_err(no_file)
+        }
+        Command::Demo { customers, seed } => {
+            let clock = app.clock().map_err(no_file)?;
+            let r = demo::seed(app.conn(), &clock, customers, seed).map_err(no_file)?;
+            println!("演示诊所已写入：员工 {} 位，客户 {} 位（种子 {}）。", r.staff, r.customers, r.seed);
+            Ok(())
+        }
+    }
+}
+
+fn run_import(app: &mut App, kind: ImportKind, file: &Path, dry_run: bool) -> Result<()> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Error::Config(format!("无法读取文件 {}：{e}", file.display())))?;
+    let clock = app.clock()?;
+    let report = match kind {
+        ImportKind::Customers => import::customers::import(app.conn(), &clock, SYSTEM_STAFF, &bytes, dry_run)?,
+    };
+    println!("{}", report.summary());
+    Ok(())
+}
+
+fn list_customers(app: &mut App, search: Option<&str>, format: Format) -> Result<()> {
+    let mut list: Vec<Customer> = match search {
+        None => liuke::customers::list_all(app.conn())?,
+        Some(q) => liuke::search::search(app.conn(), q, liuke::search::MAX_RESULTS)?.into_iter().map(|h| h.customer).collect(),
+    };
+    list.sort_by(|a, b| a.phone.cmp(&b.phone));
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        }
+        Format::Csv => write_customers_csv(&mut out, &list)?,
+    }
+    Ok(())
+}
+
+/// CSV for Excel: UTF-8 with BOM, the import's Chinese headers, so the file
+/// can be edited and imported back.
+fn write_customers_csv(out: &mut impl Write, list: &[Customer]) -> Result<()> {
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut w = csv::Writer::from_writer(out);
+    let csv_err = |e: csv::Error| Error::Config(format!("写出 CSV 失败：{e}"));
+    w.write_record(["姓名", "手机号", "性别", "生日", "来源渠道", "推荐人手机号", "顾问", "标签", "不接受营销", "备注"])
+        .map_err(csv_err)?;
+    for c in list {
+        let gender = match c.gender.as_deref() {
+            Some("F") => "女",
+            Some("M") => "男",
+            _ => "",
+        };
+        w.write_record([
+            c.name.as_str(),
+            c.phone.as_str(),
+            gender,
+            c.birthday.as_deref().unwrap_or(""),
+            c.channel.as_deref().unwrap_or(""),
+            c.referrer_phone.as_deref().unwrap_or(""),
+            c.consultant.as_deref().unwrap_or(""),
+            &c.tags.join("；"),
+            if c.marketing_opt_out { "是" } else { "否" },
+            c.notes.as_deref().unwrap_or(""),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! Embedded, numbered, forward-only migrations. A landed migration is never
+//! edited: a change is a new file. Each applies in one transaction together
+//! with the bump of `user_version`, so a crash leaves the schema at a version.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// The migrations in order; migration `i` brings the schema to version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_foundation.sql")];
+
+/// The schema version this program writes.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > schema_version() {
+        return Err(Error::SchemaTooNew { found, supported: schema_version() });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_from_empty_to_the_current_version() {
+        let conn = crate::store::open_in_memory().unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, schema_version());
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn migrating_twice_changes_nothing() {
+        let mut conn = crate::store::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let n: i64 = conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1, "only the built-in system account");
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_not_damaged() {
+        let mut conn = crate::store::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert!(matches!(err, Error::SchemaTooNew { found: 999, .. }));
+    }
+
+    #[test]
+    fn migrations_do_not_set_pragmas() {
+        for sql in MIGRATIONS {
+            assert!(!sql.to_lowercase().contains("pragma"), "PRAGMAs belong in store::open");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! The store: one SQLite file, opened one way. `open` sets the per-connection
+//! PRAGMAs (WAL, foreign keys, busy timeout) and then applies the embedded,
+//! forward-only migrations, each in its own transaction, tracked by
+//! `PRAGMA user_version`. The desktop app and the CLI open the same file by
+//! default: `default_db_path()`.
+
+mod migrations;
+pub mod settings;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::error::{Error, Result};
+pub use migrations::{schema_version, MIGRATIONS};
+
+/// The database file the desktop app and the CLI share when `--db` is not given.
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("com", "Liuke", "Liuke")
+        .ok_or_else(|| Error::Config("找不到用户数据目录，请用 --db 指定数据库文件的位置。".into()))?;
+    Ok(dirs.data_dir().join("liuke.db"))
+}
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let mut conn = Connection::open(path)?;
+    configure(&conn, true)?;
+    migrations::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// An in-memory database with the real migrations, for tests.
+pub fn open_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn, false)?;
+    migrations::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection, wal: bool) -> Result<()> {
+    if wal {
+        // journal_mode answers with a row, so it is read, not executed.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
+    }
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")?;
+    Ok(())
+}
+
+/// Starts an IMMEDIATE transaction: writers take the lock up front, so two
+/// writers queue behind the busy timeout instead of failing half-way.
+pub fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+/// A new stable unique id (UUID v7, time-ordered) for a clinic record.
+pub fn new_uid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
