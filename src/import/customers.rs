@@ -3,7 +3,7 @@
 //! cells (tags are added, never removed), so importing the same file twice
 //! changes nothing. Referrers may be in the archive or anywhere in the file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::Connection;
 
@@ -29,9 +29,8 @@ pub const COLUMNS: &[Column] = &[
     Column { key: "notes", zh: "备注", en: "notes", required: false },
 ];
 
-/// A validated row: its line, its values, and which cells it filled.
+/// A validated row: its values, and which cells it filled.
 struct Parsed {
-    line: u64,
     values: CustomerValues,
     filled: Vec<&'static str>,
 }
@@ -78,7 +77,7 @@ fn parse_rows(header: &Header, rows: &[Row], clock: &Clock) -> (Vec<Parsed>, Vec
                     first_line_of.insert(values.phone.clone(), row.line);
                 }
                 if row_problems.is_empty() {
-                    parsed.push(Parsed { line: row.line, values, filled });
+                    parsed.push(Parsed { values, filled });
                 }
             }
             Err(field_problems) => {
@@ -121,22 +120,27 @@ fn merged(existing: &CustomerValues, row: &Parsed) -> CustomerValues {
 /// Imports a customer file: all of it, or nothing and every problem.
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
     let (text, encoding) = table::decode(bytes).map_err(|p| Error::Import(vec![p]))?;
-    let (header, rows) = table::read(&text, COLUMNS).map_err(Error::Import)?;
-    let (parsed, mut problems) = parse_rows(&header, &rows, clock);
-    let in_file: HashMap<&str, u64> = parsed.iter().map(|p| (p.values.phone.as_str(), p.line)).collect();
+    let table = table::read(&text, COLUMNS).map_err(Error::Import)?;
+    let header = &table.header;
+    let (parsed, row_problems) = parse_rows(header, &table.rows, clock);
+    let mut problems = table.problems.clone();
+    problems.extend(row_problems);
+    let phone_of = |row: &Row, key: &str| header.cell(row, key).and_then(|p| crate::phone::normalize(p).ok());
+    let in_file: HashSet<String> = table.rows.iter().filter_map(|r| phone_of(r, "phone")).collect();
 
     let tx = write_tx(conn)?;
     let mut report = ImportReport {
         kind: "customers",
         encoding: Some(encoding),
-        rows: rows.len(),
+        rows: table.row_count,
         ignored_columns: header.ignored.clone(),
         dry_run,
         ..Default::default()
     };
-    for row in &parsed {
-        if let Some(referrer) = &row.values.referrer_phone {
-            if !in_file.contains_key(referrer.as_str()) && customers::id_by_phone(&tx, referrer)?.is_none() {
+    // Every row's referrer is checked, even a row with other problems, so one pass shows them all.
+    for row in &table.rows {
+        if let Some(referrer) = phone_of(row, "referrer_phone") {
+            if !in_file.contains(&referrer) && customers::id_by_phone(&tx, &referrer)?.is_none() {
                 problems.push(Problem::at(row.line, header.label("referrer_phone"), format!("推荐人手机号 {referrer} 既不在客户档案中，也不在本文件里")));
             }
         }

@@ -117,10 +117,22 @@ fn map_header(cells: &[String], columns: &[Column]) -> Result<Header, Vec<Proble
     }
 }
 
+/// A file read into rows: the header, the rows that are whole, and the
+/// problems of the rows that are not (left out of `rows`).
+#[derive(Debug)]
+pub struct Table {
+    pub header: Header,
+    pub rows: Vec<Row>,
+    /// Data rows in the file, whole or not.
+    pub row_count: usize,
+    pub problems: Vec<Problem>,
+}
+
 /// Reads decoded CSV text: the header row mapped onto `columns`, then every
-/// non-blank row. Structural problems (unreadable CSV, stray cells beyond the
-/// header) and required cells left blank are all reported.
-pub fn read(text: &str, columns: &[Column]) -> Result<(Header, Vec<Row>), Vec<Problem>> {
+/// non-blank row. A header that cannot serve is the only early stop; row
+/// problems (unreadable CSV, stray cells beyond the header, required cells left
+/// blank) are collected so that every one of them can be reported.
+pub fn read(text: &str, columns: &[Column]) -> Result<Table, Vec<Problem>> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
     let header_cells: Vec<String> = match records.next() {
@@ -131,11 +143,13 @@ pub fn read(text: &str, columns: &[Column]) -> Result<(Header, Vec<Row>), Vec<Pr
     let header = map_header(&header_cells, columns)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
+    let mut row_count = 0;
     let mut lines = LineCounter::new(text);
     for record in records {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
+                row_count += 1;
                 let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
                 problems.push(Problem::at(line, "", format!("这一行无法按 CSV 读取（常见原因：引号没有成对）：{e}")));
                 continue;
@@ -146,23 +160,23 @@ pub fn read(text: &str, columns: &[Column]) -> Result<(Header, Vec<Row>), Vec<Pr
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        row_count += 1;
         if cells.iter().skip(header_cells.len()).any(|c| !c.trim().is_empty()) {
             problems.push(Problem::at(line, "", format!("这一行的格数（{}）多于表头（{}），可能是某格里有逗号却没有加引号", cells.len(), header_cells.len())));
             continue;
         }
         let row = Row { line, cells };
+        let before = problems.len();
         for col in columns.iter().filter(|c| c.required) {
             if header.cell(&row, col.key).is_none() {
                 problems.push(Problem::at(line, header.label(col.key), format!("{}不能为空", col.zh)));
             }
         }
-        rows.push(row);
+        if problems.len() == before {
+            rows.push(row);
+        }
     }
-    if problems.is_empty() {
-        Ok((header, rows))
-    } else {
-        Err(problems)
-    }
+    Ok(Table { header, rows, row_count, problems })
 }
 
 /// Line numbers from byte offsets, counted forward once (the csv crate's own
@@ -228,10 +242,10 @@ mod tests {
 
     #[test]
     fn headers_match_in_chinese_or_english_any_case_and_order() {
-        let (h, rows) = read("Phone ,备注,NAME*\n13812345678,怕疼,张小美\n", COLUMNS).unwrap();
-        assert_eq!(h.cell(&rows[0], "name"), Some("张小美"));
-        assert_eq!(h.cell(&rows[0], "phone"), Some("13812345678"));
-        assert_eq!(h.label("phone"), "Phone");
+        let t = read("Phone ,备注,NAME*\n13812345678,怕疼,张小美\n", COLUMNS).unwrap();
+        assert_eq!(t.header.cell(&t.rows[0], "name"), Some("张小美"));
+        assert_eq!(t.header.cell(&t.rows[0], "phone"), Some("13812345678"));
+        assert_eq!(t.header.label("phone"), "Phone");
     }
 
     #[test]
@@ -249,13 +263,17 @@ mod tests {
 
     #[test]
     fn unknown_columns_are_listed_not_fatal() {
-        let (h, _) = read("姓名,手机号,会员卡号\n", COLUMNS).unwrap();
-        assert_eq!(h.ignored, vec!["会员卡号"]);
+        let t = read("姓名,手机号,会员卡号\n", COLUMNS).unwrap();
+        assert_eq!(t.header.ignored, vec!["会员卡号"]);
     }
 
     #[test]
     fn blank_required_cells_and_extra_cells_are_reported_with_lines() {
-        let problems = read("姓名,手机号\n,13812345678\n\n王芳,139,多余\n", COLUMNS).unwrap_err();
+        let t = read("姓名,手机号\n,13812345678\n\n王芳,139,多余\n李娜,13700001111\n", COLUMNS).unwrap();
+        assert_eq!(t.row_count, 3);
+        assert_eq!(t.rows.len(), 1, "only the whole row is kept");
+        assert_eq!(t.rows[0].line, 5);
+        let problems = t.problems;
         let lines: Vec<Option<u64>> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [Some(2), Some(4)]);
         assert_eq!(problems[0].column, "姓名");
@@ -263,9 +281,9 @@ mod tests {
 
     #[test]
     fn quoted_cells_may_hold_commas_and_newlines() {
-        let (h, rows) = read("姓名,手机号,备注\n张小美,13812345678,\"怕疼,\n喜欢玫瑰\"\n王芳,13912345678,\n", COLUMNS).unwrap();
-        assert_eq!(h.cell(&rows[0], "notes"), Some("怕疼,\n喜欢玫瑰"));
-        assert_eq!(rows[1].line, 4);
+        let t = read("姓名,手机号,备注\n张小美,13812345678,\"怕疼,\n喜欢玫瑰\"\n王芳,13912345678,\n", COLUMNS).unwrap();
+        assert_eq!(t.header.cell(&t.rows[0], "notes"), Some("怕疼,\n喜欢玫瑰"));
+        assert_eq!(t.rows[1].line, 4);
     }
 
     #[test]

@@ -1,0 +1,2 @@
+mod import_customers;
+mod init_and_today;
