@@ -1,0 +1,230 @@
+// The customer archive in a real browser: first run, search by initials,
+// create, edit, memory points, validation errors in Chinese, import.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openClinic, signIn } from './harness.mjs';
+
+const CSV = `姓名,手机号,性别,生日,来源渠道,标签
+张小美,13812345678,女,1990-03-08,小红书,怕疼
+赵晓梅,13998765678,女,,抖音,
+王芳,15011112222,女,,美团,
+`;
+
+async function clinicWithStaff(setup = {}) {
+  const clinic = await openClinic(setup);
+  const owner = await clinic.api('staff.create', { name: '周院长', role: 'owner' });
+  await clinic.api('staff.create', { name: '王晓燕', role: 'reception' }, owner.id);
+  await signIn(clinic, '王晓燕');
+  return clinic;
+}
+
+test('on first run the app asks for the first account, then who is at the desk', async () => {
+  const clinic = await openClinic();
+  try {
+    const { page } = clinic;
+    await page.goto(clinic.url);
+    await page.getByText('欢迎使用留客').waitFor();
+    await page.fill('#first-name', '周院长');
+    await page.getByRole('button', { name: '建立账号并开始使用' }).click();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.match(await page.textContent('#who'), /周院长（院长）/);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('reception finds a customer by pinyin initials and opens the file by keyboard', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV });
+  try {
+    const { page } = clinic;
+    await page.locator('#customer-search').pressSequentially('zxm');
+    await page.waitForSelector('#results tbody tr');
+    const names = await page.locator('#results tbody tr .name-cell').allTextContents();
+    assert.deepEqual(names.sort(), ['张小美', '赵晓梅']);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#file-name');
+    assert.ok(['张小美', '赵晓梅'].includes(await page.textContent('#file-name')));
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('the last four digits of a phone find the customer', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV });
+  try {
+    const { page } = clinic;
+    await page.locator('#customer-search').pressSequentially('2222');
+    await page.waitForSelector('#results tbody tr');
+    assert.deepEqual(await page.locator('#results tbody tr .name-cell').allTextContents(), ['王芳']);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('an unknown phone leads straight to a new file with the phone filled in', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV });
+  try {
+    const { page } = clinic;
+    await page.locator('#customer-search').pressSequentially('13700001111');
+    await page.getByText('这个手机号还没有档案').waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#f-name:focus');
+    assert.equal(await page.inputValue('#f-phone'), '13700001111');
+    await page.keyboard.type('李娜');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#file-name');
+    assert.equal(await page.textContent('#file-name'), '李娜');
+    assert.equal(await page.textContent('#file-phone'), '13700001111');
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('a new customer is created with every field and recorded as entered by the person at the desk', async () => {
+  const clinic = await clinicWithStaff();
+  try {
+    const { page } = clinic;
+    await page.keyboard.press('Alt+N');
+    await page.waitForSelector('#f-name:focus');
+    await page.fill('#f-name', '陈静');
+    await page.fill('#f-phone', '186 0000 1234');
+    await page.selectOption('#f-gender', 'F');
+    await page.fill('#f-birthday', '1992/5/20');
+    await page.fill('#f-channel', '抖音');
+    await page.fill('#f-tags', '敏感肌、宝妈');
+    await page.fill('#f-skin_type', '敏感肌');
+    await page.fill('#f-allergies', '酒精');
+    await page.check('#f-marketing_opt_out');
+    await page.click('#save-customer');
+    await page.waitForSelector('#file-name');
+    const text = await page.textContent('#main');
+    for (const want of ['陈静', '18600001234', '1992-05-20', '抖音', '敏感肌', '宝妈', '酒精', '不接受营销', '王晓燕']) {
+      assert.ok(text.includes(want), `file shows ${want}`);
+    }
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('a bad phone and a future birthday are refused with messages in Chinese and nothing is saved', async () => {
+  const clinic = await clinicWithStaff();
+  try {
+    const { page } = clinic;
+    await page.goto(`${clinic.url}#/customers/new`);
+    await page.fill('#f-name', '陈静');
+    await page.fill('#f-phone', '1860000123');
+    await page.fill('#f-birthday', '2030-01-01');
+    await page.click('#save-customer');
+    await page.waitForSelector('.form-errors');
+    assert.match(await page.textContent('#err-phone'), /应为 11 位（现为 10 位）/);
+    assert.match(await page.textContent('#err-birthday'), /晚于今天/);
+    assert.match(await page.textContent('.form-errors'), /有 2 处需要改正/);
+    const info = await clinic.api('app.info');
+    assert.equal(info.customers, 0);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('a duplicate phone names the customer who already has it', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV });
+  try {
+    const { page } = clinic;
+    await page.goto(`${clinic.url}#/customers/new`);
+    await page.fill('#f-name', '张三');
+    await page.fill('#f-phone', '13812345678');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.form-errors');
+    assert.match(await page.textContent('#err-phone'), /已是客户「张小美」的档案/);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('an edit is saved and shown, and recorded as made by the person at the desk', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV });
+  try {
+    const { page } = clinic;
+    await page.locator('#customer-search').pressSequentially('王芳');
+    await page.waitForSelector('#results tbody tr');
+    await page.keyboard.press('Enter');
+    await page.click('#edit-customer');
+    await page.waitForSelector('#f-notes');
+    assert.equal(await page.inputValue('#f-phone'), '15011112222');
+    await page.fill('#f-notes', '只在周末到院');
+    await page.click('#save-customer');
+    await page.waitForSelector('#file-notes');
+    assert.equal(await page.textContent('#file-notes'), '只在周末到院');
+    assert.match(await page.textContent('#main'), /最近修改王晓燕/);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('memory points are added and removed on the file', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV });
+  try {
+    const { page } = clinic;
+    await page.locator('#customer-search').pressSequentially('13812345678');
+    await page.waitForSelector('#results tbody tr');
+    await page.keyboard.press('Enter');
+    await page.fill('#memory-input', '超级怕疼，先敷麻');
+    await page.keyboard.press('Enter');
+    await page.getByText('超级怕疼，先敷麻').waitFor();
+    await page.getByRole('button', { name: '删除记忆点：超级怕疼，先敷麻' }).click();
+    await page.getByText('还没有记忆点。').waitFor();
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('a name that looks like markup is shown as text', async () => {
+  const clinic = await clinicWithStaff();
+  try {
+    const { page } = clinic;
+    const owner = (await clinic.api('staff.list'))[0];
+    await clinic.api('customers.create', { name: '<img src=x onerror=alert(1)>', phone: '13800000001' }, owner.id);
+    await page.locator('#customer-search').pressSequentially('13800000001');
+    await page.waitForSelector('#results tbody tr');
+    assert.equal(await page.textContent('#results .name-cell'), '<img src=x onerror=alert(1)>');
+    assert.equal(await page.locator('#results img').count(), 0);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('a customer file is imported in 设置: problems are listed, nothing written, then the fixed file imports', async () => {
+  const clinic = await clinicWithStaff();
+  try {
+    const { page } = clinic;
+    await page.click('a[data-route="settings"]');
+    await page.setInputFiles('#import-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('姓名,手机号\n张小美,138123\n,13998765678\n') });
+    await page.waitForSelector('#import-result .problems');
+    const rows = await page.locator('#import-result .problems tbody tr').allTextContents();
+    assert.equal(rows.length, 2);
+    assert.match(rows[0], /^2手机号/);
+    assert.match(rows[1], /^3姓名/);
+    assert.equal((await clinic.api('app.info')).customers, 0);
+    await page.setInputFiles('#import-file', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    await page.click('#import-confirm');
+    await page.locator('#import-result').getByText(/导入完成：共 3 行，新增 3/).waitFor();
+    assert.equal((await clinic.api('app.info')).customers, 3);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('screens that have not landed say 建设中 and pretend nothing', async () => {
+  const clinic = await clinicWithStaff();
+  try {
+    const { page } = clinic;
+    for (const route of ['triage', 'consumption', 'callbacks', 'reports']) {
+      await page.click(`a[data-route="${route}"]`);
+      await page.getByText('建设中', { exact: true }).waitFor();
+    }
+    assert.deepEqual(clinic.pageErrors, []);
+  } finally {
+    await clinic.close();
+  }
+});

@@ -1,0 +1,74 @@
+// Test harness: a fresh clinic database per test, `liuke serve` on a free
+// port, and Debian's chromium driven by playwright-core. Nothing is mocked:
+// the UI talks HTTP to the real core on a real SQLite file.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.LIUKE_BIN || resolve(here, '../../target/debug/liuke');
+export const TODAY = '2026-11-23';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Runs the CLI against a database. */
+export function liuke(db, ...args) {
+  return execFileSync(BIN, ['--db', db, '--today', TODAY, ...args], { encoding: 'utf8' });
+}
+
+/**
+ * A clinic: its own temp dir and database, served on 127.0.0.1.
+ * @param {{staff?: Array<[string, string]>, customersCsv?: string}} [setup]
+ */
+export async function openClinic(setup = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'liuke-ui-'));
+  const db = join(dir, 'clinic.db');
+  liuke(db, 'init');
+  if (setup.customersCsv) {
+    const file = join(dir, 'customers.csv');
+    writeFileSync(file, setup.customersCsv);
+    liuke(db, 'import', 'customers', file);
+  }
+  const server = spawn(BIN, ['--db', db, '--today', TODAY, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 10000);
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) { clearTimeout(timer); resolveUrl(m[0]); }
+    });
+    server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
+  return {
+    dir, db, url, page, pageErrors,
+    /** Adds staff through the real command surface before the UI opens. */
+    async api(cmd, args = {}, actor = null) {
+      const r = await fetch(`${url}api`, { method: 'POST', body: JSON.stringify({ cmd, args, actor }) });
+      const body = await r.json();
+      if (!body.ok) throw new Error(body.error.message);
+      return body.data;
+    },
+    async close() {
+      await browser.close();
+      server.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the app and picks the staff member with this name at the desk. */
+export async function signIn(clinic, name) {
+  await clinic.page.goto(clinic.url);
+  await clinic.page.getByRole('dialog').getByRole('button', { name }).click();
+  await clinic.page.waitForSelector('body[data-ready="true"]');
+}

@@ -1,0 +1,23 @@
+/**
+ * Keyboard shortcuts for reception: F2 or / jumps to the customer search,
+ * Alt+N opens a new customer file. Forms handle Enter and Esc themselves.
+ */
+
+function typingInField(target) {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}
+
+export function installShortcuts() {
+  document.addEventListener('keydown', (event) => {
+    if (document.querySelector('.modal-back')) return;
+    if (event.key === 'F2' || (event.key === '/' && !typingInField(event.target))) {
+      event.preventDefault();
+      const search = document.getElementById('customer-search');
+      if (search) search.focus();
+      else location.hash = '#/customers';
+    } else if (event.altKey && (event.key === 'n' || event.key === 'N')) {
+      event.preventDefault();
+      location.hash = '#/customers/new';
+    }
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Bootstrap: asks who is at the desk, then routes the hash to a screen.
+ * Routes: #/customers, #/customers/new, #/customers/:id, #/customers/:id/edit,
+ * #/settings, and the screens still under construction.
+ */
+import { call } from './api.js';
+import { h, replace, toast } from './dom.js';
+import { currentActor } from './session.js';
+import { askWhoIsAtTheDesk } from './views/staff.js';
+import { renderSearch, renderFile, renderForm } from './views/customers.js';
+import { renderSettings } from './views/settings.js';
+import { renderConstruction } from './views/construction.js';
+import { installShortcuts } from './keyboard.js';
+
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+
+/** @returns {{route: string, parts: string[], query: URLSearchParams}} */
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const [path, qs] = raw.split('?');
+  const parts = path.split('/').filter(Boolean);
+  return { route: parts[0] || 'customers', parts, query: new URLSearchParams(qs || '') };
+}
+
+function markNav(route) {
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.dataset.route === route) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+async function route() {
+  const { route, parts, query } = parseHash();
+  markNav(route);
+  try {
+    if (route === 'customers') {
+      if (parts[1] === 'new') await renderForm(main, null, { phone: query.get('phone') || '', name: query.get('name') || '' });
+      else if (parts[1] && parts[2] === 'edit') await renderForm(main, Number(parts[1]));
+      else if (parts[1]) await renderFile(main, Number(parts[1]));
+      else await renderSearch(main, query.get('q') || '');
+    } else if (route === 'settings') {
+      await renderSettings(main);
+    } else {
+      renderConstruction(main, route);
+    }
+  } catch (e) {
+    replace(main, h('div', { class: 'panel' }, h('h2', {}, '这一页暂时打不开'), h('p', {}, e.message)));
+  }
+}
+
+function showWho() {
+  const who = document.getElementById('who');
+  const a = currentActor();
+  if (who) who.textContent = a ? `当前：${a.name}（${a.role_label}）` : '尚未选择员工';
+}
+
+async function start() {
+  installShortcuts();
+  document.getElementById('switch-staff')?.addEventListener('click', () => askWhoIsAtTheDesk(true));
+  document.addEventListener('actor-changed', showWho);
+  window.addEventListener('hashchange', route);
+  try {
+    const info = await call('app.info');
+    const today = document.getElementById('today');
+    if (today) today.textContent = `今天 ${info.today}`;
+  } catch (e) {
+    toast(e.message, 'error');
+  }
+  showWho();
+  await askWhoIsAtTheDesk(false);
+  await route();
+  document.body.dataset.ready = 'true';
+}
+
+start();

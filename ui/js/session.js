@@ -1,0 +1,27 @@
+/**
+ * Who is at the desk. Asked each time the app opens (kept for this window's
+ * session only), sent with every command so every record says who entered it.
+ */
+const KEY = 'liuke.actor';
+
+/** @returns {{id: number, name: string, role: string, role_label: string} | null} */
+export function currentActor() {
+  try {
+    return JSON.parse(sessionStorage.getItem(KEY) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+/** @returns {number | null} */
+export function currentActorId() {
+  const a = currentActor();
+  return a ? a.id : null;
+}
+
+/** @param {{id: number, name: string, role: string, role_label: string} | null} staff */
+export function setActor(staff) {
+  if (staff) sessionStorage.setItem(KEY, JSON.stringify(staff));
+  else sessionStorage.removeItem(KEY);
+  document.dispatchEvent(new CustomEvent('actor-changed', { detail: staff }));
+}

@@ -1,0 +1,327 @@
+/**
+ * 客户档案: find a customer as you type (phone, last 4 digits, name, pinyin
+ * initials), open their file, create or edit it. Keyboard first: the search
+ * box has focus, ↑/↓ choose, Enter opens, Alt+N creates, Esc leaves a form.
+ */
+import { call } from '../api.js';
+import { h, orDash, replace, toast } from '../dom.js';
+
+const GENDER = { F: '女', M: '男' };
+
+/** Age in whole years on `today` (YYYY-MM-DD strings). */
+export function ageOn(birthday, today) {
+  if (!birthday || !today) return null;
+  const [by, bm, bd] = birthday.split('-').map(Number);
+  const [ty, tm, td] = today.split('-').map(Number);
+  let age = ty - by;
+  if (tm < bm || (tm === bm && td < bd)) age -= 1;
+  return age;
+}
+
+/** Whether typed text looks like the start of a phone number. */
+export function looksLikePhone(text) {
+  return /^[\d\s\-+]{3,}$/.test(text.trim());
+}
+
+let todayCache = '';
+async function today() {
+  if (!todayCache) todayCache = (await call('app.info')).today;
+  return todayCache;
+}
+
+function tagList(tags) {
+  return (tags || []).map((t) => h('span', { class: 'tag' }, t));
+}
+
+function memoList(points) {
+  return (points || []).map((t) => h('span', { class: 'memo' }, t));
+}
+
+/**
+ * The search screen.
+ * @param {HTMLElement} main
+ * @param {string} initial
+ */
+export async function renderSearch(main, initial) {
+  const input = h('input', {
+    id: 'customer-search', type: 'search', autocomplete: 'off', spellcheck: 'false',
+    placeholder: '输入手机号、后四位、姓名或拼音首字母（如 zxm）', value: initial,
+    'aria-label': '查找客户', 'aria-controls': 'results',
+  });
+  const status = h('div', { class: 'hint', id: 'search-status', 'aria-live': 'polite' });
+  const results = h('div', { id: 'results' });
+  replace(main,
+    h('div', { class: 'page-head' },
+      h('h1', {}, '客户档案'),
+      h('span', { class: 'spacer' }),
+      h('a', { class: 'button primary', href: '#/customers/new', id: 'new-customer' }, '新建客户档案 ', h('kbd', {}, 'Alt+N'))),
+    h('div', { class: 'search-box' }, input),
+    status,
+    results);
+
+  let hits = [];
+  let selected = 0;
+  let seq = 0;
+  const todayText = await today();
+
+  const select = (i) => {
+    selected = Math.max(0, Math.min(hits.length - 1, i));
+    results.querySelectorAll('tbody tr').forEach((tr, n) => tr.setAttribute('aria-selected', String(n === selected)));
+    results.querySelector('tr[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  };
+
+  const show = (q) => {
+    if (!q.trim()) {
+      replace(status, '按 ', h('kbd', {}, 'F2'), ' 或 ', h('kbd', {}, '/'), ' 随时回到搜索框；↑ ↓ 选择，Enter 打开。');
+      replace(results);
+      return;
+    }
+    if (hits.length === 0) {
+      const phoneLike = looksLikePhone(q);
+      replace(status, `没有找到「${q.trim()}」。`);
+      replace(results, h('div', { class: 'panel' },
+        h('p', {}, phoneLike ? '这个手机号还没有档案，可能是新客户。' : '换个写法试试：手机号后四位、姓名或拼音首字母。'),
+        h('a', {
+          class: 'button primary', id: 'create-from-search',
+          href: `#/customers/new?${new URLSearchParams(phoneLike ? { phone: q.trim() } : { name: q.trim() })}`,
+        }, phoneLike ? `为 ${q.trim()} 新建档案（Enter）` : '新建客户档案')));
+      return;
+    }
+    replace(status, `找到 ${hits.length} 位客户${hits.length >= 20 ? '（只显示最接近的 20 位，请再多输入几个字）' : ''}`);
+    const rows = hits.map((c, i) => h('tr', {
+      dataset: { id: String(c.id) }, 'aria-selected': String(i === selected),
+      onclick: () => { location.hash = `#/customers/${c.id}`; },
+    },
+    h('td', { class: 'name-cell' }, c.name),
+    h('td', { class: 'phone' }, c.phone),
+    h('td', {}, [GENDER[c.gender] || '', ageOn(c.birthday, todayText) != null ? ` ${ageOn(c.birthday, todayText)}岁` : ''].join('') || orDash('')),
+    h('td', {}, orDash(c.channel)),
+    h('td', {}, tagList(c.tags), memoList(c.memory_points))));
+    replace(results, h('table', { class: 'list', role: 'listbox', 'aria-label': '搜索结果' },
+      h('thead', {}, h('tr', {}, h('th', {}, '姓名'), h('th', {}, '手机号'), h('th', {}, '性别/年龄'), h('th', {}, '来源'), h('th', {}, '标签 · 记忆点'))),
+      h('tbody', {}, rows)));
+  };
+
+  const runSearch = async () => {
+    const q = input.value;
+    const mine = ++seq;
+    const found = q.trim() ? await call('customers.search', { q, limit: 20 }) : [];
+    if (mine !== seq) return; // a newer keystroke already answered
+    hits = found;
+    selected = 0;
+    show(q);
+    history.replaceState(null, '', `#/customers${q.trim() ? `?q=${encodeURIComponent(q)}` : ''}`);
+  };
+
+  let timer = 0;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => runSearch().catch((e) => toast(e.message, 'error')), 90);
+  });
+  input.addEventListener('keydown', async (e) => {
+    if (e.key === 'ArrowDown') { e.preventDefault(); select(selected + 1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); select(selected - 1); }
+    else if (e.key === 'Enter') {
+      e.preventDefault();
+      clearTimeout(timer);
+      if (seq === 0 || hits.length === 0) await runSearch();
+      if (hits[selected]) location.hash = `#/customers/${hits[selected].id}`;
+      else results.querySelector('#create-from-search')?.click();
+    } else if (e.key === 'Escape') {
+      input.value = '';
+      runSearch();
+    }
+  });
+  input.focus();
+  if (initial) await runSearch(); else show('');
+}
+
+/**
+ * The customer file.
+ * @param {HTMLElement} main
+ * @param {number} id
+ */
+export async function renderFile(main, id) {
+  const file = await call('customers.get', { id });
+  const c = file.customer;
+  const todayText = await today();
+  const age = ageOn(c.birthday, todayText);
+  const memoryPanel = h('div', { class: 'panel', id: 'memory-panel' });
+
+  const renderMemory = (points) => {
+    const input = h('input', { id: 'memory-input', type: 'text', autocomplete: 'off', placeholder: '例如：超级怕疼，打针前先敷麻' });
+    replace(memoryPanel,
+      h('h2', {}, '记忆点 ', h('span', { class: 'hint' }, '回访、接待前必看')),
+      points.length === 0 ? h('p', { class: 'empty' }, '还没有记忆点。') : null,
+      h('ul', { class: 'memory-list' }, points.map((m) => h('li', {},
+        h('span', { class: 'text' }, m.text),
+        h('span', { class: 'by' }, `${m.created_by} · ${m.created_at.slice(0, 10)}`),
+        h('button', {
+          type: 'button', class: 'link', 'aria-label': `删除记忆点：${m.text}`,
+          onclick: async () => {
+            try {
+              await call('memory.remove', { id: m.id });
+              renderMemory(points.filter((p) => p.id !== m.id));
+            } catch (e) { toast(e.message, 'error'); }
+          },
+        }, '删除')))),
+      h('form', {
+        class: 'inline-form',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          try {
+            const added = await call('memory.add', { customer_id: c.id, text: input.value });
+            renderMemory([...points, added]);
+            memoryPanel.querySelector('input')?.focus();
+          } catch (err) { toast(err.message, 'error'); }
+        },
+      }, input, h('button', { type: 'submit' }, '添加')));
+  };
+  renderMemory(file.memory_points);
+
+  replace(main,
+    h('div', { class: 'page-head' },
+      h('a', { href: '#/customers', class: 'button' }, '← 返回搜索'),
+      h('span', { class: 'spacer' }),
+      h('a', { href: `#/customers/${c.id}/edit`, class: 'button primary', id: 'edit-customer' }, '编辑档案')),
+    h('div', { class: 'panel' },
+      h('div', { class: 'file-head' },
+        h('span', { class: 'name', id: 'file-name' }, c.name),
+        h('span', { class: 'meta phone', id: 'file-phone' }, c.phone),
+        h('span', { class: 'meta' }, [GENDER[c.gender], age != null ? `${age}岁` : null].filter(Boolean).join(' · ')),
+        c.marketing_opt_out ? h('span', { class: 'alert' }, '不接受营销') : null),
+      h('div', { style: 'margin-top:10px' }, tagList(c.tags))),
+    h('div', { class: 'grid2' },
+      h('div', { class: 'panel' },
+        h('h2', {}, '基本信息'),
+        h('dl', { class: 'facts' },
+          h('dt', {}, '生日'), h('dd', {}, orDash(c.birthday)),
+          h('dt', {}, '来源渠道'), h('dd', {}, orDash(c.channel)),
+          h('dt', {}, '推荐人'), h('dd', {}, c.referrer_phone ? `${c.referrer_name}（${c.referrer_phone}）` : orDash('')),
+          h('dt', {}, '顾问'), h('dd', {}, orDash(c.consultant)),
+          h('dt', {}, '备注'), h('dd', { id: 'file-notes' }, orDash(c.notes)),
+          h('dt', {}, '建档'), h('dd', {}, `${c.created_by} · ${c.created_at.slice(0, 10)}`),
+          h('dt', {}, '最近修改'), h('dd', {}, `${c.updated_by} · ${c.updated_at.slice(0, 10)}`))),
+      h('div', { class: 'panel' },
+        h('h2', {}, '皮肤档案'),
+        h('dl', { class: 'facts' },
+          h('dt', {}, '肤质'), h('dd', {}, orDash(c.skin_type)),
+          h('dt', {}, '过敏史'), h('dd', {}, c.allergies ? h('span', { class: 'alert' }, c.allergies) : orDash('')),
+          h('dt', {}, '护理偏好'), h('dd', {}, orDash(c.care_preferences))))),
+    memoryPanel,
+    file.referred.length ? h('div', { class: 'panel' },
+      h('h2', {}, `推荐的客户（${file.referred.length}）`),
+      file.referred.map((r) => h('a', { class: 'tag', href: `#/customers/${r.id}` }, `${r.name} ${r.phone}`))) : null);
+  main.focus();
+}
+
+const FIELDS = [
+  // key, label, input type, required, wide, placeholder
+  ['name', '姓名', 'text', true, false, ''],
+  ['phone', '手机号', 'tel', true, false, '11 位手机号'],
+  ['gender', '性别', 'gender', false, false, ''],
+  ['birthday', '生日', 'text', false, false, '如 1990-03-08 或 1990/3/8'],
+  ['channel', '来源渠道', 'channel', false, false, '如 小红书、美团、老带新'],
+  ['referrer_phone', '推荐人手机号', 'tel', false, false, '老客推荐时填写'],
+  ['consultant', '顾问', 'consultant', false, false, ''],
+  ['tags', '标签', 'text', false, false, '用逗号或顿号分隔，如 怕疼、敏感肌'],
+  ['skin_type', '肤质', 'text', false, false, '如 混合偏油'],
+  ['allergies', '过敏史', 'textarea', false, false, '如 利多卡因、酒精'],
+  ['care_preferences', '护理偏好', 'textarea', false, false, ''],
+  ['notes', '备注', 'textarea', false, true, ''],
+];
+
+function inputFor(key, type, placeholder, value, options) {
+  const id = `f-${key}`;
+  if (type === 'gender') {
+    return h('select', { id, name: key }, [['', '未填'], ['F', '女'], ['M', '男']].map(([v, l]) => h('option', { value: v, selected: v === (value || '') ? 'selected' : null }, l)));
+  }
+  if (type === 'textarea') return h('textarea', { id, name: key, placeholder, value: value || '' });
+  const list = type === 'channel' ? 'channel-options' : type === 'consultant' ? 'consultant-options' : null;
+  return h('input', { id, name: key, type: type === 'tel' ? 'tel' : 'text', placeholder, value: value || '', list, autocomplete: 'off' });
+}
+
+/**
+ * The create/edit form.
+ * @param {HTMLElement} main
+ * @param {number|null} id null to create
+ * @param {{phone?: string, name?: string}} [prefill]
+ */
+export async function renderForm(main, id, prefill = {}) {
+  const [file, options] = await Promise.all([id ? call('customers.get', { id }) : null, call('customers.options')]);
+  const c = file ? file.customer : { ...prefill, tags: [] };
+  const errors = h('div', { id: 'form-errors', role: 'alert' });
+  const values = { ...c, tags: (c.tags || []).join('、') };
+  const fieldEls = FIELDS.map(([key, label, type, required, wide, placeholder]) =>
+    h('div', { class: `field${wide ? ' wide' : ''}`, dataset: { field: key } },
+      h('label', { for: `f-${key}` }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, '*') : null),
+      inputFor(key, type, placeholder, values[key], options),
+      h('div', { class: 'field-error', id: `err-${key}` })));
+  const optOut = h('input', { type: 'checkbox', id: 'f-marketing_opt_out', name: 'marketing_opt_out', checked: Boolean(c.marketing_opt_out) });
+  const form = h('form', { class: 'customer panel', novalidate: true },
+    errors,
+    h('div', { class: 'fields' }, fieldEls,
+      h('div', { class: 'field check wide', dataset: { field: 'marketing_opt_out' } }, optOut,
+        h('label', { for: 'f-marketing_opt_out' }, '不接受营销（不发节日问候、活动邀约；术后回访照常）'))),
+    h('datalist', { id: 'channel-options' }, options.channels.map((v) => h('option', { value: v }))),
+    h('datalist', { id: 'consultant-options' }, options.consultants.map((v) => h('option', { value: v }))),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'save-customer' }, id ? '保存修改' : '建立档案'),
+      h('a', { class: 'button', href: id ? `#/customers/${id}` : '#/customers' }, '取消'),
+      h('span', { class: 'hint' }, 'Enter 保存 · Esc 取消')));
+
+  const clearErrors = () => {
+    replace(errors);
+    form.querySelectorAll('.field').forEach((f) => f.classList.remove('has-error'));
+    form.querySelectorAll('.field-error').forEach((e) => { e.textContent = ''; });
+  };
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors();
+    const data = Object.fromEntries(new FormData(form).entries());
+    const draft = {
+      ...data,
+      tags: data.tags ? [String(data.tags)] : [],
+      marketing_opt_out: optOut.checked,
+    };
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector('#save-customer'));
+    button.disabled = true;
+    try {
+      const saved = await call(id ? 'customers.update' : 'customers.create', id ? { id, ...draft } : draft);
+      toast(id ? '已保存修改' : `已为「${saved.customer.name}」建立档案`);
+      location.hash = `#/customers/${saved.customer.id}`;
+    } catch (err) {
+      showProblems(form, errors, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') location.hash = id ? `#/customers/${id}` : '#/customers';
+    if (e.key === 'Enter' && e.target instanceof HTMLTextAreaElement && !e.ctrlKey) return;
+    if (e.key === 'Enter' && e.ctrlKey) form.requestSubmit();
+  });
+
+  replace(main, h('div', { class: 'page-head' }, h('h1', {}, id ? `编辑档案：${c.name}` : '新建客户档案')), form);
+  const first = /** @type {HTMLElement} */ (form.querySelector(prefill.name && !prefill.phone ? '#f-phone' : '#f-name'));
+  first.focus();
+}
+
+/** Marks each problem's field and lists every problem on top. */
+function showProblems(form, box, err) {
+  const problems = err.problems && err.problems.length ? err.problems : [{ column: '', reason: err.message }];
+  for (const p of problems) {
+    const field = form.querySelector(`.field[data-field="${CSS.escape(p.column)}"]`);
+    if (field) {
+      field.classList.add('has-error');
+      const msg = field.querySelector('.field-error');
+      if (msg) msg.textContent = p.reason;
+    }
+  }
+  replace(box, h('div', { class: 'form-errors' },
+    h('strong', {}, problems.length > 1 ? `有 ${problems.length} 处需要改正：` : '需要改正：'),
+    h('ul', {}, problems.map((p) => h('li', {}, p.reason)))));
+  const firstBad = form.querySelector('.has-error input, .has-error select, .has-error textarea');
+  if (firstBad instanceof HTMLElement) firstBad.focus();
+}

@@ -1,0 +1,130 @@
+/**
+ * Staff: "who is at the desk" when the app opens, and the owner's list of
+ * accounts in 设置. Every write carries the chosen person.
+ */
+import { call } from '../api.js';
+import { h, replace, toast } from '../dom.js';
+import { currentActor, setActor } from '../session.js';
+
+export const ROLES = [
+  ['reception', '前台'], ['consultant', '咨询师'], ['doctor', '医生'],
+  ['nurse', '护士'], ['service', '客服'], ['owner', '院长'],
+];
+
+function roleSelect(id, value) {
+  return h('select', { id, name: 'role' }, ROLES.map(([v, label]) => h('option', { value: v, selected: v === value ? 'selected' : null }, label)));
+}
+
+/**
+ * Asks who is at the desk unless someone valid is already chosen.
+ * @param {boolean} force ask even if someone is chosen
+ * @returns {Promise<void>}
+ */
+export async function askWhoIsAtTheDesk(force) {
+  const staff = (await call('staff.list')).filter((s) => s.active);
+  const current = currentActor();
+  if (!force && current && staff.some((s) => s.id === current.id)) return;
+  return new Promise((resolve) => {
+    const back = h('div', { class: 'modal-back' });
+    const modal = h('div', { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'who-title' });
+    back.append(modal);
+    const done = (chosen) => {
+      setActor(chosen);
+      back.remove();
+      resolve();
+    };
+    if (staff.length === 0) renderFirstAccount(modal, done);
+    else renderPicker(modal, staff, done, force && current ? () => { back.remove(); resolve(); } : null);
+    document.body.append(back);
+    const first = modal.querySelector('button, input');
+    if (first instanceof HTMLElement) first.focus();
+  });
+}
+
+function renderPicker(modal, staff, done, cancel) {
+  const buttons = staff.map((s, i) => h('button', {
+    type: 'button',
+    dataset: { staffId: String(s.id) },
+    onclick: () => done(s),
+    title: i < 9 ? `按 ${i + 1} 快速选择` : null,
+  }, i < 9 ? h('kbd', {}, String(i + 1)) : null, ' ', s.name, h('span', { class: 'role' }, s.role_label)));
+  modal.addEventListener('keydown', (e) => {
+    const n = Number(e.key);
+    if (n >= 1 && n <= Math.min(9, staff.length)) done(staff[n - 1]);
+    if (e.key === 'Escape' && cancel) cancel();
+  });
+  replace(modal,
+    h('h2', { id: 'who-title' }, '请选择当前在岗的员工'),
+    h('p', { class: 'hint' }, '之后录入的每一条记录都会记下是谁录入的。'),
+    h('div', { class: 'staff-grid' }, buttons),
+    cancel ? h('button', { type: 'button', onclick: cancel }, '取消') : null,
+  );
+}
+
+function renderFirstAccount(modal, done) {
+  const name = h('input', { id: 'first-name', type: 'text', autocomplete: 'off', placeholder: '例如：周院长' });
+  const role = roleSelect('first-role', 'owner');
+  const error = h('div', { class: 'field-error', role: 'alert' });
+  const form = h('form', {
+    onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        done(await call('staff.create', { name: name.value, role: role.value }));
+      } catch (err) {
+        error.textContent = err.message;
+      }
+    },
+  },
+  h('div', { class: 'field' }, h('label', { for: 'first-name' }, '姓名'), name),
+  h('div', { class: 'field' }, h('label', { for: 'first-role' }, '岗位'), role),
+  error,
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, '建立账号并开始使用')));
+  replace(modal,
+    h('h2', { id: 'who-title' }, '欢迎使用留客'),
+    h('p', {}, '第一次使用，请先建立一个员工账号（通常是院长），之后可在「设置」里添加其他员工。'),
+    form,
+  );
+}
+
+/**
+ * The staff panel of 设置: list, add, change role, deactivate.
+ * @param {HTMLElement} panel
+ */
+export async function renderStaffPanel(panel) {
+  const staff = await call('staff.list');
+  const name = h('input', { id: 'new-staff-name', type: 'text', autocomplete: 'off', placeholder: '姓名' });
+  const role = roleSelect('new-staff-role', 'reception');
+  const rows = staff.map((s) => {
+    const sel = roleSelect(`role-${s.id}`, s.role);
+    const save = async (active) => {
+      try {
+        await call('staff.update', { id: s.id, name: s.name, role: sel.value, active });
+        toast(`已更新「${s.name}」`);
+        await renderStaffPanel(panel);
+      } catch (e) { toast(e.message, 'error'); }
+    };
+    sel.addEventListener('change', () => save(s.active));
+    return h('tr', {},
+      h('td', { class: 'name-cell' }, s.name),
+      h('td', {}, sel),
+      h('td', {}, s.active ? '在岗' : h('span', { class: 'empty' }, '已停用')),
+      h('td', {}, h('button', { type: 'button', onclick: () => save(!s.active) }, s.active ? '停用' : '恢复')));
+  });
+  replace(panel,
+    h('h2', {}, '员工账号'),
+    h('table', { class: 'list' },
+      h('thead', {}, h('tr', {}, h('th', {}, '姓名'), h('th', {}, '岗位'), h('th', {}, '状态'), h('th', {}, ''))),
+      h('tbody', {}, rows)),
+    h('form', {
+      class: 'inline-form', style: 'margin-top:14px',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          const s = await call('staff.create', { name: name.value, role: role.value });
+          toast(`已添加员工「${s.name}」`);
+          await renderStaffPanel(panel);
+        } catch (err) { toast(err.message, 'error'); }
+      },
+    }, name, role, h('button', { type: 'submit', class: 'primary' }, '添加员工')),
+  );
+}
