@@ -126,9 +126,9 @@ fn demo_birthday(rng: &mut fastrand::Rng, today: NaiveDate) -> Option<NaiveDate>
     if rng.u32(..100) >= 82 {
         return None;
     }
-    let age = 19 + rng.i32(..38);
+    let age = 19 + rng.i32(0..38);
     let start = NaiveDate::from_ymd_opt(today.year() - age, 1, 1)?;
-    Some(start + Duration::days(rng.i64(..365)))
+    Some(start + Duration::days(rng.i64(0..365)))
 }
 
 /// Fills an empty archive with a demo clinic of `customers` customers.
