@@ -5,18 +5,25 @@
 
 pub mod clock;
 pub mod commands;
+pub mod consumption;
 pub mod customers;
 pub mod demo;
 pub mod error;
 pub mod import;
+pub mod items;
+pub mod money;
 pub mod parse;
 pub mod phone;
 pub mod search;
 pub mod search_keys;
 pub mod serve;
 pub mod staff;
+#[cfg(test)]
+pub mod testing;
+pub mod triage;
 pub mod store;
 pub mod ui_assets;
+pub mod visits;
 
 pub use clock::Clock;
 pub use error::{ApiError, Error, Problem, Result};

@@ -1,0 +1,85 @@
+//! Visit days, spend and first visit (SPEC §2), in one place: tiers, points,
+//! follow-ups and reports all read them from here. The SQL views
+//! `visit_days` and `money_moves` (migration 0002) hold the definitions:
+//! a visit day is a local date with an arrival, a payment (always positive)
+//! or an executed session, voided records not counted; net spend is payments
+//! minus refunds, each dated by its own date.
+
+use chrono::{Days, NaiveDate};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::customers::CustomerId;
+use crate::error::Result;
+use crate::money::Money;
+
+/// The first day of the 365-day window ending on `d`: [d − 364, d].
+pub fn window_365_start(d: NaiveDate) -> NaiveDate {
+    d.checked_sub_days(Days::new(364)).unwrap_or(NaiveDate::MIN)
+}
+
+/// A customer's facts as of a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    /// Distinct visit days on or before the date.
+    pub visit_days: i64,
+    pub first_visit: Option<NaiveDate>,
+    pub last_visit: Option<NaiveDate>,
+    /// Net spend dated in [D − 364, D].
+    pub spend_365: Money,
+    /// Net spend dated on or before D.
+    pub spend_total: Money,
+}
+
+impl Facts {
+    /// A customer with no visit day is a lead (意向客户).
+    pub fn is_lead(&self) -> bool {
+        self.visit_days == 0
+    }
+}
+
+fn date_of(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+}
+
+/// One customer's facts as of `d`.
+pub fn facts(conn: &Connection, customer: CustomerId, d: NaiveDate) -> Result<Facts> {
+    let day = d.to_string();
+    let (visit_days, first, last): (i64, Option<String>, Option<String>) = conn
+        .prepare_cached("SELECT count(*), min(day), max(day) FROM visit_days WHERE customer_id = ?1 AND day <= ?2")?
+        .query_row(rusqlite::params![customer.0, day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let (spend_365, spend_total): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(CASE WHEN day >= ?3 THEN amount_fen END), 0), coalesce(sum(amount_fen), 0)
+             FROM money_moves WHERE customer_id = ?1 AND day <= ?2",
+        )?
+        .query_row(rusqlite::params![customer.0, day, window_365_start(d).to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(Facts {
+        visit_days,
+        first_visit: date_of(first),
+        last_visit: date_of(last),
+        spend_365: Money(spend_365),
+        spend_total: Money(spend_total),
+    })
+}
+
+/// The customer's visit days on or before `d`, oldest first.
+pub fn visit_days(conn: &Connection, customer: CustomerId, d: NaiveDate) -> Result<Vec<NaiveDate>> {
+    let mut stmt = conn.prepare_cached("SELECT day FROM visit_days WHERE customer_id = ?1 AND day <= ?2 ORDER BY day")?;
+    let days = stmt
+        .query_map(rusqlite::params![customer.0, d.to_string()], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(days.into_iter().filter_map(|t| date_of(Some(t))).collect())
+}
+
+/// Whether the customer has a visit day on `d` itself.
+pub fn visited_on(conn: &Connection, customer: CustomerId, d: NaiveDate) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM visit_days WHERE customer_id = ?1 AND day = ?2")?
+        .query_row(rusqlite::params![customer.0, d.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+#[cfg(test)]
+mod tests;
