@@ -20,6 +20,8 @@ use crate::staff::{self, StaffDraft, StaffId, SYSTEM_STAFF};
 use crate::store::{self, settings};
 use crate::{import, search};
 
+mod consumption;
+
 /// One request as it arrives from the UI.
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -104,16 +106,20 @@ impl App {
                 customers::remove_memory_point(&self.conn, &clock, by, a.id)?;
                 Ok(json!({"removed": a.id}))
             }
-            "import.customers" => {
+            "import.customers" | "import.consumption" | "import.executions" | "import.arrivals" => {
                 let by = self.actor(actor)?;
                 let a: ImportArgs = args_of(args)?;
+                let kind: import::Kind = serde_json::from_value(json!(&cmd["import.".len()..]))?;
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(a.content_base64.as_bytes())
                     .map_err(|_| Error::invalid("file", "上传的文件内容无法读取，请重新选择文件"))?;
-                let report = import::customers::import(&mut self.conn, &clock, by, &bytes, a.dry_run)?;
+                let report = import::run(kind, &mut self.conn, &clock, by, &bytes, a.dry_run)?;
                 Ok(json!({"report": report, "summary": report.summary()}))
             }
-            other => Err(Error::UnknownCommand(other.to_string())),
+            other => match self.dispatch_consumption(&clock, other, actor, args) {
+                Some(result) => result,
+                None => Err(Error::UnknownCommand(other.to_string())),
+            },
         }
     }
 
@@ -173,8 +179,8 @@ fn args_of<T: DeserializeOwned>(args: Value) -> Result<T> {
 }
 
 #[derive(Deserialize)]
-struct IdArg {
-    id: i64,
+pub(crate) struct IdArg {
+    pub(crate) id: i64,
 }
 
 #[derive(Deserialize)]

@@ -653,12 +653,14 @@ pub fn void(conn: &mut Connection, clock: &Clock, by: StaffId, what: Voidable, i
     Ok(())
 }
 
-/// One entry of the customer's timeline.
+/// One entry of a timeline (a customer's, or the clinic's day).
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntry {
     pub kind: &'static str,
     pub id: i64,
     pub date: String,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
     pub title: String,
     pub detail: Option<String>,
     pub amount: Option<Money>,
@@ -667,35 +669,62 @@ pub struct TimelineEntry {
     pub void_reason: Option<String>,
 }
 
-/// Arrivals, orders, payments, executions and refunds, newest first.
-pub fn timeline(conn: &Connection, customer: CustomerId) -> Result<Vec<TimelineEntry>> {
-    let sql = "
-        SELECT 'arrival', a.id, a.visit_date, '到院' || coalesce('·' || a.kind, ''),
+/// Which records a timeline shows.
+enum Scope {
+    Customer(CustomerId),
+    Day(NaiveDate),
+}
+
+/// The union of every kind of record, each filtered by `scope` on its own
+/// customer or date column.
+fn timeline_sql(scope: &Scope) -> String {
+    let filter = |alias: &str, date_col: &str| match scope {
+        Scope::Customer(_) => format!("{alias}.customer_id = ?1"),
+        Scope::Day(_) => format!("{alias}.{date_col} = ?1"),
+    };
+    format!(
+        "SELECT 'arrival', a.id, a.visit_date, '到院' || coalesce('·' || a.kind, ''),
                nullif(trim(coalesce(a.purpose, '') || ' ' || coalesce(CASE a.outcome WHEN 'deal' THEN '成交' WHEN 'no_deal' THEN '未成交' END, '')), ''),
-               NULL, s.name, a.voided_at IS NOT NULL, a.void_reason, a.created_at
-        FROM arrivals a JOIN staff s ON s.id = a.created_by WHERE a.customer_id = ?1
+               NULL, s.name, a.voided_at IS NOT NULL, a.void_reason, a.created_at, a.customer_id
+        FROM arrivals a JOIN staff s ON s.id = a.created_by WHERE {arr}
         UNION ALL
         SELECT 'order', o.id, o.order_date, '开单' || coalesce(' ' || o.order_no, ''),
                (SELECT group_concat(i.name || '×' || l.sessions, '、') FROM order_lines l JOIN items i ON i.id = l.item_id WHERE l.order_id = o.id),
-               (SELECT sum(price_fen) FROM order_lines WHERE order_id = o.id), s.name, o.voided_at IS NOT NULL, o.void_reason, o.created_at
-        FROM orders o JOIN staff s ON s.id = o.created_by WHERE o.customer_id = ?1
+               (SELECT sum(price_fen) FROM order_lines WHERE order_id = o.id), s.name, o.voided_at IS NOT NULL, o.void_reason, o.created_at, o.customer_id
+        FROM orders o JOIN staff s ON s.id = o.created_by WHERE {ord}
         UNION ALL
-        SELECT 'payment', p.id, p.pay_date, '收款', p.method, p.amount_fen, s.name, p.voided_at IS NOT NULL, p.void_reason, p.created_at
-        FROM payments p JOIN staff s ON s.id = p.created_by WHERE p.customer_id = ?1
+        SELECT 'payment', p.id, p.pay_date, '收款', p.method, p.amount_fen, s.name, p.voided_at IS NOT NULL, p.void_reason, p.created_at, p.customer_id
+        FROM payments p JOIN staff s ON s.id = p.created_by WHERE {pay}
         UNION ALL
         SELECT 'execution', e.id, e.exec_date, '执行', i.name || ' ' || e.count || ' 次' || coalesce('（' || e.performer || '）', ''),
-               NULL, s.name, e.voided_at IS NOT NULL, e.void_reason, e.created_at
+               NULL, s.name, e.voided_at IS NOT NULL, e.void_reason, e.created_at, e.customer_id
         FROM executions e JOIN order_lines l ON l.id = e.order_line_id JOIN items i ON i.id = l.item_id
-             JOIN staff s ON s.id = e.created_by WHERE e.customer_id = ?1
+             JOIN staff s ON s.id = e.created_by WHERE {exe}
         UNION ALL
         SELECT 'refund', r.id, r.refund_date, '退款',
                nullif(trim(coalesce(r.reason, '') || CASE WHEN r.sessions_returned > 0 THEN ' 退回 ' || r.sessions_returned || ' 次' ELSE '' END), ''),
-               -r.amount_fen, s.name, r.voided_at IS NOT NULL, r.void_reason, r.created_at
-        FROM refunds r JOIN staff s ON s.id = r.created_by WHERE r.customer_id = ?1
-        ORDER BY 3 DESC, 10 DESC";
-    let mut stmt = conn.prepare_cached(sql)?;
+               -r.amount_fen, s.name, r.voided_at IS NOT NULL, r.void_reason, r.created_at, r.customer_id
+        FROM refunds r JOIN staff s ON s.id = r.created_by WHERE {refu}",
+        arr = filter("a", "visit_date"),
+        ord = filter("o", "order_date"),
+        pay = filter("p", "pay_date"),
+        exe = filter("e", "exec_date"),
+        refu = filter("r", "refund_date"),
+    )
+}
+
+fn entries(conn: &Connection, scope: Scope) -> Result<Vec<TimelineEntry>> {
+    let sql = format!(
+        "SELECT t.*, c.name FROM ({}) t JOIN customers c ON c.id = t.customer_id ORDER BY 3 DESC, 10 DESC",
+        timeline_sql(&scope)
+    );
+    let param = match scope {
+        Scope::Customer(c) => rusqlite::types::Value::Integer(c.0),
+        Scope::Day(d) => rusqlite::types::Value::Text(d.to_string()),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
-        .query_map([customer.0], |r| {
+        .query_map([param], |r| {
             let kind: String = r.get(0)?;
             Ok(TimelineEntry {
                 kind: match kind.as_str() {
@@ -713,10 +742,41 @@ pub fn timeline(conn: &Connection, customer: CustomerId) -> Result<Vec<TimelineE
                 by: r.get(6)?,
                 voided: r.get(7)?,
                 void_reason: r.get(8)?,
+                customer_id: CustomerId(r.get(10)?),
+                customer_name: r.get(11)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// A customer's arrivals, orders, payments, executions and refunds, newest first.
+pub fn timeline(conn: &Connection, customer: CustomerId) -> Result<Vec<TimelineEntry>> {
+    entries(conn, Scope::Customer(customer))
+}
+
+/// The clinic's day: every record dated that day, and its totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct DayLedger {
+    pub date: String,
+    pub entries: Vec<TimelineEntry>,
+    pub paid: Money,
+    pub refunded: Money,
+    pub net: Money,
+    pub sessions_done: i64,
+    pub arrivals: i64,
+}
+
+pub fn day_ledger(conn: &Connection, date: NaiveDate) -> Result<DayLedger> {
+    let entries = entries(conn, Scope::Day(date))?;
+    let live = || entries.iter().filter(|e| !e.voided);
+    let paid: Money = live().filter(|e| e.kind == "payment").filter_map(|e| e.amount).sum();
+    let refunded = Money(-live().filter(|e| e.kind == "refund").filter_map(|e| e.amount).sum::<Money>().fen());
+    let sessions_done: i64 = conn
+        .prepare_cached("SELECT coalesce(sum(count), 0) FROM executions WHERE exec_date = ?1 AND voided_at IS NULL")?
+        .query_row([date.to_string()], |r| r.get(0))?;
+    let arrivals = live().filter(|e| e.kind == "arrival").count() as i64;
+    Ok(DayLedger { date: date.to_string(), paid, refunded, net: paid - refunded, sessions_done, arrivals, entries })
 }
 
 /// The item categories, for forms.

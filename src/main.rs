@@ -61,6 +61,20 @@ enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 enum ImportKind {
     Customers,
+    Consumption,
+    Executions,
+    Arrivals,
+}
+
+impl From<ImportKind> for import::Kind {
+    fn from(k: ImportKind) -> Self {
+        match k {
+            ImportKind::Customers => import::Kind::Customers,
+            ImportKind::Consumption => import::Kind::Consumption,
+            ImportKind::Executions => import::Kind::Executions,
+            ImportKind::Arrivals => import::Kind::Arrivals,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,9 +146,7 @@ fn run_import(app: &mut App, kind: ImportKind, file: &Path, dry_run: bool) -> Re
     let bytes = std::fs::read(file)
         .map_err(|e| Error::Config(format!("无法读取文件 {}：{e}", file.display())))?;
     let clock = app.clock()?;
-    let report = match kind {
-        ImportKind::Customers => import::customers::import(app.conn(), &clock, SYSTEM_STAFF, &bytes, dry_run)?,
-    };
+    let report = import::run(kind.into(), app.conn(), &clock, SYSTEM_STAFF, &bytes, dry_run)?;
     println!("{}", report.summary());
     Ok(())
 }

@@ -4,10 +4,17 @@
 //! transaction that is committed only when nothing is wrong and this is not a
 //! dry run. Re-importing a file already imported changes nothing.
 
+pub mod arrivals;
+pub mod consumption;
 pub mod customers;
+pub mod executions;
+pub mod rows;
 pub mod table;
 
+use rusqlite::Transaction;
 use serde::Serialize;
+
+use crate::error::{Error, Problem, Result};
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -31,6 +38,18 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// An empty report for a file just read.
+    pub fn new(kind: &'static str, encoding: table::Encoding, table: &table::Table, dry_run: bool) -> Self {
+        ImportReport {
+            kind,
+            encoding: Some(encoding),
+            rows: table.row_count,
+            ignored_columns: table.header.ignored.clone(),
+            dry_run,
+            ..Default::default()
+        }
+    }
+
     /// One line for staff: what was done.
     pub fn summary(&self) -> String {
         let verb = if self.dry_run { "检查通过（未写入）" } else { "导入完成" };
@@ -42,5 +61,39 @@ impl ImportReport {
             s.push_str(&format!("；未使用的列：{}", self.ignored_columns.join("、")));
         }
         s
+    }
+}
+
+/// Ends an import: with any problem, nothing is written and every problem is
+/// returned in line order; otherwise the transaction is committed, unless this
+/// is a dry run.
+pub fn finish(tx: Transaction<'_>, mut problems: Vec<Problem>, report: ImportReport) -> Result<ImportReport> {
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Err(Error::Import(problems));
+    }
+    if !report.dry_run {
+        tx.commit()?;
+    }
+    Ok(report)
+}
+
+/// The four import files of SPEC §7.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Customers,
+    Consumption,
+    Executions,
+    Arrivals,
+}
+
+/// Imports one file of the given kind.
+pub fn run(kind: Kind, conn: &mut rusqlite::Connection, clock: &crate::clock::Clock, by: crate::staff::StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    match kind {
+        Kind::Customers => customers::import(conn, clock, by, bytes, dry_run),
+        Kind::Consumption => consumption::import(conn, clock, by, bytes, dry_run),
+        Kind::Executions => executions::import(conn, clock, by, bytes, dry_run),
+        Kind::Arrivals => arrivals::import(conn, clock, by, bytes, dry_run),
     }
 }

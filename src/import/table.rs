@@ -59,6 +59,8 @@ pub struct Header {
     positions: HashMap<&'static str, (usize, String)>,
     /// Headers the import does not use, as written.
     pub ignored: Vec<String>,
+    /// field key → the Chinese header, for messages about absent columns.
+    names: HashMap<&'static str, &'static str>,
 }
 
 impl Header {
@@ -75,7 +77,10 @@ impl Header {
 
     /// The header of `key` as the file writes it (for messages).
     pub fn label(&self, key: &str) -> String {
-        self.positions.get(key).map(|(_, h)| h.clone()).unwrap_or_else(|| key.to_string())
+        match self.positions.get(key) {
+            Some((_, written)) => written.clone(),
+            None => self.names.get(key).map_or_else(|| key.to_string(), |zh| zh.to_string()),
+        }
     }
 }
 
@@ -111,7 +116,8 @@ fn map_header(cells: &[String], columns: &[Column]) -> Result<Header, Vec<Proble
         }
     }
     if problems.is_empty() {
-        Ok(Header { positions, ignored })
+        let names = columns.iter().map(|c| (c.key, c.zh)).collect();
+        Ok(Header { positions, ignored, names })
     } else {
         Err(problems)
     }

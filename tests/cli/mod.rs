@@ -1,2 +1,3 @@
+mod import_consumption;
 mod import_customers;
 mod init_and_today;

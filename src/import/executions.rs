@@ -1,0 +1,68 @@
+//! Importing executions (划扣记录): each row takes `count` sessions of the item
+//! from the customer's oldest order with sessions left (on or before the
+//! row's date); a row asking for more than is left is an error with its line.
+
+use rusqlite::Connection;
+
+use super::rows::{RowCheck, RowKeys};
+use super::table::{self, Column};
+use super::ImportReport;
+use crate::clock::Clock;
+use crate::consumption;
+use crate::error::{Error, Problem, Result};
+use crate::items;
+use crate::staff::StaffId;
+use crate::store::write_tx;
+
+pub const COLUMNS: &[Column] = &[
+    Column { key: "phone", zh: "手机号", en: "phone", required: true },
+    Column { key: "date", zh: "日期", en: "date", required: true },
+    Column { key: "item", zh: "项目", en: "item", required: true },
+    Column { key: "count", zh: "次数", en: "count", required: false },
+];
+
+pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    let (text, encoding) = table::decode(bytes).map_err(|p| Error::Import(vec![p]))?;
+    let table = table::read(&text, COLUMNS).map_err(Error::Import)?;
+    let mut problems = table.problems.clone();
+    let mut report = ImportReport::new("executions", encoding, &table, dry_run);
+    let tx = write_tx(conn)?;
+    let mut keys = RowKeys::default();
+    for row in &table.rows {
+        let mut check = RowCheck::new(&table.header, row);
+        let customer = check.customer(&tx)?;
+        let date = check.date("date", clock.today());
+        let count = check.count("count", 1, 1, 999, "次数");
+        let item = match check.cell("item") {
+            Some(name) => {
+                let found = items::find_by_name(&tx, name)?;
+                if found.is_none() {
+                    check.problem("item", format!("项目「{name}」不在项目目录中，也没有买过，无法划扣"));
+                }
+                found
+            }
+            None => None,
+        };
+        let (Some((customer, phone)), Some(date), Some(count), Some(item), true) = (customer, date, count, item, check.problems.is_empty()) else {
+            problems.extend(check.problems);
+            continue;
+        };
+        let key = keys.key("execution", &[&phone, &date.to_string(), &item.name, &count.to_string()]);
+        if exists(&tx, &key)? {
+            report.unchanged += 1;
+            continue;
+        }
+        match consumption::execute_oldest_first_tx(&tx, clock, by, customer, item.id, date, count, Some(&key)) {
+            Ok(()) => report.created += 1,
+            Err(Error::Invalid(ps)) => {
+                problems.extend(ps.into_iter().map(|p| Problem::at(row.line, table.header.label("count"), p.reason)));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    super::finish(tx, problems, report)
+}
+
+fn exists(conn: &Connection, key: &str) -> Result<bool> {
+    Ok(conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM executions WHERE import_key = ?1)")?.query_row([key], |r| r.get(0))?)
+}

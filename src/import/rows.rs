@@ -1,0 +1,100 @@
+//! What the fact imports (consumption, executions, arrivals) share: finding the
+//! customer by phone, reading a date that is not after today, whole numbers,
+//! and the key that makes a re-imported row change nothing.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::table::{Header, Row};
+use crate::customers::{self, CustomerId};
+use crate::error::{Problem, Result};
+
+/// Collects a row's problems with their line and the file's own column names.
+pub struct RowCheck<'a> {
+    pub header: &'a Header,
+    pub row: &'a Row,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> RowCheck<'a> {
+    pub fn new(header: &'a Header, row: &'a Row) -> Self {
+        RowCheck { header, row, problems: Vec::new() }
+    }
+
+    pub fn cell(&self, key: &str) -> Option<&'a str> {
+        self.header.cell(self.row, key)
+    }
+
+    pub fn problem(&mut self, key: &str, reason: impl Into<String>) {
+        self.problems.push(Problem::at(self.row.line, self.header.label(key), reason));
+    }
+
+    /// The customer whose phone the row names; the archive must have them.
+    pub fn customer(&mut self, conn: &Connection) -> Result<Option<(CustomerId, String)>> {
+        let Some(text) = self.cell("phone") else { return Ok(None) };
+        let phone = match crate::phone::normalize(text) {
+            Ok(p) => p,
+            Err(reason) => {
+                self.problem("phone", reason);
+                return Ok(None);
+            }
+        };
+        match customers::id_by_phone(conn, &phone)? {
+            Some(id) => Ok(Some((id, phone))),
+            None => {
+                self.problem("phone", format!("手机号 {phone} 不在客户档案中，请先导入或新建这位客户"));
+                Ok(None)
+            }
+        }
+    }
+
+    /// A required date, not after today.
+    pub fn date(&mut self, key: &str, today: NaiveDate) -> Option<NaiveDate> {
+        let text = self.cell(key)?;
+        match crate::parse::date(text) {
+            Ok(d) if d > today => {
+                self.problem(key, format!("日期 {d} 在今天（{today}）之后，不能导入未来的记录"));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(reason) => {
+                self.problem(key, reason);
+                None
+            }
+        }
+    }
+
+    /// A whole number in `min..=max`, or `default` when the cell is blank.
+    pub fn count(&mut self, key: &str, default: i64, min: i64, max: i64, what: &str) -> Option<i64> {
+        let Some(text) = self.cell(key) else { return Some(default) };
+        match text.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                self.problem(key, format!("{what}「{text}」应为 {min} 到 {max} 之间的整数"));
+                None
+            }
+        }
+    }
+}
+
+/// Keys for rows without a 单号: the row's normalised values plus how many
+/// identical rows came before it in the file, so two identical rows are two
+/// records and importing the file again finds both.
+#[derive(Default)]
+pub struct RowKeys(HashMap<String, u32>);
+
+impl RowKeys {
+    pub fn key(&mut self, kind: &str, parts: &[&str]) -> String {
+        let base = format!("{kind}:{}", parts.join("|"));
+        let n = self.0.entry(base.clone()).or_insert(0);
+        *n += 1;
+        format!("{base}#{n}")
+    }
+}
+
+/// Whether a record with this import key is already in `table`.
+pub fn already_imported(conn: &Connection, table: &str, key: &str) -> Result<bool> {
+    Ok(conn.prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE import_key = ?1)"))?.query_row([key], |r| r.get(0))?)
+}
