@@ -624,11 +624,18 @@ impl Voidable {
 /// Voids a record entered by mistake, with a reason. Voiding an order voids
 /// its payments, refunds and executions with it. A void is final.
 pub fn void(conn: &mut Connection, clock: &Clock, by: StaffId, what: Voidable, id: i64, reason: &str) -> Result<()> {
+    let tx = write_tx(conn)?;
+    void_tx(&tx, clock, by, what, id, reason)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// [`void`] inside the caller's transaction.
+pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: i64, reason: &str) -> Result<()> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::invalid("reason", "请填写作废原因"));
     }
-    let tx = write_tx(conn)?;
     let table = what.table();
     let voided: Option<bool> =
         tx.query_row(&format!("SELECT voided_at IS NOT NULL FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).optional()?;
@@ -649,7 +656,6 @@ pub fn void(conn: &mut Connection, clock: &Clock, by: StaffId, what: Voidable, i
             params![id, now, by.0, cascade],
         )?;
     }
-    tx.commit()?;
     Ok(())
 }
 

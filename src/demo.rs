@@ -14,11 +14,14 @@ use crate::error::{Error, Result};
 use crate::staff::{self, Role, StaffDraft, StaffId, SYSTEM_STAFF};
 use crate::store::{new_uid, write_tx};
 
+mod history;
+
 /// What a demo run created.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DemoReport {
     pub staff: usize,
     pub customers: usize,
+    pub orders: i64,
     pub seed: u64,
 }
 
@@ -87,7 +90,7 @@ const DEMO_STAFF: &[(&str, Role)] = &[
     ("郑客服", Role::Service),
 ];
 
-fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
+pub(crate) fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
     &items[rng.usize(..items.len())]
 }
 
@@ -152,8 +155,14 @@ pub fn seed(conn: &mut Connection, clock: &Clock, customers: usize, seed: u64) -
             consultants.push(s.name);
         }
     }
-    let receptionists: Vec<StaffId> =
-        staff::list(&tx)?.into_iter().filter(|s| s.role == Role::Reception).map(|s| s.id).collect();
+    let all_staff = staff::list(&tx)?;
+    let receptionists: Vec<StaffId> = all_staff.iter().filter(|s| s.role == Role::Reception).map(|s| s.id).collect();
+    let actors = history::Actors {
+        reception: if receptionists.is_empty() { vec![SYSTEM_STAFF] } else { receptionists.clone() },
+        carers: all_staff.iter().filter(|s| matches!(s.role, Role::Consultant | Role::Doctor)).map(|s| s.id).collect(),
+        performers: all_staff.iter().filter(|s| matches!(s.role, Role::Doctor | Role::Nurse)).map(|s| s.name.clone()).collect(),
+    };
+    let catalogue = history::catalogue(&tx, clock, SYSTEM_STAFF)?;
     let mut taken = HashSet::new();
     let mut ids: Vec<(CustomerId, String)> = Vec::with_capacity(customers);
     let today = clock.today();
@@ -189,10 +198,19 @@ pub fn seed(conn: &mut Connection, clock: &Clock, customers: usize, seed: u64) -
                 stmt.execute(params![new_uid(), id.0, pick(&mut rng, MEMORY_POINTS), clock.now_utc(), by.0])?;
             }
         }
+        if !actors.carers.is_empty() && !actors.performers.is_empty() {
+            history::customer_history(&tx, clock, &mut rng, &actors, &catalogue, id)?;
+        }
         ids.push((id, values.phone));
     }
+    if !actors.carers.is_empty() {
+        let everyone: Vec<CustomerId> = ids.iter().map(|(id, _)| *id).collect();
+        history::todays_board(&tx, clock, &mut rng, &actors, &everyone)?;
+    }
+    history::some_voids(&tx, clock, SYSTEM_STAFF)?;
+    let orders: i64 = tx.query_row("SELECT count(*) FROM orders", [], |r| r.get(0))?;
     tx.commit()?;
-    Ok(DemoReport { staff: staff_count, customers, seed })
+    Ok(DemoReport { staff: staff_count, customers, orders, seed })
 }
 
 #[cfg(test)]

@@ -136,7 +136,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Demo { customers, seed } => {
             let clock = app.clock().map_err(no_file)?;
             let r = demo::seed(app.conn(), &clock, customers, seed).map_err(no_file)?;
-            println!("演示诊所已写入：员工 {} 位，客户 {} 位（种子 {}）。", r.staff, r.customers, r.seed);
+            println!("演示诊所已写入：员工 {} 位，客户 {} 位，订单 {} 张（种子 {}）。", r.staff, r.customers, r.orders, r.seed);
             Ok(())
         }
     }

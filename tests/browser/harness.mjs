@@ -22,12 +22,13 @@ export function liuke(db, ...args) {
 
 /**
  * A clinic: its own temp dir and database, served on 127.0.0.1.
- * @param {{staff?: Array<[string, string]>, customersCsv?: string}} [setup]
+ * @param {{staff?: Array<[string, string]>, customersCsv?: string, demo?: number}} [setup]
  */
 export async function openClinic(setup = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'liuke-ui-'));
   const db = join(dir, 'clinic.db');
   liuke(db, 'init');
+  if (setup.demo) liuke(db, 'demo', '--customers', String(setup.demo));
   if (setup.customersCsv) {
     const file = join(dir, 'customers.csv');
     writeFileSync(file, setup.customersCsv);
@@ -50,7 +51,7 @@ export async function openClinic(setup = {}) {
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e));
   return {
-    dir, db, url, page, pageErrors,
+    dir, db, url, page, pageErrors, server,
     /** Adds staff through the real command surface before the UI opens. */
     async api(cmd, args = {}, actor = null) {
       const r = await fetch(`${url}api`, { method: 'POST', body: JSON.stringify({ cmd, args, actor }) });
@@ -64,6 +65,21 @@ export async function openClinic(setup = {}) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A clinic with an owner 周院长, a receptionist 王晓燕 (signed in at the desk),
+ * a consultant 李咨询 and a doctor 刘医生.
+ */
+export async function clinicWithStaff(setup = {}) {
+  const clinic = await openClinic(setup);
+  const owner = await clinic.api('staff.create', { name: '周院长', role: 'owner' });
+  for (const [name, role] of [['王晓燕', 'reception'], ['李咨询', 'consultant'], ['刘医生', 'doctor']]) {
+    await clinic.api('staff.create', { name, role }, owner.id);
+  }
+  clinic.ownerId = owner.id;
+  await signIn(clinic, '王晓燕');
+  return clinic;
 }
 
 /** Opens the app and picks the staff member with this name at the desk. */

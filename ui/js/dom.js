@@ -59,3 +59,31 @@ export function toast(message, kind = 'ok') {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { el.hidden = true; }, kind === 'error' ? 6000 : 2600);
 }
+
+/**
+ * Asks for one line of text in a small modal (e.g. why a record is voided).
+ * Resolves to the trimmed text, or null when cancelled (Esc or 取消).
+ * @param {string} title
+ * @param {string} label
+ * @returns {Promise<string|null>}
+ */
+export function ask(title, label) {
+  return new Promise((resolve) => {
+    const input = h('input', { id: 'ask-input', type: 'text', autocomplete: 'off' });
+    const back = h('div', { class: 'modal-back' });
+    const close = (value) => { back.remove(); resolve(value); };
+    const form = h('form', {
+      class: 'modal', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'ask-title',
+      onsubmit: (e) => { e.preventDefault(); if (input.value.trim()) close(input.value.trim()); else input.focus(); },
+      onkeydown: (e) => { if (e.key === 'Escape') close(null); },
+    },
+    h('h2', { id: 'ask-title' }, title),
+    h('div', { class: 'field' }, h('label', { for: 'ask-input' }, label), input),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'ask-ok' }, '确定'),
+      h('button', { type: 'button', onclick: () => close(null) }, '取消')));
+    back.append(form);
+    document.body.append(back);
+    input.focus();
+  });
+}

@@ -1,5 +1,6 @@
 /**
- * Keyboard shortcuts for reception: F2 or / jumps to the customer search,
+ * Keyboard shortcuts for reception: F2 or / jumps to the search box of the
+ * screen (the desk's or the archive's),
  * Alt+N opens a new customer file. Forms handle Enter and Esc themselves.
  */
 
@@ -12,7 +13,7 @@ export function installShortcuts() {
     if (document.querySelector('.modal-back')) return;
     if (event.key === 'F2' || (event.key === '/' && !typingInField(event.target))) {
       event.preventDefault();
-      const search = document.getElementById('customer-search');
+      const search = document.getElementById('desk-search') || document.getElementById('customer-search');
       if (search) search.focus();
       else location.hash = '#/customers';
     } else if (event.altKey && (event.key === 'n' || event.key === 'N')) {

@@ -1,7 +1,8 @@
 /**
  * Bootstrap: asks who is at the desk, then routes the hash to a screen.
- * Routes: #/customers, #/customers/new, #/customers/:id, #/customers/:id/edit,
- * #/settings, and the screens still under construction.
+ * Routes: #/triage, #/customers, #/customers/new, #/customers/:id,
+ * #/customers/:id/edit, #/customers/:id/order, #/consumption, #/settings, and
+ * the screens still under construction.
  */
 import { call } from './api.js';
 import { h, replace, toast } from './dom.js';
@@ -9,6 +10,8 @@ import { currentActor } from './session.js';
 import { askWhoIsAtTheDesk } from './views/staff.js';
 import { renderSearch, renderFile, renderForm } from './views/customers.js';
 import { renderSettings } from './views/settings.js';
+import { renderTriage } from './views/triage.js';
+import { renderConsumptionDay, renderOrderForm } from './views/consumption.js';
 import { renderConstruction } from './views/construction.js';
 import { installShortcuts } from './keyboard.js';
 
@@ -35,9 +38,14 @@ async function route() {
   try {
     if (route === 'customers') {
       if (parts[1] === 'new') await renderForm(main, null, { phone: query.get('phone') || '', name: query.get('name') || '' });
+      else if (parts[1] && parts[2] === 'order') await renderOrderForm(main, Number(parts[1]));
       else if (parts[1] && parts[2] === 'edit') await renderForm(main, Number(parts[1]));
       else if (parts[1]) await renderFile(main, Number(parts[1]));
       else await renderSearch(main, query.get('q') || '');
+    } else if (route === 'triage') {
+      await renderTriage(main);
+    } else if (route === 'consumption') {
+      await renderConsumptionDay(main, query.get('date') || '');
     } else if (route === 'settings') {
       await renderSettings(main);
     } else {

@@ -5,6 +5,7 @@
  */
 import { call } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
+import { renderConsumptionSection } from './consumption.js';
 
 const GENDER = { F: '女', M: '男' };
 
@@ -178,6 +179,7 @@ export async function renderFile(main, id) {
       }, input, h('button', { type: 'submit' }, '添加')));
   };
   renderMemory(file.memory_points);
+  const consumptionBox = h('div', { id: 'consumption-section' });
 
   replace(main,
     h('div', { class: 'page-head' },
@@ -209,9 +211,11 @@ export async function renderFile(main, id) {
           h('dt', {}, '过敏史'), h('dd', {}, c.allergies ? h('span', { class: 'alert' }, c.allergies) : orDash('')),
           h('dt', {}, '护理偏好'), h('dd', {}, orDash(c.care_preferences))))),
     memoryPanel,
+    consumptionBox,
     file.referred.length ? h('div', { class: 'panel' },
       h('h2', {}, `推荐的客户（${file.referred.length}）`),
       file.referred.map((r) => h('a', { class: 'tag', href: `#/customers/${r.id}` }, `${r.name} ${r.phone}`))) : null);
+  await renderConsumptionSection(consumptionBox, c.id, todayText);
   main.focus();
 }
 

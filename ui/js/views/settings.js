@@ -1,9 +1,18 @@
 /**
- * 设置: staff accounts, importing customers from a CSV file (checked first,
- * then imported whole or not at all), and where the data lives.
+ * 设置: staff accounts, the item catalogue, importing the four CSV files
+ * (checked first, then imported whole or not at all), and where the data lives.
  */
 import { call } from '../api.js';
-import { h, replace, toast } from '../dom.js';
+import { h, orDash, replace, toast } from '../dom.js';
+import { yuan } from '../format.js';
+import { moneyText } from './consumption.js';
+
+const IMPORTS = {
+  customers: ['客户', '表头：姓名*、手机号*、性别、生日、来源渠道、推荐人手机号、顾问、标签、不接受营销、备注。同一手机号再次导入只补充信息，不会产生重复档案。'],
+  consumption: ['消费记录', '表头：手机号*、日期*、项目*、项目类别、次数、实收金额*（负数为退款）、已执行次数、医生、顾问、单号。每行是一次开单和当天的收款；有单号的行重复导入不会重复记账。客户须已在档案中。'],
+  executions: ['划扣记录', '表头：手机号*、日期*、项目*、次数。从该客户这个项目最早、还有剩余次数的订单中扣除；剩余次数不够的行会报错。'],
+  arrivals: ['到院记录', '表头：手机号*、日期*、类型（初诊 复诊 复查 治疗 咨询）、渠道。'],
+};
 import { renderStaffPanel } from './staff.js';
 
 /** Reads a File into base64 without blowing the stack on large files. */
@@ -24,6 +33,11 @@ function problemTable(problems) {
 
 function renderImportPanel(panel) {
   const input = h('input', { type: 'file', id: 'import-file', accept: '.csv,text/csv' });
+  const hint = h('p', { class: 'hint', id: 'import-hint' });
+  const kind = h('select', {
+    id: 'import-kind', 'aria-label': '导入哪种文件',
+    onchange: () => { replace(hint, IMPORTS[kind.value][1]); replace(result); input.value = ''; },
+  }, Object.entries(IMPORTS).map(([k, [label]]) => h('option', { value: k }, label)));
   const result = h('div', { id: 'import-result', 'aria-live': 'polite' });
   let content = '';
   let fileName = '';
@@ -31,7 +45,7 @@ function renderImportPanel(panel) {
   const run = async (dryRun) => {
     replace(result, h('p', { class: 'progress' }, dryRun ? '正在检查文件…' : '正在导入…'));
     try {
-      const { report, summary } = await call('import.customers', { content_base64: content, dry_run: dryRun });
+      const { report, summary } = await call(`import.${kind.value}`, { content_base64: content, dry_run: dryRun });
       replace(result,
         h('p', {}, `${fileName}：${summary}`),
         dryRun && report.rows > 0 ? h('button', { type: 'button', class: 'primary', id: 'import-confirm', onclick: () => run(false) }, `确认导入 ${report.rows} 行`) : null);
@@ -49,10 +63,59 @@ function renderImportPanel(panel) {
     await run(true);
   });
 
+  replace(hint, IMPORTS.customers[1]);
   replace(panel,
-    h('h2', {}, '导入客户'),
-    h('p', { class: 'hint' }, 'CSV 文件（Excel 另存为 CSV 即可，UTF-8 或 GBK 均可）。表头可用中文或英文：姓名*、手机号*、性别、生日、来源渠道、推荐人手机号、顾问、标签、不接受营销、备注。先检查，全部无误才导入；有任何问题则一行也不写入。同一文件重复导入不会产生重复档案。'),
-    input, result);
+    h('h2', {}, '导入数据'),
+    h('p', { class: 'hint' }, 'CSV 文件（Excel 另存为 CSV 即可，UTF-8 或 GBK 均可），表头可用中文或英文。先检查，全部无误才导入；有任何问题则一行也不写入。同一文件重复导入不会重复记录。请先导入客户，再导入消费、划扣和到院记录。'),
+    h('div', { class: 'inline-form', style: 'align-items:center;margin-bottom:8px' }, kind, input),
+    hint, result);
+}
+
+async function renderItemsPanel(panel) {
+  const { items, categories } = await call('items.list');
+  let editing = null;
+  const name = h('input', { id: 'item-name', type: 'text', autocomplete: 'off', placeholder: '如 水光针' });
+  const category = h('select', { id: 'item-category' }, categories.map((c) => h('option', { value: c }, c)));
+  const price = h('input', { id: 'item-price', type: 'text', inputmode: 'decimal', placeholder: '每次价格，可不填' });
+  const cycle = h('input', { id: 'item-cycle', type: 'number', min: '1', placeholder: '天，可不填' });
+  const save = h('button', { type: 'submit', class: 'primary', id: 'item-save' }, '添加项目');
+  const field = (label, control) => h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+  const form = h('form', {
+    class: 'inline-panel', novalidate: true,
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const draft = {
+        name: name.value, category: category.value,
+        list_price: moneyText(price.value) || null,
+        repurchase_days: cycle.value ? Number(cycle.value) : null,
+        active: true,
+      };
+      try {
+        await call(editing ? 'items.update' : 'items.create', editing ? { id: editing.id, ...draft, followup_plan: editing.followup_plan } : draft);
+        toast(editing ? '已保存项目' : `已添加项目「${draft.name}」`);
+        await renderItemsPanel(panel);
+      } catch (err) { toast(err.message, 'error'); }
+    },
+  }, field('项目名称', name), field('类别', category), field('单次价格', price), field('复购周期（天）', cycle), save);
+  const edit = (item) => {
+    editing = item;
+    name.value = item.name;
+    category.value = item.category;
+    price.value = item.list_price || '';
+    cycle.value = item.repurchase_days || '';
+    save.textContent = '保存修改';
+    name.focus();
+  };
+  replace(panel,
+    h('h2', {}, `项目目录（${items.length}）`),
+    h('p', { class: 'hint' }, '复购周期不填时按名称自动设定：肉毒 120 天、玻尿酸 180 天、水光 30 天、光子嫩肤 30 天、热玛吉 365 天。导入消费记录时，新项目会自动加入目录。'),
+    form,
+    items.length ? h('table', { class: 'list', id: 'items-table', style: 'margin-top:12px' },
+      h('thead', {}, h('tr', {}, ['项目', '类别', '单次价格', '复购周期', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, items.map((i) => h('tr', {},
+        h('td', {}, i.name), h('td', {}, i.category), h('td', { class: 'money' }, i.list_price ? yuan(i.list_price) : orDash('')),
+        h('td', {}, i.repurchase_days ? `${i.repurchase_days} 天` : orDash('')),
+        h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => edit(i) }, '修改')))))) : h('p', { class: 'empty' }, '目录还是空的。'));
 }
 
 async function renderInfoPanel(panel) {
@@ -70,9 +133,10 @@ async function renderInfoPanel(panel) {
 /** @param {HTMLElement} main */
 export async function renderSettings(main) {
   const staffPanel = h('div', { class: 'panel', id: 'staff-panel' });
+  const itemsPanel = h('div', { class: 'panel', id: 'items-panel' });
   const importPanel = h('div', { class: 'panel', id: 'import-panel' });
   const infoPanel = h('div', { class: 'panel', id: 'info-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, importPanel, infoPanel);
+  replace(main, h('h1', {}, '设置'), staffPanel, itemsPanel, importPanel, infoPanel);
   renderImportPanel(importPanel);
-  await Promise.all([renderStaffPanel(staffPanel), renderInfoPanel(infoPanel)]);
+  await Promise.all([renderStaffPanel(staffPanel), renderItemsPanel(itemsPanel), renderInfoPanel(infoPanel)]);
 }

@@ -1,0 +1,217 @@
+//! The demo clinic's history: an item catalogue and three years of arrivals,
+//! orders, payments, sessions, a few refunds and voids, shaped like a real
+//! clinic: customers arrive in monthly first-visit cohorts, about 60% come
+//! back within 90 days, some keep coming for years and some lapse; packages
+//! of light and skincare treatments are used up over later visits. A handful
+//! of customers are on today's board.
+
+use chrono::{Days, NaiveDate};
+use rusqlite::Connection;
+
+use super::pick;
+use crate::clock::Clock;
+use crate::consumption::{self, LineId, NewLine, NewOrder, NewRefund, Voidable};
+use crate::customers::CustomerId;
+use crate::error::Result;
+use crate::items::{self, Category, ItemDraft, ItemId};
+use crate::money::Money;
+use crate::staff::StaffId;
+use crate::triage::{self, NewArrival, Status};
+
+/// name, category, list price per session (yuan), sessions in a package.
+const CATALOGUE: &[(&str, Category, i64, i64)] = &[
+    ("双眼皮", Category::Surgery, 12800, 1),
+    ("隆鼻", Category::Surgery, 26800, 1),
+    ("吸脂", Category::Surgery, 18800, 1),
+    ("保妥适肉毒素", Category::Injection, 2980, 1),
+    ("玻尿酸 1ml", Category::Injection, 4800, 1),
+    ("水光针", Category::Injection, 980, 3),
+    ("少女针", Category::Injection, 9800, 1),
+    ("光子嫩肤 M22", Category::Laser, 1280, 5),
+    ("热玛吉 五代", Category::Laser, 16800, 1),
+    ("超声炮", Category::Laser, 9800, 1),
+    ("皮秒祛斑", Category::Laser, 2680, 3),
+    ("小气泡清洁", Category::Skincare, 298, 10),
+    ("补水导入", Category::Skincare, 398, 6),
+    ("果酸焕肤", Category::Skincare, 580, 4),
+    ("术后修复面膜", Category::Other, 199, 1),
+];
+
+const METHODS: &[&str] = &["微信", "支付宝", "银行卡", "现金"];
+const PURPOSES: &[&str] = &["咨询抗衰", "水光复查", "祛斑", "皮肤清洁", "术后复查", "咨询双眼皮", "打肉毒", "看看新项目"];
+
+pub(super) struct Actors {
+    pub reception: Vec<StaffId>,
+    pub carers: Vec<StaffId>,
+    pub performers: Vec<String>,
+}
+
+pub(super) fn catalogue(conn: &Connection, clock: &Clock, by: StaffId) -> Result<Vec<(ItemId, i64, i64)>> {
+    let mut out = Vec::new();
+    for (name, category, price, package) in CATALOGUE {
+        let item = match items::find_by_name(conn, name)? {
+            Some(item) => item,
+            None => items::create(
+                conn,
+                clock,
+                by,
+                &ItemDraft { name: name.to_string(), category: Some(*category), list_price: Some(Money(price * 100)), active: true, ..Default::default() },
+            )?,
+        };
+        out.push((item.id, *price, *package));
+    }
+    Ok(out)
+}
+
+/// Open packages of one customer while the history is written: line, item, sessions left.
+struct Open {
+    line: LineId,
+    left: i64,
+}
+
+struct Writer<'a> {
+    conn: &'a Connection,
+    clock: &'a Clock,
+    rng: &'a mut fastrand::Rng,
+    actors: &'a Actors,
+    catalogue: &'a [(ItemId, i64, i64)],
+}
+
+impl Writer<'_> {
+    fn by(&mut self) -> StaffId {
+        *pick(self.rng, &self.actors.reception)
+    }
+
+    fn arrive(&mut self, customer: CustomerId, day: NaiveDate, kind: &str, status: Status) -> Result<i64> {
+        let by = self.by();
+        let assigned = Some(*pick(self.rng, &self.actors.carers));
+        let purpose = Some(pick(self.rng, PURPOSES).to_string());
+        triage::insert_tx(
+            self.conn,
+            self.clock,
+            by,
+            &NewArrival { customer_id: customer, date: day, kind: Some(kind.into()), channel: None, purpose, assigned_to: assigned, department: None, status, import_key: None },
+        )
+    }
+
+    /// Buys one catalogue item (a package where the item is sold so) and does the first session.
+    fn buy(&mut self, customer: CustomerId, day: NaiveDate, open: &mut Vec<Open>) -> Result<()> {
+        let (item, price, package) = *pick(self.rng, self.catalogue);
+        let sessions = if package > 1 && self.rng.u32(..100) < 70 { package } else { 1 };
+        let list = Money(price * 100 * sessions);
+        // Packages and regulars get a discount of up to 20%, rounded to whole yuan.
+        let discount = if sessions > 1 { self.rng.i64(0..=20) } else { self.rng.i64(0..=8) };
+        let agreed = Money((list.fen() * (100 - discount) / 100) / 100 * 100);
+        let by = self.by();
+        let order = NewOrder {
+            customer_id: customer,
+            date: day,
+            lines: vec![NewLine { item_id: item, sessions, list_price: list, price: agreed }],
+            consultant: None,
+            doctor: None,
+            note: None,
+            order_no: None,
+            arrival_id: None,
+            import_key: None,
+        };
+        let (order_id, lines) = consumption::insert_order_tx(self.conn, self.clock, by, &order)?;
+        let method = *pick(self.rng, METHODS);
+        consumption::insert_payment_tx(self.conn, self.clock, by, customer, Some(order_id), day, agreed, method)?;
+        let performer = pick(self.rng, &self.actors.performers).clone();
+        consumption::insert_execution_tx(self.conn, self.clock, by, lines[0], day, 1, Some(&performer), None)?;
+        if sessions > 1 {
+            open.push(Open { line: lines[0], left: sessions - 1 });
+        }
+        if self.rng.u32(..1000) < 15 {
+            let refund = NewRefund {
+                customer_id: customer,
+                order_id: Some(order_id),
+                line_id: Some(lines[0]),
+                date: day.checked_add_days(Days::new(self.rng.u64(1..20))).unwrap_or(day).min(self.clock.today()),
+                amount: Money(agreed.fen() / 2 / 100 * 100),
+                sessions_returned: 0,
+                method: Some("原路退回".into()),
+                reason: Some("效果不满意，协商退一半".into()),
+                import_key: None,
+            };
+            consumption::insert_refund_tx(self.conn, self.clock, by, &refund)?;
+        }
+        Ok(())
+    }
+
+    fn use_package(&mut self, customer: CustomerId, day: NaiveDate, open: &mut Vec<Open>) -> Result<bool> {
+        let _ = customer;
+        let Some(p) = open.iter_mut().find(|p| p.left > 0) else { return Ok(false) };
+        let by = *pick(self.rng, &self.actors.reception);
+        let performer = pick(self.rng, &self.actors.performers).clone();
+        consumption::insert_execution_tx(self.conn, self.clock, by, p.line, day, 1, Some(&performer), None)?;
+        p.left -= 1;
+        open.retain(|p| p.left > 0);
+        Ok(true)
+    }
+}
+
+/// Writes one customer's visits from a first visit day up to today.
+pub(super) fn customer_history(
+    conn: &Connection,
+    clock: &Clock,
+    rng: &mut fastrand::Rng,
+    actors: &Actors,
+    catalogue: &[(ItemId, i64, i64)],
+    customer: CustomerId,
+) -> Result<()> {
+    let today = clock.today();
+    // 12% are leads who never came.
+    if rng.u32(..100) < 12 {
+        return Ok(());
+    }
+    let first = today - Days::new(rng.u64(1..1095));
+    let mut w = Writer { conn, clock, rng, actors, catalogue };
+    let mut open = Vec::new();
+    w.arrive(customer, first, "初诊", Status::Left)?;
+    if w.rng.u32(..100) < 65 {
+        w.buy(customer, first, &mut open)?;
+    }
+    // About 60% come back within 90 days; regulars keep coming with gaps of weeks to months.
+    let mut day = first;
+    let mut returns = w.rng.u32(..100) < 60;
+    let loyalty = w.rng.u32(..100);
+    while returns {
+        let gap = if day == first { w.rng.u64(7..85) } else { w.rng.u64(14..150) };
+        day = day + Days::new(gap);
+        if day >= today {
+            break;
+        }
+        let kind = if open.is_empty() { *pick(w.rng, &["复诊", "复查", "咨询"]) } else { "治疗" };
+        w.arrive(customer, day, kind, Status::Left)?;
+        if !w.use_package(customer, day, &mut open)? && w.rng.u32(..100) < 55 {
+            w.buy(customer, day, &mut open)?;
+        }
+        returns = w.rng.u32(..100) < 55 + loyalty / 3;
+    }
+    Ok(())
+}
+
+/// A few customers are at the clinic today, at each stage of the board.
+pub(super) fn todays_board(conn: &Connection, clock: &Clock, rng: &mut fastrand::Rng, actors: &Actors, customers: &[CustomerId]) -> Result<()> {
+    let statuses = [Status::Left, Status::Left, Status::Treating, Status::Consulting, Status::Consulting, Status::Waiting, Status::Waiting];
+    let catalogue = Vec::new();
+    let mut w = Writer { conn, clock, rng, actors, catalogue: &catalogue };
+    for (i, status) in statuses.iter().enumerate() {
+        let Some(customer) = customers.get(i * 7 + 3) else { break };
+        let arrival = w.arrive(*customer, clock.today(), if i % 3 == 0 { "初诊" } else { "复诊" }, *status)?;
+        if *status == Status::Left {
+            conn.execute("UPDATE arrivals SET outcome = ?2 WHERE id = ?1", rusqlite::params![arrival, if i == 0 { "deal" } else { "no_deal" }])?;
+        }
+    }
+    Ok(())
+}
+
+/// Voids one order in a few hundred, as happens when an order is keyed in twice.
+pub(super) fn some_voids(conn: &Connection, clock: &Clock, by: StaffId) -> Result<usize> {
+    let ids: Vec<i64> = conn.prepare("SELECT id FROM orders WHERE id % 397 = 0")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for id in &ids {
+        consumption::void_tx(conn, clock, by, Voidable::Order, *id, "重复开单")?;
+    }
+    Ok(ids.len())
+}

@@ -1,0 +1,119 @@
+// The consumption file in a real browser: an order with a discount and a
+// deposit, an execution (划扣) against the package, a void with its reason,
+// and the day's ledger.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clinicWithStaff } from './harness.mjs';
+
+const CUSTOMERS = `姓名,手机号
+张小美,13812345678
+`;
+
+async function fileOfZhang() {
+  const clinic = await clinicWithStaff({ customersCsv: CUSTOMERS });
+  await clinic.api('items.create', { name: '水光针', category: '注射', list_price: '980' }, clinic.ownerId);
+  await clinic.api('items.create', { name: '光子嫩肤', category: '光电', list_price: '1280.00' }, clinic.ownerId);
+  const [zhang] = await clinic.api('customers.search', { q: '13812345678' });
+  await clinic.page.goto(`${clinic.url}#/customers/${zhang.id}`);
+  await clinic.page.waitForSelector('#packages-panel');
+  clinic.zhang = zhang.id;
+  return clinic;
+}
+
+test('an order of a discounted package with a deposit is recorded and shown with its sessions', async () => {
+  const clinic = await fileOfZhang();
+  try {
+    const { page } = clinic;
+    await page.click('#new-order');
+    await page.waitForSelector('#order-item-0');
+    await page.selectOption('#order-item-0', { label: '水光针（¥980/次）' });
+    await page.fill('#order-sessions-0', '3');
+    assert.equal(await page.inputValue('#order-price-0'), '2940.00', 'list price × sessions is suggested');
+    await page.fill('#order-price-0', '2,500');
+    assert.match(await page.textContent('.line-discount'), /优惠 ¥440/);
+    assert.equal(await page.textContent('#order-total'), '¥2,500');
+    await page.fill('#order-amount', '1000');
+    await page.selectOption('#order-method', '支付宝');
+    await page.click('#save-order');
+    await page.waitForSelector('#packages-panel tbody tr');
+    const row = page.locator('#packages-panel tbody tr', { hasText: '水光针' });
+    assert.deepEqual((await row.locator('td').allTextContents()).slice(1, 6), ['3', '0', '—', '3', '¥2,500']);
+    assert.match(await page.textContent('#timeline-panel'), /收款\s*支付宝\s*¥1,000/);
+    const day = await clinic.api('consumption.day', {});
+    assert.equal(day.paid, '1000.00');
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('an execution takes a session off the package and a void gives it back, with the reason kept', async () => {
+  const clinic = await fileOfZhang();
+  try {
+    const { page } = clinic;
+    const items = (await clinic.api('items.list')).items;
+    await clinic.api('orders.create', {
+      customer_id: clinic.zhang, lines: [{ item_id: items.find((i) => i.name === '光子嫩肤').id, sessions: 5, price: '5000' }],
+      payment: { amount: '5000', method: '微信' },
+    }, clinic.ownerId);
+    await page.reload();
+    await page.waitForSelector('[data-execute]');
+    await page.click('[data-execute]');
+    await page.fill('input[id^=exec-performer-]', '刘医生');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#packages-panel td.left')?.textContent === '4');
+    assert.match(await page.textContent('#timeline-panel'), /光子嫩肤 1 次（刘医生）/);
+
+    await page.locator('#timeline-panel tr[data-kind="execution"]').getByRole('button', { name: '作废' }).click();
+    await page.fill('#ask-input', '划错了客户');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#timeline-panel tr.voided[data-kind="execution"]');
+    assert.equal(await page.textContent('#packages-panel td.left'), '5');
+    assert.match(await page.textContent('#timeline-panel tr.voided'), /已作废：划错了客户/);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('asking for more sessions than are left is refused in Chinese and changes nothing', async () => {
+  const clinic = await fileOfZhang();
+  try {
+    const { page } = clinic;
+    const items = (await clinic.api('items.list')).items;
+    await clinic.api('orders.create', {
+      customer_id: clinic.zhang, lines: [{ item_id: items[0].id, sessions: 2, price: '1000' }],
+    }, clinic.ownerId);
+    await page.reload();
+    await page.click('[data-execute]');
+    await page.fill('input[id^=exec-count-]', '3');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#toast.error');
+    assert.match(await page.textContent('#toast'), /只剩 2 次，不能划扣 3 次/);
+    assert.equal(await page.textContent('#packages-panel td.left'), '2');
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('the day ledger of 消费档案 totals payments, refunds and sessions', async () => {
+  const clinic = await fileOfZhang();
+  try {
+    const { page } = clinic;
+    const items = (await clinic.api('items.list')).items;
+    await clinic.api('orders.create', {
+      customer_id: clinic.zhang, lines: [{ item_id: items[0].id, sessions: 2, price: '1960' }],
+      payment: { amount: '1960', method: '微信' },
+    }, clinic.ownerId);
+    const pkg = (await clinic.api('consumption.file', { customer_id: clinic.zhang })).packages[0];
+    await clinic.api('executions.add', { line_id: pkg.line_id }, clinic.ownerId);
+    await clinic.api('refunds.add', { customer_id: clinic.zhang, line_id: pkg.line_id, amount: '980.50', sessions_returned: 1, reason: '不想做了' }, clinic.ownerId);
+    await page.goto(`${clinic.url}#/consumption`);
+    await page.waitForSelector('#day-paid');
+    assert.equal(await page.textContent('#day-paid'), '¥1,960');
+    assert.equal(await page.textContent('#day-refunded'), '¥980.50');
+    assert.equal(await page.textContent('#day-net'), '¥979.50');
+    assert.equal(await page.textContent('#day-sessions'), '1');
+    assert.equal(await page.locator('#day-entries tbody tr').count(), 4);
+  } finally {
+    await clinic.close();
+  }
+});

@@ -1,0 +1,102 @@
+// The triage desk (前台分诊) in a real browser against the real core:
+// a known customer registered by keyboard alone, an unknown phone created and
+// registered, and the board moved along to 离院·成交.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clinicWithStaff, liuke } from './harness.mjs';
+
+const CUSTOMERS = `姓名,手机号,来源渠道
+张小美,13812345678,小红书
+`;
+const HISTORY = `手机号,日期,项目,项目类别,次数,实收金额,已执行次数
+13812345678,2026-09-01,光子嫩肤,光电,5,5000,1
+`;
+
+async function deskClinic() {
+  const clinic = await clinicWithStaff({ customersCsv: CUSTOMERS });
+  const { writeFileSync } = await import('node:fs');
+  const f = `${clinic.dir}/history.csv`;
+  writeFileSync(f, HISTORY);
+  liuke(clinic.db, 'import', 'consumption', f);
+  await clinic.page.goto(`${clinic.url}#/triage`);
+  await clinic.page.waitForSelector('#desk-search:focus');
+  return clinic;
+}
+
+test('a known customer is recognised and registered without touching the mouse', async () => {
+  const clinic = await deskClinic();
+  try {
+    const { page } = clinic;
+    await page.keyboard.type('5678');
+    await page.waitForSelector('#desk-results li[role=option]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#desk-card #card-name');
+    assert.equal(await page.textContent('#card-name'), '张小美');
+    assert.match(await page.textContent('#card-packages'), /光子嫩肤.*剩 4 次/);
+    assert.equal(await page.textContent('#card-last-visit'), '2026-09-01');
+    assert.equal(await page.inputValue('#arrival-kind'), '复诊', 'a returning customer defaults to 复诊');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#board tr[data-status="waiting"]');
+    assert.match(await page.textContent('#board'), /张小美/);
+    assert.match(await page.textContent('#board-counts'), /等待 1/);
+    // The arrival is a visit day today in the core.
+    const found = JSON.parse(await (await fetch(`${clinic.url}api`, {
+      method: 'POST', body: JSON.stringify({ cmd: 'desk.board', args: {} }),
+    })).text());
+    assert.equal(found.data.entries[0].name, '张小美');
+    assert.equal(found.data.date, '2026-11-23');
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('an unknown phone opens a quick create form, then the arrival is registered', async () => {
+  const clinic = await deskClinic();
+  try {
+    const { page } = clinic;
+    await page.keyboard.type('13900001111');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#quick-name:focus');
+    assert.equal(await page.inputValue('#quick-phone'), '13900001111');
+    await page.keyboard.type('李新客');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#card-name');
+    assert.equal(await page.textContent('#card-name'), '李新客');
+    assert.equal(await page.inputValue('#arrival-kind'), '初诊', 'a new customer defaults to 初诊');
+    await page.selectOption('#arrival-assign', { label: '李咨询（咨询师）' });
+    await page.fill('#arrival-purpose', '咨询双眼皮');
+    await page.click('#register-arrival');
+    await page.waitForSelector('#board tr[data-status="waiting"]');
+    const row = page.locator('#board tbody tr', { hasText: '李新客' });
+    assert.match(await row.textContent(), /咨询双眼皮/);
+    assert.equal(await row.locator('select').inputValue(), await clinic.api('staff.list').then((s) => String(s.find((x) => x.name === '李咨询').id)));
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('an arrival moves along the board and leaves with a deal', async () => {
+  const clinic = await deskClinic();
+  try {
+    const { page } = clinic;
+    await page.keyboard.type('zxm');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#card-name');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#board tr[data-status="waiting"]');
+    await page.getByRole('button', { name: '开始咨询' }).click();
+    await page.waitForSelector('#board tr[data-status="consulting"]');
+    await page.getByRole('button', { name: '开始治疗' }).click();
+    await page.waitForSelector('#board tr[data-status="treating"]');
+    await page.getByRole('button', { name: '离院·成交' }).click();
+    await page.waitForSelector('#board tr[data-status="left"]');
+    assert.match(await page.textContent('#board'), /已离院\s*成交/);
+    assert.match(await page.textContent('#board-counts'), /已离院 1（成交 1）/);
+    // Registering again while still on the board is refused; after leaving it is allowed.
+    await page.fill('#desk-search', 'zxm');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#register-arrival:not([disabled])');
+  } finally {
+    await clinic.close();
+  }
+});

@@ -1,0 +1,298 @@
+/**
+ * 消费档案: the customer's packages (bought, done, left) with 划扣 and 退款,
+ * the timeline of arrivals, orders, payments, sessions and refunds with 作废,
+ * the order form (开单), and the clinic's day ledger. Nothing is deleted:
+ * a mistake is voided with a reason and stays visible, struck through.
+ */
+import { call } from '../api.js';
+import { ask, h, orDash, replace, toast } from '../dom.js';
+import { yuan } from '../format.js';
+
+const KIND_LABEL = { arrival: '到院', order: '开单', payment: '收款', execution: '执行', refund: '退款' };
+
+/** Money as the core reads it: "1234.50" from what staff type ("1,234.5", "¥1234"). */
+export function moneyText(typed) {
+  return String(typed || '').replace(/[,，¥￥\s]/g, '');
+}
+
+/** Fen from a money string, for sums on the screen only (the core decides). */
+function fen(money) {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(moneyText(money));
+  if (!m) return NaN;
+  return (m[1] ? -1 : 1) * (Number(m[2]) * 100 + Number((m[3] || '0').padEnd(2, '0')));
+}
+
+function fenText(f) {
+  const sign = f < 0 ? '-' : '';
+  const a = Math.abs(f);
+  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+}
+
+function field(label, control) {
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+}
+
+async function performers() {
+  const staff = await call('staff.list');
+  return staff.filter((s) => s.active && ['doctor', 'nurse', 'consultant'].includes(s.role)).map((s) => s.name);
+}
+
+/**
+ * The consumption part of a customer file.
+ * @param {HTMLElement} box
+ * @param {number} customerId
+ * @param {string} todayText
+ */
+export async function renderConsumptionSection(box, customerId, todayText) {
+  const [data, names] = await Promise.all([call('consumption.file', { customer_id: customerId }), performers()]);
+  const reload = () => renderConsumptionSection(box, customerId, todayText).catch((e) => toast(e.message, 'error'));
+  const f = data.facts;
+
+  const executeForm = (p, cell) => {
+    const count = h('input', { id: `exec-count-${p.line_id}`, type: 'number', min: '1', max: String(p.left), value: '1' });
+    const performer = h('input', { id: `exec-performer-${p.line_id}`, list: 'performer-options', placeholder: '医生/护士', autocomplete: 'off' });
+    const date = h('input', { id: `exec-date-${p.line_id}`, type: 'date', value: todayText, max: todayText });
+    const form = h('form', {
+      class: 'inline-panel', novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          await call('executions.add', { line_id: p.line_id, count: Number(count.value), performer: performer.value, date: date.value });
+          toast(`已划扣：${p.item} ${count.value} 次`);
+          await reload();
+        } catch (err) { toast(err.message, 'error'); }
+      },
+      onkeydown: (e) => { if (e.key === 'Escape') form.remove(); },
+    }, field('次数', count), field('执行人', performer), field('日期', date),
+    h('button', { type: 'submit', class: 'primary', id: `exec-save-${p.line_id}` }, '确认划扣'),
+    h('button', { type: 'button', onclick: () => form.remove() }, '取消'));
+    cell.append(form);
+    count.focus();
+    count.select();
+  };
+
+  const refundForm = (p, cell) => {
+    const amount = h('input', { id: `refund-amount-${p.line_id}`, type: 'text', inputmode: 'decimal', placeholder: '金额' });
+    const sessions = h('input', { id: `refund-sessions-${p.line_id}`, type: 'number', min: '0', max: String(p.left), value: String(p.left) });
+    const reason = h('input', { id: `refund-reason-${p.line_id}`, type: 'text', placeholder: '如 出国、不想做了' });
+    const method = h('input', { id: `refund-method-${p.line_id}`, type: 'text', value: '原路退回' });
+    const form = h('form', {
+      class: 'inline-panel', novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          await call('refunds.add', {
+            customer_id: customerId, line_id: p.line_id, amount: moneyText(amount.value),
+            sessions_returned: Number(sessions.value || 0), reason: reason.value, method: method.value,
+          });
+          toast('已登记退款');
+          await reload();
+        } catch (err) { toast(err.message, 'error'); }
+      },
+      onkeydown: (e) => { if (e.key === 'Escape') form.remove(); },
+    }, field('退款金额', amount), field('退回次数', sessions), field('原因', reason), field('方式', method),
+    h('button', { type: 'submit', class: 'danger', id: `refund-save-${p.line_id}` }, '确认退款'),
+    h('button', { type: 'button', onclick: () => form.remove() }, '取消'));
+    cell.append(form);
+    amount.focus();
+  };
+
+  const packageRow = (p) => {
+    const actions = h('td', { class: 'row-actions' });
+    if (p.left > 0) {
+      actions.append(
+        h('button', { type: 'button', class: 'primary', dataset: { execute: String(p.line_id) }, onclick: () => executeForm(p, actions) }, '划扣'),
+        h('button', { type: 'button', dataset: { refund: String(p.line_id) }, onclick: () => refundForm(p, actions) }, '退款'));
+    }
+    return h('tr', { class: p.voided ? 'voided' : '', dataset: { line: String(p.line_id) } },
+      h('td', {}, h('strong', {}, p.item), h('div', { class: 'hint' }, `${p.category} · ${p.order_date}${p.order_no ? ` · ${p.order_no}` : ''}`)),
+      h('td', { class: 'money' }, String(p.sessions)),
+      h('td', { class: 'money' }, String(p.done)),
+      h('td', { class: 'money' }, p.returned ? String(p.returned) : '—'),
+      h('td', { class: 'money left' }, h('strong', {}, String(p.left))),
+      h('td', { class: 'money' }, yuan(p.price)),
+      actions);
+  };
+
+  const voidEntry = async (e) => {
+    const reason = await ask(`作废这条${KIND_LABEL[e.kind]}记录`, '作废原因（必填，会留在记录里）');
+    if (!reason) return;
+    try {
+      await call('records.void', { what: e.kind, id: e.id, reason });
+      toast('已作废');
+      await reload();
+    } catch (err) { toast(err.message, 'error'); }
+  };
+
+  const timelineRow = (e) => h('tr', { class: e.voided ? 'voided' : '', dataset: { kind: e.kind, id: String(e.id) } },
+    h('td', { class: 'phone' }, e.date),
+    h('td', {}, h('span', { class: `kind ${e.kind}` }, e.title)),
+    h('td', {}, orDash(e.detail)),
+    h('td', { class: `money${e.amount && e.amount.startsWith('-') ? ' negative' : ''}` }, e.amount ? yuan(e.amount) : ''),
+    h('td', { class: 'hint' }, e.by),
+    h('td', { class: 'row-actions void-note' }, e.voided
+      ? h('span', { class: 'hint' }, `已作废：${e.void_reason || ''}`)
+      : h('button', { type: 'button', class: 'link', onclick: () => voidEntry(e) }, '作废')));
+
+  replace(box,
+    h('datalist', { id: 'performer-options' }, names.map((n) => h('option', { value: n }))),
+    h('div', { class: 'panel', id: 'packages-panel' },
+      h('div', { class: 'page-head' },
+        h('h2', {}, '项目与疗程'),
+        h('span', { class: 'hint' }, `到院 ${f.visit_days} 天 · 近365天消费 ${yuan(f.spend_365)} · 累计 ${yuan(f.spend_total)}`),
+        h('span', { class: 'spacer' }),
+        h('a', { class: 'button primary', href: `#/customers/${customerId}/order`, id: 'new-order' }, '开单')),
+      data.packages.length
+        ? h('table', { class: 'list packages-table' },
+          h('thead', {}, h('tr', {}, ['项目', '购买', '已做', '退回', '剩余', '成交价', ''].map((t) => h('th', {}, t)))),
+          h('tbody', {}, data.packages.map(packageRow)))
+        : h('p', { class: 'empty' }, '还没有消费记录。')),
+    h('div', { class: 'panel', id: 'timeline-panel' },
+      h('h2', {}, '时间线'),
+      data.timeline.length
+        ? h('table', { class: 'list timeline' },
+          h('thead', {}, h('tr', {}, ['日期', '记录', '内容', '金额', '录入', ''].map((t) => h('th', {}, t)))),
+          h('tbody', {}, data.timeline.map(timelineRow)))
+        : h('p', { class: 'empty' }, '还没有记录。')));
+}
+
+/**
+ * The order form (开单): one or more items with sessions and agreed price,
+ * and the payment taken now.
+ * @param {HTMLElement} main
+ * @param {number} customerId
+ */
+export async function renderOrderForm(main, customerId) {
+  const [file, catalogue, names, info] = await Promise.all([
+    call('customers.get', { id: customerId }), call('items.list'), performers(), call('app.info')]);
+  const c = file.customer;
+  const items = catalogue.items.filter((i) => i.active);
+  const linesBody = h('tbody', {});
+  const totalEl = h('span', { class: 'order-total', id: 'order-total' }, '¥0');
+  const amount = h('input', { id: 'order-amount', type: 'text', inputmode: 'decimal', placeholder: '本次实收' });
+  let amountTouched = false;
+  amount.addEventListener('input', () => { amountTouched = true; });
+  const method = h('select', { id: 'order-method' }, catalogue.payment_methods.map((m) => h('option', { value: m }, m)));
+  const consultant = h('input', { id: 'order-consultant', list: 'staff-names', value: c.consultant || '', autocomplete: 'off' });
+  const doctor = h('input', { id: 'order-doctor', list: 'staff-names', autocomplete: 'off' });
+  const date = h('input', { id: 'order-date', type: 'date', value: info.today, max: info.today });
+  const orderNo = h('input', { id: 'order-no', type: 'text', placeholder: '可不填', autocomplete: 'off' });
+  const note = h('input', { id: 'order-note', type: 'text', autocomplete: 'off' });
+  const errors = h('div', { role: 'alert' });
+
+  const total = () => [...linesBody.querySelectorAll('tr')].reduce((sum, tr) => sum + (fen(tr.querySelector('.line-price').value) || 0), 0);
+  const refresh = () => {
+    const t = total();
+    totalEl.textContent = yuan(fenText(t));
+    if (!amountTouched) amount.value = fenText(t);
+    linesBody.querySelectorAll('tr').forEach((tr) => {
+      const item = items.find((i) => String(i.id) === tr.querySelector('.line-item').value);
+      const list = item && item.list_price ? fen(item.list_price) * Number(tr.querySelector('.line-sessions').value || 0) : NaN;
+      const price = fen(tr.querySelector('.line-price').value);
+      const hint = tr.querySelector('.line-discount');
+      hint.textContent = Number.isFinite(list) && Number.isFinite(price) && list > 0
+        ? (price < list ? `原价 ${yuan(fenText(list))}，优惠 ${yuan(fenText(list - price))}` : `原价 ${yuan(fenText(list))}`)
+        : '';
+    });
+  };
+
+  const addLine = () => {
+    const n = linesBody.children.length;
+    const item = h('select', { class: 'line-item', id: `order-item-${n}`, 'aria-label': `第 ${n + 1} 个项目` },
+      h('option', { value: '' }, '选择项目…'),
+      catalogue.categories.map((cat) => h('optgroup', { label: cat },
+        items.filter((i) => i.category === cat).map((i) => h('option', { value: String(i.id) }, `${i.name}${i.list_price ? `（${yuan(i.list_price)}/次）` : ''}`)))));
+    const sessions = h('input', { class: 'line-sessions', id: `order-sessions-${n}`, type: 'number', min: '1', value: '1', 'aria-label': '次数' });
+    const price = h('input', { class: 'line-price', id: `order-price-${n}`, type: 'text', inputmode: 'decimal', 'aria-label': '成交价', placeholder: '成交价' });
+    let priceTouched = false;
+    price.addEventListener('input', () => { priceTouched = true; refresh(); });
+    const suggest = () => {
+      const it = items.find((i) => String(i.id) === item.value);
+      if (!priceTouched && it && it.list_price) price.value = fenText(fen(it.list_price) * Number(sessions.value || 0));
+      refresh();
+    };
+    item.addEventListener('change', suggest);
+    sessions.addEventListener('input', suggest);
+    const row = h('tr', {},
+      h('td', {}, item), h('td', { style: 'width:90px' }, sessions), h('td', { style: 'width:160px' }, price),
+      h('td', { class: 'hint line-discount' }),
+      h('td', {}, n > 0 ? h('button', { type: 'button', class: 'link', onclick: () => { row.remove(); refresh(); } }, '删除') : null));
+    linesBody.append(row);
+    item.focus();
+  };
+
+  const form = h('form', {
+    class: 'panel', novalidate: true,
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const lines = [...linesBody.querySelectorAll('tr')].map((tr) => ({
+        item_id: Number(tr.querySelector('.line-item').value) || 0,
+        sessions: Number(tr.querySelector('.line-sessions').value) || 0,
+        price: moneyText(tr.querySelector('.line-price').value) || '0',
+      }));
+      if (lines.some((l) => !l.item_id)) { replace(errors, h('div', { class: 'form-errors' }, '请为每一行选择项目。')); return; }
+      const paid = moneyText(amount.value);
+      try {
+        await call('orders.create', {
+          customer_id: customerId, date: date.value, lines,
+          payment: paid && fen(paid) > 0 ? { amount: paid, method: method.value } : null,
+          consultant: consultant.value, doctor: doctor.value, note: note.value, order_no: orderNo.value,
+        });
+        toast(`已为 ${c.name} 开单`);
+        location.hash = `#/customers/${customerId}`;
+      } catch (err) {
+        replace(errors, h('div', { class: 'form-errors' }, (err.problems.length ? err.problems.map((p) => p.reason) : [err.message]).join('；')));
+      }
+    },
+    onkeydown: (e) => { if (e.key === 'Escape') location.hash = `#/customers/${customerId}`; },
+  },
+  errors,
+  h('table', { class: 'list order-lines' },
+    h('thead', {}, h('tr', {}, ['项目', '次数', '成交价（整行）', '', ''].map((t) => h('th', {}, t)))),
+    linesBody),
+  h('div', { class: 'actions' }, h('button', { type: 'button', id: 'add-line', onclick: addLine }, '+ 再加一个项目'), h('span', { class: 'spacer' }), '合计 ', totalEl),
+  h('div', { class: 'fields', style: 'margin-top:16px' },
+    field('本次收款', amount), field('付款方式', method), field('顾问', consultant), field('医生', doctor),
+    field('开单日期', date), field('单号', orderNo), h('div', { class: 'field wide' }, h('label', { for: 'order-note' }, '备注'), note)),
+  h('datalist', { id: 'staff-names' }, names.map((n) => h('option', { value: n }))),
+  h('div', { class: 'actions' },
+    h('button', { type: 'submit', class: 'primary', id: 'save-order' }, '确认开单'),
+    h('a', { class: 'button', href: `#/customers/${customerId}` }, '取消'),
+    h('span', { class: 'hint' }, '收款可少于合计（定金），余款之后在档案里收。Esc 取消')));
+
+  replace(main, h('div', { class: 'page-head' }, h('h1', {}, `开单：${c.name}`), h('span', { class: 'meta phone hint' }, c.phone)),
+    items.length ? form : h('div', { class: 'panel' }, h('p', {}, '项目目录还是空的。请院长先在「设置 → 项目目录」里添加项目。'), h('a', { class: 'button', href: '#/settings' }, '去设置')));
+  if (items.length) addLine();
+}
+
+/**
+ * The clinic's day: every record dated that day and the day's totals.
+ * @param {HTMLElement} main
+ * @param {string} dateText '' for today
+ */
+export async function renderConsumptionDay(main, dateText) {
+  const day = await call('consumption.day', dateText ? { date: dateText } : {});
+  const picker = h('input', {
+    id: 'day-picker', type: 'date', value: day.date,
+    onchange: () => { location.hash = `#/consumption?date=${picker.value}`; },
+  });
+  const card = (label, value, id) => h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value', id }, value));
+  replace(main,
+    h('div', { class: 'page-head' }, h('h1', {}, '消费档案'), h('span', { class: 'spacer' }), h('label', { for: 'day-picker', class: 'hint' }, '日期 '), picker),
+    h('div', { class: 'cards' },
+      card('收款', yuan(day.paid), 'day-paid'), card('退款', yuan(day.refunded), 'day-refunded'),
+      card('净收入', yuan(day.net), 'day-net'), card('划扣次数', String(day.sessions_done), 'day-sessions'),
+      card('到院登记', String(day.arrivals), 'day-arrivals')),
+    h('div', { class: 'panel' },
+      h('h2', {}, `${day.date} 的记录`),
+      day.entries.length
+        ? h('table', { class: 'list timeline', id: 'day-entries' },
+          h('thead', {}, h('tr', {}, ['客户', '记录', '内容', '金额', '录入'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, day.entries.map((e) => h('tr', { class: e.voided ? 'voided' : '' },
+            h('td', {}, h('a', { href: `#/customers/${e.customer_id}` }, e.customer_name)),
+            h('td', {}, e.title, e.voided ? h('span', { class: 'hint' }, '（已作废）') : null),
+            h('td', {}, orDash(e.detail)),
+            h('td', { class: `money${e.amount && e.amount.startsWith('-') ? ' negative' : ''}` }, e.amount ? yuan(e.amount) : ''),
+            h('td', { class: 'hint' }, e.by)))))
+        : h('p', { class: 'empty' }, '这一天没有记录。在客户档案里开单、划扣，或在前台分诊登记到院。')));
+}
