@@ -193,13 +193,22 @@ pub(super) fn customer_history(
 }
 
 /// A few customers are at the clinic today, at each stage of the board.
-pub(super) fn todays_board(conn: &Connection, clock: &Clock, rng: &mut fastrand::Rng, actors: &Actors, customers: &[CustomerId]) -> Result<()> {
+pub(super) fn todays_board(
+    conn: &Connection,
+    clock: &Clock,
+    rng: &mut fastrand::Rng,
+    actors: &Actors,
+    catalogue: &[(ItemId, i64, i64)],
+    customers: &[CustomerId],
+) -> Result<()> {
     let statuses = [Status::Left, Status::Left, Status::Treating, Status::Consulting, Status::Consulting, Status::Waiting, Status::Waiting];
-    let catalogue = Vec::new();
-    let mut w = Writer { conn, clock, rng, actors, catalogue: &catalogue };
+    let mut w = Writer { conn, clock, rng, actors, catalogue };
     for (i, status) in statuses.iter().enumerate() {
         let Some(customer) = customers.get(i * 7 + 3) else { break };
         let arrival = w.arrive(*customer, clock.today(), if i % 3 == 0 { "初诊" } else { "复诊" }, *status)?;
+        if i == 0 {
+            w.buy(*customer, clock.today(), &mut Vec::new())?;
+        }
         if *status == Status::Left {
             conn.execute("UPDATE arrivals SET outcome = ?2 WHERE id = ?1", rusqlite::params![arrival, if i == 0 { "deal" } else { "no_deal" }])?;
         }

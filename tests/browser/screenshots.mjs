@@ -13,9 +13,9 @@ mkdirSync(out, { recursive: true });
 const clinic = await openClinic({ demo: 300 });
 const { page } = clinic;
 try {
-  const shoot = async (name) => {
+  const shoot = async (name, fullPage = false) => {
     await page.waitForTimeout(300);
-    await page.screenshot({ path: `${out}/${name}.png` });
+    await page.screenshot({ path: `${out}/${name}.png`, fullPage });
     console.log(`${out}/${name}.png`);
   };
   await page.goto(clinic.url);
@@ -37,13 +37,32 @@ try {
     }
     await shoot(name);
   }
-  // The first customer's file.
-  const first = JSON.parse(liuke(clinic.db, 'customers', '--search', 'zh'))[0];
-  if (first) {
-    await page.goto(`${clinic.url}#/customers/${first.id}`);
-    await page.waitForSelector('#file-name');
-    await shoot('customer-file');
+  // The file of a customer with an open package, and the order form.
+  const board = await clinic.api('desk.board', {});
+  let withPackage = null;
+  for (const c of JSON.parse(liuke(clinic.db, 'customers'))) {
+    const f = await clinic.api('consumption.file', { customer_id: c.id });
+    if (f.packages.some((p) => p.left > 0) && f.timeline.length > 4) { withPackage = c; break; }
   }
+  if (withPackage) {
+    await page.goto(`${clinic.url}#/customers/${withPackage.id}`);
+    await page.waitForSelector('#packages-panel');
+    await shoot('customer-file', true);
+    await page.goto(`${clinic.url}#/customers/${withPackage.id}/order`);
+    await page.waitForSelector('#order-item-0');
+    await shoot('order');
+  }
+  // The desk with a returning customer's card.
+  await page.goto(`${clinic.url}#/triage`);
+  await page.waitForSelector('#desk-search:focus');
+  if (withPackage) {
+    await page.keyboard.type(withPackage.phone.slice(-4));
+    await page.waitForSelector('#desk-results li');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#card-name');
+    await shoot('triage-card');
+  }
+  void board;
 } finally {
   await clinic.close();
 }

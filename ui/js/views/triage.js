@@ -52,7 +52,7 @@ export async function renderTriage(main) {
       return;
     }
     replace(board, h('table', { class: 'list board' },
-      h('thead', {}, h('tr', {}, ['到院', '客户', '类型 · 目的', '接待', '状态', ''].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['客户', '类型 · 目的', '接待', '状态', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, entries.map((e) => boardRow(e)))));
   };
 
@@ -82,9 +82,9 @@ export async function renderTriage(main) {
       },
     }, h('option', { value: '' }, '未分配'), carers.map((s) => h('option', { value: String(s.id), selected: s.id === e.assigned_to ? 'selected' : null }, `${s.name}（${s.role_label}）`)));
     return h('tr', { dataset: { arrival: String(e.id), status: e.status } },
-      h('td', { class: 'phone' }, clockTime(e.arrived_at)),
-      h('td', {}, h('a', { href: `#/customers/${e.customer_id}`, class: 'name-cell' }, e.name), h('div', { class: 'hint phone' }, e.phone)),
-      h('td', {}, orDash(e.kind), e.purpose ? h('div', { class: 'hint' }, e.purpose) : null),
+      h('td', {}, h('a', { href: `#/customers/${e.customer_id}`, class: 'name-cell' }, e.name),
+        h('div', { class: 'hint phone' }, `${clockTime(e.arrived_at)} 到 · 尾号 ${e.phone.slice(-4)}`)),
+      h('td', { class: 'when' }, orDash(e.kind), e.purpose ? h('div', { class: 'hint' }, e.purpose) : null),
       h('td', {}, assign),
       h('td', {}, h('span', { class: `status ${e.status}` }, STATUS[e.status]),
         e.outcome ? h('span', { class: `status ${e.outcome}` }, e.outcome === 'deal' ? '成交' : '未成交') : null),
