@@ -322,6 +322,44 @@ fn check_order_usable(head: &OrderHead, customer: CustomerId, date: NaiveDate) -
     Ok(())
 }
 
+/// An order the customer still owes money on (定金 taken, 尾款 due).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Owing {
+    pub order_id: OrderId,
+    pub order_date: String,
+    pub items: String,
+    pub total: Money,
+    pub paid: Money,
+    pub owed: Money,
+}
+
+/// The customer's live orders with money still owed, oldest first.
+pub fn owing(conn: &Connection, customer: CustomerId) -> Result<Vec<Owing>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, o.order_date,
+                (SELECT group_concat(i.name, '、') FROM order_lines l JOIN items i ON i.id = l.item_id WHERE l.order_id = o.id),
+                (SELECT coalesce(sum(price_fen), 0) FROM order_lines WHERE order_id = o.id) AS total,
+                (SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE order_id = o.id AND voided_at IS NULL) AS paid
+         FROM orders o WHERE o.customer_id = ?1 AND o.voided_at IS NULL AND total > paid
+         ORDER BY o.order_date, o.id",
+    )?;
+    let rows = stmt
+        .query_map([customer.0], |r| {
+            let total: i64 = r.get(3)?;
+            let paid: i64 = r.get(4)?;
+            Ok(Owing {
+                order_id: OrderId(r.get(0)?),
+                order_date: r.get(1)?,
+                items: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                total: Money(total),
+                paid: Money(paid),
+                owed: Money(total - paid),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// A package line: what was bought, done, returned and what is left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Package {

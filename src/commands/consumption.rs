@@ -123,6 +123,7 @@ impl App {
         Ok(json!({
             "facts": visits::facts(&self.conn, id, clock.today())?,
             "packages": consumption::packages(&self.conn, id)?,
+            "owing": consumption::owing(&self.conn, id)?,
             "timeline": consumption::timeline(&self.conn, id)?,
         }))
     }

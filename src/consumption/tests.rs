@@ -177,9 +177,14 @@ fn an_order_with_a_discount_keeps_list_and_agreed_prices() {
     assert_eq!((m.total, m.paid, m.owed), (yuan("2500"), yuan("1000"), yuan("1500")));
     // The same order number cannot be used twice.
     assert_eq!(create_order(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap_err().code(), "invalid");
-    // Paying more than is owed is refused.
+    let owing_now = owing(&c.conn, a).unwrap();
+    assert_eq!((owing_now.len(), owing_now[0].owed), (1, yuan("1500")));
+    // Paying more than is owed is refused; paying it all clears the order.
     let later = LaterPayment { customer_id: a, order_id: Some(order), date: None, amount: yuan("1500.01"), method: "现金".into() };
     assert!(add_payment(&mut c.conn, &c.clock, SYSTEM_STAFF, &later).is_err());
+    let rest = LaterPayment { amount: yuan("1500"), ..later };
+    add_payment(&mut c.conn, &c.clock, SYSTEM_STAFF, &rest).unwrap();
+    assert!(owing(&c.conn, a).unwrap().is_empty());
 }
 
 #[test]

@@ -39,8 +39,14 @@ test('an order of a discounted package with a deposit is recorded and shown with
     const row = page.locator('#packages-panel tbody tr', { hasText: '水光针' });
     assert.deepEqual((await row.locator('td').allTextContents()).slice(1, 6), ['3', '0', '—', '3', '¥2,500']);
     assert.match(await page.textContent('#timeline-panel'), /收款\s*支付宝\s*¥1,000/);
+    assert.match(await page.textContent('#owing-panel'), /¥1,500/);
+    // The rest (尾款) is taken later from the file.
+    await page.click('[data-pay]');
+    assert.equal(await page.inputValue('input[id^=pay-amount-]'), '1500.00');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#owing-panel', { state: 'detached' });
     const day = await clinic.api('consumption.day', {});
-    assert.equal(day.paid, '1000.00');
+    assert.equal(day.paid, '2500.00');
   } finally {
     await clinic.close();
   }

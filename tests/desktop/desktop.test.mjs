@@ -73,7 +73,12 @@ test('the desktop window opens on the CLI database and writes to it', async () =
     await wd('POST', `${s}/element/${name}/value`, { text: '窗口测试' });
     await wd('POST', `${s}/element/${await find('#f-phone')}/value`, { text: '13912340000' });
     await wd('POST', `${s}/element/${await find('#save-customer')}/click`, {});
-    await waitFor('the saved file', async () => (await text('#file-name')).includes('窗口测试'));
+    try {
+      await waitFor('the saved file', async () => (await text('#file-name')).includes('窗口测试'));
+    } catch (e) {
+      const main = await wd('GET', `${s}/element/${await find('#main')}/text`).catch(() => '');
+      throw new Error(`${e.message}\nthe window shows: ${main.slice(0, 400)}`);
+    }
     const found = JSON.parse(cli('customers', '--search', '13912340000'));
     assert.equal(found.length, 1);
     assert.equal(found[0].name, '窗口测试');

@@ -114,6 +114,39 @@ export async function renderConsumptionSection(box, customerId, todayText) {
       actions);
   };
 
+  const payForm = (o, cell) => {
+    const amount = h('input', { id: `pay-amount-${o.order_id}`, type: 'text', inputmode: 'decimal', value: o.owed });
+    const method = h('select', { id: `pay-method-${o.order_id}` }, ['微信', '支付宝', '银行卡', '现金', '储值卡', '其他'].map((m) => h('option', { value: m }, m)));
+    const form = h('form', {
+      class: 'inline-panel', novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          await call('payments.add', { customer_id: customerId, order_id: o.order_id, amount: moneyText(amount.value), method: method.value });
+          toast(`已收款 ${yuan(moneyText(amount.value))}`);
+          await reload();
+        } catch (err) { toast(err.message, 'error'); }
+      },
+      onkeydown: (e) => { if (e.key === 'Escape') form.remove(); },
+    }, field('收款金额', amount), field('付款方式', method),
+    h('button', { type: 'submit', class: 'primary', id: `pay-save-${o.order_id}` }, '确认收款'),
+    h('button', { type: 'button', onclick: () => form.remove() }, '取消'));
+    cell.append(form);
+    amount.focus();
+    amount.select();
+  };
+
+  const owingPanel = data.owing.length ? h('div', { class: 'panel', id: 'owing-panel' },
+    h('h2', {}, '待收尾款'),
+    h('table', { class: 'list' },
+      h('thead', {}, h('tr', {}, ['开单日期', '项目', '订单金额', '已收', '未收', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, data.owing.map((o) => {
+        const actions = h('td', { class: 'row-actions' });
+        actions.append(h('button', { type: 'button', class: 'primary', dataset: { pay: String(o.order_id) }, onclick: () => payForm(o, actions) }, '收款'));
+        return h('tr', {}, h('td', {}, o.order_date), h('td', {}, o.items), h('td', { class: 'money' }, yuan(o.total)),
+          h('td', { class: 'money' }, yuan(o.paid)), h('td', { class: 'money negative' }, yuan(o.owed)), actions);
+      })))) : null;
+
   const voidEntry = async (e) => {
     const reason = await ask(`作废这条${KIND_LABEL[e.kind]}记录`, '作废原因（必填，会留在记录里）');
     if (!reason) return;
@@ -147,6 +180,7 @@ export async function renderConsumptionSection(box, customerId, todayText) {
           h('thead', {}, h('tr', {}, ['项目', '购买', '已做', '退回', '剩余', '成交价', ''].map((t) => h('th', {}, t)))),
           h('tbody', {}, data.packages.map(packageRow)))
         : h('p', { class: 'empty' }, '还没有消费记录。')),
+    owingPanel,
     h('div', { class: 'panel', id: 'timeline-panel' },
       h('h2', {}, '时间线'),
       data.timeline.length

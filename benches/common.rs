@@ -1,0 +1,98 @@
+//! The large demo clinic the benchmarks share: DESIGN.md's scale of 200,000
+//! customers and about 2,000,000 payments and executions. Built once into
+//! target/bench-clinic-N.db (about a minute in release) and reused.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::{Days, NaiveDate};
+use liuke::{clock::Clock, demo, store};
+use rusqlite::{params, Connection};
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+pub fn customers_wanted() -> usize {
+    std::env::var("LIUKE_BENCH_CUSTOMERS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000)
+}
+
+/// Opens (building on first use) the large clinic.
+pub fn large_clinic() -> (Connection, Clock, PathBuf) {
+    let n = customers_wanted();
+    let path = PathBuf::from(format!("target/bench-clinic-{n}.db"));
+    let clock = Clock::fixed(today());
+    let mut conn = store::open(&path).expect("open");
+    if liuke::customers::count(&conn).expect("count") == 0 {
+        let t = Instant::now();
+        let report = demo::seed(&mut conn, &clock, n, 20261123).expect("demo");
+        println!("built the demo clinic ({} customers, {} orders) in {:.1} s", report.customers, report.orders, t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let added = top_up(&mut conn, n * 10);
+        println!("added {added} payments and executions of later visits in {:.1} s", t.elapsed().as_secs_f64());
+        conn.execute_batch("ANALYZE").expect("analyze");
+    }
+    let (payments, executions): (i64, i64) = conn
+        .query_row("SELECT (SELECT count(*) FROM payments), (SELECT count(*) FROM executions)", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("counts");
+    println!("clinic: {n} customers, {payments} payments, {executions} executions ({path:?})");
+    (conn, clock, path)
+}
+
+/// Adds paid, executed single-session visits to customers who have visited,
+/// spread from their first visit to today, until payments + executions reach
+/// `target`. Plain SQL in one transaction: it is scale, not a rule, that is
+/// being built here.
+fn top_up(conn: &mut Connection, target: usize) -> usize {
+    let have: i64 = conn.query_row("SELECT (SELECT count(*) FROM payments) + (SELECT count(*) FROM executions)", [], |r| r.get(0)).expect("count");
+    let mut missing = target.saturating_sub(have as usize);
+    let visitors: Vec<(i64, String)> = conn
+        .prepare("SELECT customer_id, min(day) FROM visit_days GROUP BY customer_id")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    let items: Vec<(i64, i64)> = conn
+        .prepare("SELECT id, coalesce(list_price_fen, 10000) FROM items")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    let mut rng = fastrand::Rng::with_seed(7);
+    let tx = conn.transaction().expect("tx");
+    let now = "2026-11-23T02:00:00Z";
+    let mut added = 0;
+    {
+        let mut order = tx.prepare("INSERT INTO orders (uid, customer_id, order_date, created_at, created_by) VALUES (?1, ?2, ?3, ?4, 1)").expect("p");
+        let mut line = tx.prepare("INSERT INTO order_lines (uid, order_id, item_id, sessions, list_price_fen, price_fen) VALUES (?1, ?2, ?3, 1, ?4, ?4)").expect("p");
+        let mut pay = tx.prepare("INSERT INTO payments (uid, customer_id, order_id, pay_date, amount_fen, method, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, '微信', ?6, 1)").expect("p");
+        let mut exec = tx.prepare("INSERT INTO executions (uid, customer_id, order_line_id, exec_date, count, created_at, created_by) VALUES (?1, ?2, ?3, ?4, 1, ?5, 1)").expect("p");
+        let mut arrive = tx.prepare("INSERT INTO arrivals (uid, customer_id, visit_date, kind, status, created_at, created_by) VALUES (?1, ?2, ?3, '治疗', 'left', ?4, 1)").expect("p");
+        while missing > 0 && !visitors.is_empty() {
+            let (customer, first) = &visitors[rng.usize(..visitors.len())];
+            let first = NaiveDate::parse_from_str(first, "%Y-%m-%d").expect("date");
+            let span = (today() - first).num_days().max(1) as u64;
+            let day = (first + Days::new(rng.u64(0..span))).to_string();
+            let (item, price) = items[rng.usize(..items.len())];
+            order.execute(params![liuke::store::new_uid(), customer, day, now]).expect("order");
+            let order_id = tx.last_insert_rowid();
+            line.execute(params![liuke::store::new_uid(), order_id, item, price]).expect("line");
+            let line_id = tx.last_insert_rowid();
+            pay.execute(params![liuke::store::new_uid(), customer, order_id, day, price, now]).expect("pay");
+            exec.execute(params![liuke::store::new_uid(), customer, line_id, day, now]).expect("exec");
+            arrive.execute(params![liuke::store::new_uid(), customer, day, now]).expect("arrive");
+            added += 2;
+            missing = missing.saturating_sub(2);
+        }
+    }
+    tx.commit().expect("commit");
+    added
+}
+
+/// Median and maximum of timings in milliseconds.
+pub fn summary(mut times: Vec<f64>) -> (f64, f64) {
+    times.sort_by(|a, b| a.total_cmp(b));
+    (times[times.len() / 2], times[times.len() - 1])
+}
