@@ -4,10 +4,10 @@
 use rusqlite::Connection;
 
 use super::rows::{already_imported, RowCheck, RowKeys};
-use super::table::{self, Column};
+use super::table::Column;
 use super::ImportReport;
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::staff::StaffId;
 use crate::store::write_tx;
 use crate::triage::{self, NewArrival, Status};
@@ -20,10 +20,7 @@ pub const COLUMNS: &[Column] = &[
 ];
 
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    let (text, encoding) = table::decode(bytes).map_err(|p| Error::Import(vec![p]))?;
-    let table = table::read(&text, COLUMNS).map_err(Error::Import)?;
-    let mut problems = table.problems.clone();
-    let mut report = ImportReport::new("arrivals", encoding, &table, dry_run);
+    let super::Opened { table, mut problems, mut report } = super::open("arrivals", bytes, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
     for row in &table.rows {

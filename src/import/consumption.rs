@@ -9,11 +9,11 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::rows::{already_imported, RowCheck, RowKeys};
-use super::table::{self, Column};
+use super::table::Column;
 use super::ImportReport;
 use crate::clock::Clock;
 use crate::consumption::{self, LineId, NewLine, NewOrder, NewRefund, OrderId};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Problem, Result};
 use crate::items::{self, Category};
 use crate::money::Money;
 use crate::staff::StaffId;
@@ -35,10 +35,7 @@ pub const COLUMNS: &[Column] = &[
 const MAX_SESSIONS: i64 = 999;
 
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    let (text, encoding) = table::decode(bytes).map_err(|p| Error::Import(vec![p]))?;
-    let table = table::read(&text, COLUMNS).map_err(Error::Import)?;
-    let mut problems = table.problems.clone();
-    let mut report = ImportReport::new("consumption", encoding, &table, dry_run);
+    let super::Opened { table, mut problems, mut report } = super::open("consumption", bytes, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut order_no_lines: HashMap<String, u64> = HashMap::new();

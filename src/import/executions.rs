@@ -5,7 +5,7 @@
 use rusqlite::Connection;
 
 use super::rows::{RowCheck, RowKeys};
-use super::table::{self, Column};
+use super::table::Column;
 use super::ImportReport;
 use crate::clock::Clock;
 use crate::consumption;
@@ -22,10 +22,7 @@ pub const COLUMNS: &[Column] = &[
 ];
 
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    let (text, encoding) = table::decode(bytes).map_err(|p| Error::Import(vec![p]))?;
-    let table = table::read(&text, COLUMNS).map_err(Error::Import)?;
-    let mut problems = table.problems.clone();
-    let mut report = ImportReport::new("executions", encoding, &table, dry_run);
+    let super::Opened { table, mut problems, mut report } = super::open("executions", bytes, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
     for row in &table.rows {

@@ -64,6 +64,21 @@ impl ImportReport {
     }
 }
 
+/// A file decoded and read into rows, with the problems found so far and an
+/// empty report: where every fact import starts.
+pub struct Opened {
+    pub table: table::Table,
+    pub problems: Vec<Problem>,
+    pub report: ImportReport,
+}
+
+pub fn open(kind: &'static str, bytes: &[u8], columns: &[table::Column], dry_run: bool) -> Result<Opened> {
+    let (text, encoding) = table::decode(bytes).map_err(|p| Error::Import(vec![p]))?;
+    let table = table::read(&text, columns).map_err(Error::Import)?;
+    let report = ImportReport::new(kind, encoding, &table, dry_run);
+    Ok(Opened { problems: table.problems.clone(), table, report })
+}
+
 /// Ends an import: with any problem, nothing is written and every problem is
 /// returned in line order; otherwise the transaction is committed, unless this
 /// is a dry run.
