@@ -14,12 +14,14 @@ pub mod items;
 pub mod money;
 pub mod parse;
 pub mod phone;
+pub mod points;
 pub mod search;
 pub mod search_keys;
 pub mod serve;
 pub mod staff;
 #[cfg(test)]
 pub mod testing;
+pub mod tiers;
 pub mod triage;
 pub mod store;
 pub mod ui_assets;

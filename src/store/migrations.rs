@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_consumption.sql"),
+    include_str!("migrations/0003_tiers_points.sql"),
 ];
 
 /// The schema version this program writes.

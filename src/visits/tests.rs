@@ -98,3 +98,27 @@ fn voided_records_are_not_visits_and_not_spend() {
     assert_eq!((f.visit_days, f.spend_total), (0, Money::ZERO));
     assert!(!visited_on(&c.conn, a, ymd(2026, 5, 1)).unwrap());
 }
+
+#[test]
+fn the_bulk_facts_equal_the_one_customer_facts() {
+    let mut c = Clinic::on(d());
+    let a = c.customer("张小美", "13800000001");
+    let b = c.customer("李娜", "13800000002");
+    let lead = c.customer("王意向", "13800000003");
+    let item = c.item("水光针", Category::Injection);
+    let (_, line) = c.buy(a, ymd(2025, 11, 24), item, 3, "2400");
+    c.buy(a, ymd(2025, 11, 23), item, 1, "800");
+    c.execute(line, ymd(2026, 2, 1), 1).unwrap();
+    c.refund(a, ymd(2026, 3, 1), "100.50");
+    c.arrive(b, ymd(2026, 11, 23));
+    c.arrive(b, ymd(2026, 11, 23));
+    c.buy(b, ymd(2026, 11, 23), item, 1, "99.99");
+    for as_of in [d(), ymd(2026, 2, 1), ymd(2025, 11, 23), ymd(2020, 1, 1)] {
+        let bulk = all_facts(&c.conn, as_of).unwrap();
+        assert_eq!(bulk.len(), 3);
+        for (id, f) in bulk {
+            assert_eq!(f, facts(&c.conn, id, as_of).unwrap(), "customer {id:?} as of {as_of}");
+        }
+    }
+    assert!(all_facts(&c.conn, d()).unwrap().iter().any(|(id, f)| *id == lead && f.is_lead()));
+}
