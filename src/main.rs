@@ -44,6 +44,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// 每位客户的分层标签、消费、到院和积分（截至某日）
+    Tiers {
+        /// 截至哪一天（YYYY-MM-DD，默认今天）
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
     /// 在浏览器中使用（仅本机 127.0.0.1）
     Serve {
         #[arg(long, default_value_t = 8765)]
@@ -133,6 +141,7 @@ fn run(cli: Cli) -> CliResult {
             })
             .map_err(no_file)
         }
+        Command::Tiers { as_of, format } => list_tiers(&mut app, as_of.as_deref(), format).map_err(no_file),
         Command::Demo { customers, seed } => {
             let clock = app.clock().map_err(no_file)?;
             let r = demo::seed(app.conn(), &clock, customers, seed).map_err(no_file)?;
@@ -148,6 +157,20 @@ fn run_import(app: &mut App, kind: ImportKind, file: &Path, dry_run: bool) -> Re
     let clock = app.clock()?;
     let report = import::run(kind.into(), app.conn(), &clock, SYSTEM_STAFF, &bytes, dry_run)?;
     println!("{}", report.summary());
+    Ok(())
+}
+
+fn list_tiers(app: &mut App, as_of: Option<&str>, format: Format) -> Result<()> {
+    let d = match as_of {
+        Some(text) => liuke::parse::date(text).map_err(|reason| Error::Config(format!("--as-of：{reason}")))?,
+        None => app.clock()?.today(),
+    };
+    let rows = liuke::tiers::all_rows(app.conn(), d)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        Format::Csv => out.write_all(liuke::tiers::rows_csv(&rows)?.as_bytes())?,
+    }
     Ok(())
 }
 

@@ -102,3 +102,60 @@ fn rules_out_of_order_are_refused() {
     assert_eq!(fields, ["platinum_365", "loyal_visits"]);
     assert_eq!(rules(&c.conn).unwrap(), TierRules::default());
 }
+
+#[test]
+fn each_label_says_why_and_what_the_next_one_takes() {
+    let r = TierRules::default();
+    let [m, y, t] = explain(&r, &with("32000", "40000", 4, recent()), d(), Money::ZERO);
+    assert_eq!(m.reason, "近365天消费 ¥32,000 ≥ 黄金门槛 ¥30,000");
+    assert_eq!(m.next.as_deref(), Some("近365天再消费 ¥48,000 可升铂金"));
+    assert_eq!(m.keep, None);
+    assert_eq!(y.reason, "近365天消费 ¥32,000 ≥ 潜力门槛 ¥30,000");
+    assert_eq!(y.next.as_deref(), Some("近365天再消费 ¥68,000 可升为超级"));
+    assert_eq!(t.reason, "到院 4 天（3–5 天为留量）");
+    assert_eq!(t.next.as_deref(), Some("再到院 2 天成为存量"));
+}
+
+#[test]
+fn keeping_a_tier_warns_of_spend_leaving_the_window_in_the_next_30_days() {
+    let mut c = Clinic::on(d());
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("热玛吉", Category::Laser);
+    // D − 335 leaves within 30 days; D − 334 does not.
+    c.buy(a, ymd(2025, 12, 23), item, 1, "20000");
+    c.buy(a, ymd(2025, 12, 24), item, 1, "12000");
+    let leaving = spend_leaving_30d(&c.conn, a, d()).unwrap();
+    assert_eq!(leaving, yuan("20000"));
+    let f = facts(&c.conn, a, d()).unwrap();
+    let [m, ..] = explain(&TierRules::default(), &f, d(), leaving);
+    assert_eq!(m.label, "黄金");
+    assert_eq!(m.keep.as_deref(), Some("未来30天内有 ¥20,000 的消费移出365天窗口，届时近365天消费 ¥12,000，低于黄金门槛；需再消费 ¥18,000 保级"));
+}
+
+#[test]
+fn the_preview_counts_who_would_move_before_anything_is_saved() {
+    let mut c = Clinic::on(d());
+    let a = c.customer("张小美", "13800000001");
+    c.customer("王意向", "13800000002");
+    let item = c.item("热玛吉", Category::Laser);
+    c.buy(a, ymd(2026, 6, 1), item, 1, "26000");
+    let lower = TierRules { gold_365: yuan("25000"), ..TierRules::default() };
+    let p = preview(&c.conn, d(), &lower).unwrap();
+    assert_eq!(p.moves["membership"], (1, 0));
+    assert_eq!((p.before.membership["gold"], p.after.membership["gold"]), (0, 1));
+    assert_eq!(p.after.layer["lead"], 1);
+    assert_eq!(rules(&c.conn).unwrap(), TierRules::default(), "a preview saves nothing");
+}
+
+#[test]
+fn all_rows_carry_every_label_and_fact_sorted_by_phone() {
+    let mut c = Clinic::on(d());
+    let b = c.customer("李娜", "13900000002");
+    c.customer("王意向", "13800000009");
+    let item = c.item("热玛吉", Category::Laser);
+    c.buy(b, ymd(2026, 6, 1), item, 1, "80000");
+    let rows = all_rows(&c.conn, d()).unwrap();
+    assert_eq!(rows.iter().map(|r| r.phone.as_str()).collect::<Vec<_>>(), ["13800000009", "13900000002"]);
+    assert_eq!((rows[0].membership, rows[0].layer, rows[0].trust, rows[0].points), (Membership::None, Layer::Lead, Trust::Lead, 0));
+    assert_eq!((rows[1].membership, rows[1].layer, rows[1].trust, rows[1].points), (Membership::Platinum, Layer::Potential, Trust::Traffic, 80000));
+}

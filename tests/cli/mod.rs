@@ -1,3 +1,4 @@
 mod import_consumption;
 mod import_customers;
 mod init_and_today;
+mod tiers;
