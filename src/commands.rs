@@ -21,6 +21,7 @@ use crate::store::{self, settings};
 use crate::{import, search};
 
 mod consumption;
+mod tiers;
 
 /// One request as it arrives from the UI.
 #[derive(Debug, Deserialize)]
@@ -116,10 +117,15 @@ impl App {
                 let report = import::run(kind, &mut self.conn, &clock, by, &bytes, a.dry_run)?;
                 Ok(json!({"report": report, "summary": report.summary()}))
             }
-            other => match self.dispatch_consumption(&clock, other, actor, args) {
-                Some(result) => result,
-                None => Err(Error::UnknownCommand(other.to_string())),
-            },
+            other => {
+                if let Some(result) = self.dispatch_tiers(&clock, other, actor, args.clone()) {
+                    return result;
+                }
+                match self.dispatch_consumption(&clock, other, actor, args) {
+                    Some(result) => result,
+                    None => Err(Error::UnknownCommand(other.to_string())),
+                }
+            }
         }
     }
 

@@ -110,9 +110,13 @@ impl App {
     /// to remember, their visits and spend, open packages and today's arrival.
     fn desk_card(&self, clock: &Clock, id: CustomerId) -> Result<Value> {
         let file = customers::file(&self.conn, id)?;
+        let facts = visits::facts(&self.conn, id, clock.today())?;
+        let rules = crate::tiers::rules(&self.conn)?;
+        let leaving = crate::tiers::spend_leaving_30d(&self.conn, id, clock.today())?;
         Ok(json!({
             "file": file,
-            "facts": visits::facts(&self.conn, id, clock.today())?,
+            "labels": crate::tiers::explain(&rules, &facts, clock.today(), leaving),
+            "facts": facts,
             "open_packages": consumption::open_packages(&self.conn, id)?,
             "today_arrival": triage::today_arrival(&self.conn, id, clock.today())?,
         }))

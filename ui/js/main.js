@@ -11,6 +11,7 @@ import { askWhoIsAtTheDesk } from './views/staff.js';
 import { renderSearch, renderFile, renderForm } from './views/customers.js';
 import { renderSettings } from './views/settings.js';
 import { renderTriage } from './views/triage.js';
+import { renderSegments } from './views/tiers.js';
 import { renderConsumptionDay, renderOrderForm } from './views/consumption.js';
 import { renderConstruction } from './views/construction.js';
 import { installShortcuts } from './keyboard.js';
@@ -37,7 +38,8 @@ async function route() {
   markNav(route);
   try {
     if (route === 'customers') {
-      if (parts[1] === 'new') await renderForm(main, null, { phone: query.get('phone') || '', name: query.get('name') || '' });
+      if (parts[1] === 'segments') await renderSegments(main, query);
+      else if (parts[1] === 'new') await renderForm(main, null, { phone: query.get('phone') || '', name: query.get('name') || '' });
       else if (parts[1] && parts[2] === 'order') await renderOrderForm(main, Number(parts[1]));
       else if (parts[1] && parts[2] === 'edit') await renderForm(main, Number(parts[1]));
       else if (parts[1]) await renderFile(main, Number(parts[1]));

@@ -6,6 +6,7 @@
 import { call } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
 import { renderConsumptionSection } from './consumption.js';
+import { renderTierPanels } from './tiers.js';
 
 const GENDER = { F: '女', M: '男' };
 
@@ -55,6 +56,7 @@ export async function renderSearch(main, initial) {
     h('div', { class: 'page-head' },
       h('h1', {}, '客户档案'),
       h('span', { class: 'spacer' }),
+      h('a', { class: 'button', href: '#/customers/segments', id: 'segments' }, '分层名单'),
       h('a', { class: 'button primary', href: '#/customers/new', id: 'new-customer' }, '新建客户档案 ', h('kbd', {}, 'Alt+N'))),
     h('div', { class: 'search-box' }, input),
     status,
@@ -180,6 +182,7 @@ export async function renderFile(main, id) {
   };
   renderMemory(file.memory_points);
   const consumptionBox = h('div', { id: 'consumption-section' });
+  const tierBox = h('div', { id: 'tier-section' });
 
   replace(main,
     h('div', { class: 'page-head' },
@@ -211,11 +214,12 @@ export async function renderFile(main, id) {
           h('dt', {}, '过敏史'), h('dd', {}, c.allergies ? h('span', { class: 'alert' }, c.allergies) : orDash('')),
           h('dt', {}, '护理偏好'), h('dd', {}, orDash(c.care_preferences))))),
     memoryPanel,
+    tierBox,
     consumptionBox,
     file.referred.length ? h('div', { class: 'panel' },
       h('h2', {}, `推荐的客户（${file.referred.length}）`),
       file.referred.map((r) => h('a', { class: 'tag', href: `#/customers/${r.id}` }, `${r.name} ${r.phone}`))) : null);
-  await renderConsumptionSection(consumptionBox, c.id, todayText);
+  await Promise.all([renderTierPanels(tierBox, c.id), renderConsumptionSection(consumptionBox, c.id, todayText)]);
   main.focus();
 }
 

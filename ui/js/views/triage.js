@@ -9,6 +9,7 @@ import { call } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
 import { looksLikePhone } from './customers.js';
 import { clockTime, yuan } from '../format.js';
+import { labelChips } from './tiers.js';
 
 const STATUS = { waiting: '等待', consulting: '咨询中', treating: '治疗中', left: '已离院' };
 const NEXT = { waiting: ['consulting', '开始咨询'], consulting: ['treating', '开始治疗'] };
@@ -139,6 +140,7 @@ export async function renderTriage(main) {
         h('span', { class: 'meta phone' }, cust.phone),
         f.visit_days ? h('span', { class: 'tag' }, `老客 · 到院 ${f.visit_days} 天`) : h('span', { class: 'tag new' }, '新客（首次到院）'),
         cust.marketing_opt_out ? h('span', { class: 'alert' }, '不接受营销') : null),
+      h('div', { id: 'card-labels', class: 'card-labels' }, labelChips(c.labels)),
       c.file.memory_points.length ? h('div', { class: 'memo-strip', id: 'card-memory' }, '记忆点：', c.file.memory_points.map((m) => h('span', { class: 'memo' }, m.text))) : null,
       cust.allergies ? h('div', { class: 'memo-strip' }, '过敏史：', h('span', { class: 'alert' }, cust.allergies)) : null,
       h('dl', { class: 'facts inline' },

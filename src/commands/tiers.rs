@@ -1,0 +1,144 @@
+//! The commands of tiering and points: a customer's labels with their
+//! reasons, lists by label and tag with CSV export, the owner's rules with a
+//! preview, and point redemption.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{args_of, to_json, App, IdArg};
+use crate::clock::Clock;
+use crate::customers::CustomerId;
+use crate::error::{Error, Result};
+use crate::staff::{self, Role, StaffId};
+use crate::tiers::{self, Row, TierRules};
+use crate::{points, visits};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListArgs {
+    as_of: Option<String>,
+    membership: Option<String>,
+    layer: Option<String>,
+    trust: Option<String>,
+    tag: Option<String>,
+    sort: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct RulesArg {
+    rules: TierRules,
+}
+
+#[derive(Deserialize)]
+struct RedeemArgs {
+    customer_id: i64,
+    points: i64,
+    #[serde(default)]
+    note: String,
+}
+
+impl App {
+    /// Runs a tiering or points command; `None` when `cmd` is not one.
+    pub(super) fn dispatch_tiers(&mut self, clock: &Clock, cmd: &str, actor: Option<i64>, args: Value) -> Option<Result<Value>> {
+        let result = match cmd {
+            "tiers.card" => args_of::<IdArg>(args).and_then(|a| self.tier_card(clock, CustomerId(a.id))),
+            "tiers.list" => args_of::<ListArgs>(args).and_then(|a| self.tier_list(clock, &a)),
+            "tiers.export" => args_of::<ListArgs>(args).and_then(|a| {
+                let (d, rows) = self.filtered_rows(clock, &a)?;
+                Ok(json!({"filename": format!("客户分层-{d}.csv"), "csv": tiers::rows_csv(&rows)?, "rows": rows.len()}))
+            }),
+            "tiers.rules" => tiers::rules(&self.conn).and_then(|r| Ok(json!({"rules": r, "defaults": TierRules::default(), "changes": tiers::rule_changes(&self.conn)?}))),
+            "tiers.preview" => args_of::<RulesArg>(args).and_then(|a| to_json(tiers::preview(&self.conn, clock.today(), &a.rules)?)),
+            "tiers.save_rules" => self.owner(actor).and_then(|by| {
+                let a: RulesArg = args_of(args)?;
+                tiers::save_rules(&mut self.conn, clock, by, &a.rules)?;
+                to_json(tiers::rules(&self.conn)?)
+            }),
+            "points.redeem" => self.actor(actor).and_then(|by| {
+                let a: RedeemArgs = args_of(args)?;
+                to_json(points::redeem(&mut self.conn, clock, by, CustomerId(a.customer_id), a.points, &a.note)?)
+            }),
+            _ => return None,
+        };
+        Some(result)
+    }
+
+    /// Only the owner (院长) changes what the tiers mean.
+    fn owner(&self, actor: Option<i64>) -> Result<StaffId> {
+        let by = self.actor(actor)?;
+        let who = staff::get(&self.conn, by)?;
+        if who.role != Role::Owner {
+            return Err(Error::Conflict(format!("只有院长可以修改分层规则（当前：{}，{}）。", who.name, who.role_label)));
+        }
+        Ok(by)
+    }
+
+    fn tier_card(&self, clock: &Clock, id: CustomerId) -> Result<Value> {
+        let d = clock.today();
+        let r = tiers::rules(&self.conn)?;
+        let f = visits::facts(&self.conn, id, d)?;
+        let leaving = tiers::spend_leaving_30d(&self.conn, id, d)?;
+        Ok(json!({
+            "as_of": d.to_string(),
+            "labels": tiers::explain(&r, &f, d, leaving),
+            "facts": f,
+            "points": points::ledger(&self.conn, id, d)?,
+        }))
+    }
+
+    fn filtered_rows(&self, clock: &Clock, a: &ListArgs) -> Result<(NaiveDate, Vec<Row>)> {
+        let d = match a.as_of.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => crate::parse::date(t).map_err(|reason| Error::invalid("as_of", reason))?,
+            None => clock.today(),
+        };
+        let mut rows = tiers::all_rows(&self.conn, d)?;
+        let keep = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w.is_empty() || w == have);
+        let tagged: Option<std::collections::HashSet<i64>> = match a.tag.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(tag) => Some(
+                self.conn
+                    .prepare("SELECT customer_id FROM customer_tags WHERE tag = ?1")?
+                    .query_map([tag.trim()], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?,
+            ),
+            None => None,
+        };
+        rows.retain(|r| {
+            keep(&a.membership, r.membership.key())
+                && keep(&a.layer, r.layer.key())
+                && keep(&a.trust, r.trust.key())
+                && tagged.as_ref().is_none_or(|t| t.contains(&r.id.0))
+        });
+        match a.sort.as_deref().unwrap_or("spend_365") {
+            "spend_total" => rows.sort_by(|x, y| y.spend_total.cmp(&x.spend_total)),
+            "visit_days" => rows.sort_by(|x, y| y.visit_days.cmp(&x.visit_days)),
+            "last_visit" => rows.sort_by(|x, y| y.last_visit.cmp(&x.last_visit)),
+            "points" => rows.sort_by(|x, y| y.points.cmp(&x.points)),
+            "phone" => {}
+            _ => rows.sort_by(|x, y| y.spend_365.cmp(&x.spend_365)),
+        }
+        Ok((d, rows))
+    }
+
+    fn tier_list(&self, clock: &Clock, a: &ListArgs) -> Result<Value> {
+        let (d, rows) = self.filtered_rows(clock, a)?;
+        let total = rows.len();
+        let counts = tiers::counts(rows.iter().map(|r| tiers::Labels { membership: r.membership, layer: r.layer, trust: r.trust }));
+        let page: Vec<Value> = rows
+            .into_iter()
+            .skip(a.offset.unwrap_or(0))
+            .take(a.limit.unwrap_or(100).min(1000))
+            .map(|r| {
+                let mut v = json!(r);
+                v["id"] = json!(r.id.0);
+                v["membership_label"] = json!(r.membership.label());
+                v["layer_label"] = json!(r.layer.label());
+                v["trust_label"] = json!(r.trust.label());
+                v
+            })
+            .collect();
+        Ok(json!({"as_of": d.to_string(), "total": total, "counts": counts, "rows": page}))
+    }
+}
