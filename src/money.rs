@@ -54,6 +54,27 @@ impl Money {
     }
 }
 
+impl Money {
+    /// As staff read it: `¥32,000`, `¥1,399.51`, `-¥800`.
+    pub fn as_yuan_text(self) -> String {
+        let text = self.to_string();
+        let (int, dec) = text.split_once('.').unwrap_or((&text, "00"));
+        let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        if dec == "00" {
+            format!("{sign}¥{grouped}")
+        } else {
+            format!("{sign}¥{grouped}.{dec}")
+        }
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -146,6 +167,15 @@ mod tests {
         assert_eq!(Money(5).to_string(), "0.05");
         assert_eq!(Money(-2005).to_string(), "-20.05");
         assert_eq!(Money(0).to_string(), "0.00");
+    }
+
+    #[test]
+    fn staff_read_money_grouped_by_thousands() {
+        assert_eq!(Money(3_200_000).as_yuan_text(), "¥32,000");
+        assert_eq!(Money(139_951).as_yuan_text(), "¥1,399.51");
+        assert_eq!(Money(-80_000).as_yuan_text(), "-¥800");
+        assert_eq!(Money(5).as_yuan_text(), "¥0.05");
+        assert_eq!(Money(100_000_000).as_yuan_text(), "¥1,000,000");
     }
 
     #[test]

@@ -184,7 +184,7 @@ fn movements_where(conn: &Connection, customer: Option<CustomerId>) -> Result<Ha
         let (id, day, fen): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
         if let Some(day) = date(&day) {
             let (kind, points) = earned(fen, day, birth_month.get(&id).copied());
-            out.entry(id).or_default().push(Movement { day, kind, points, note: format!("消费 ¥{}", crate::money::Money(fen)) });
+            out.entry(id).or_default().push(Movement { day, kind, points, note: format!("消费 {}", crate::money::Money(fen).as_yuan_text()) });
         }
     }
     let mut stmt = conn.prepare(&format!(
@@ -195,7 +195,7 @@ fn movements_where(conn: &Connection, customer: Option<CustomerId>) -> Result<Ha
     while let Some(r) = rows.next()? {
         let (id, day, fen): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
         if let Some(day) = date(&day) {
-            out.entry(id).or_default().push(Movement { day, kind: Kind::Refund, points: fen.div_euclid(100), note: format!("退款 ¥{}", crate::money::Money(fen)) });
+            out.entry(id).or_default().push(Movement { day, kind: Kind::Refund, points: fen.div_euclid(100), note: format!("退款 {}", crate::money::Money(fen).as_yuan_text()) });
         }
     }
     let mut stmt = conn.prepare(&format!(

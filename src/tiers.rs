@@ -382,21 +382,7 @@ pub fn spend_leaving_30d(conn: &Connection, customer: CustomerId, d: NaiveDate) 
 }
 
 fn yuan(m: Money) -> String {
-    let text = m.to_string();
-    let (int, dec) = text.split_once('.').unwrap_or((&text, "00"));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    if dec == "00" {
-        format!("{sign}¥{grouped}")
-    } else {
-        format!("{sign}¥{grouped}.{dec}")
-    }
+    m.as_yuan_text()
 }
 
 /// The three labels of one customer, each with its reason, next step and 保级提醒.

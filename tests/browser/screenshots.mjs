@@ -27,7 +27,8 @@ try {
     ['customers', '#/customers', '#customer-search'],
     ['triage', '#/triage', 'main'],
     ['consumption', '#/consumption', 'main'],
-    ['settings', '#/settings', 'main'],
+    ['settings', '#/settings', '#rules-panel h2'],
+    ['segments', '#/customers/segments', '#segments-table'],
   ])) {
     await page.goto(`${clinic.url}${hash}`);
     await page.waitForSelector(ready);
@@ -36,6 +37,12 @@ try {
       await page.waitForSelector('#results li, #results tr, #results .hit');
     }
     await shoot(name);
+    if (name === 'settings') {
+      await page.fill('#rule-gold_365', '25000');
+      await page.click('#rules-preview-button');
+      await page.waitForSelector('#rules-preview');
+      await page.locator('#rules-panel').screenshot({ path: `${out}/tier-rules.png` });
+    }
   }
   // The file of a customer with an open package, and the order form.
   const board = await clinic.api('desk.board', {});
