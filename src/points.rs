@@ -176,7 +176,7 @@ fn movements_where(conn: &Connection, customer: Option<CustomerId>) -> Result<Ha
         .filter_map(|(id, b)| date(&b).map(|d| (id, d.month())))
         .collect();
     let mut stmt = conn.prepare(&format!(
-        "SELECT customer_id, pay_date, amount_fen FROM payments WHERE voided_at IS NULL {}",
+        "SELECT customer_id, pay_date, amount_fen FROM payments INDEXED BY payments_live WHERE voided_at IS NULL {}",
         filter("customer_id")
     ))?;
     let mut rows = stmt.query([])?;
@@ -188,7 +188,7 @@ fn movements_where(conn: &Connection, customer: Option<CustomerId>) -> Result<Ha
         }
     }
     let mut stmt = conn.prepare(&format!(
-        "SELECT customer_id, refund_date, amount_fen FROM refunds WHERE voided_at IS NULL {}",
+        "SELECT customer_id, refund_date, amount_fen FROM refunds INDEXED BY refunds_live WHERE voided_at IS NULL {}",
         filter("customer_id")
     ))?;
     let mut rows = stmt.query([])?;

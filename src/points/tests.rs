@@ -114,3 +114,15 @@ fn a_redemption_above_the_balance_is_refused_and_one_within_it_is_kept() {
     assert_eq!(l.balance, 500);
     assert!(c.conn.execute("DELETE FROM point_redemptions", []).is_err(), "the ledger is append-only");
 }
+
+#[test]
+fn a_customer_born_on_feb_29_earns_double_in_february_of_a_common_year() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let draft = crate::customers::CustomerDraft { name: "闰年生".into(), phone: "13800000009".into(), birthday: Some("2000-02-29".into()), ..Default::default() };
+    let a = crate::customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
+    let item = c.item("水光针", Category::Injection);
+    c.buy(a, ymd(2026, 2, 28), item, 1, "100");
+    c.buy(a, ymd(2026, 3, 1), item, 1, "100");
+    let l = ledger(&c.conn, a, ymd(2026, 11, 23)).unwrap();
+    assert_eq!(l.entries.iter().map(|e| (e.kind, e.points)).collect::<Vec<_>>(), [(Kind::BirthdayEarn, 200), (Kind::Earn, 100)]);
+}
