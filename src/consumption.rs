@@ -227,6 +227,9 @@ pub fn create_order(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &O
         import_key: None,
     };
     let (order_id, _) = insert_order_tx(&tx, clock, by, &order)?;
+    for line in &order.lines {
+        crate::followups::cancel_repurchase_after(&tx, draft.customer_id, line.item_id, date)?;
+    }
     if let Some(p) = &draft.payment {
         if p.amount.fen() > 0 {
             if p.amount > total {
@@ -473,7 +476,10 @@ pub fn insert_execution_tx(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![new_uid(), customer, line.0, date.to_string(), count, performer, import_key, clock.now_utc(), by.0])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    // Imported history (an import key) makes follow-ups due before today historical.
+    crate::followups::on_execution(conn, clock, id, import_key.is_some())?;
+    Ok(id)
 }
 
 /// Records an execution (划扣) of sessions from one package line.
@@ -685,6 +691,14 @@ pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: 
     let now = clock.now_utc();
     let set = "SET voided_at = ?2, voided_by = ?3, void_reason = ?4";
     tx.execute(&format!("UPDATE {table} {set} WHERE id = ?1"), params![id, now, by.0, reason])?;
+    let voided_executions: Vec<i64> = match what {
+        Voidable::Execution => vec![id],
+        Voidable::Order => tx
+            .prepare("SELECT e.id FROM executions e JOIN order_lines l ON l.id = e.order_line_id WHERE l.order_id = ?1 AND e.voided_at IS NULL")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        _ => Vec::new(),
+    };
     if what == Voidable::Order {
         let cascade = format!("随订单作废：{reason}");
         tx.execute(&format!("UPDATE payments {set} WHERE order_id = ?1 AND voided_at IS NULL"), params![id, now, by.0, cascade])?;
@@ -693,6 +707,9 @@ pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: 
             &format!("UPDATE executions {set} WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = ?1) AND voided_at IS NULL"),
             params![id, now, by.0, cascade],
         )?;
+    }
+    for execution in voided_executions {
+        crate::followups::on_void_execution(tx, execution)?;
     }
     Ok(())
 }

@@ -57,6 +57,13 @@ impl Clinic {
         (order, line)
     }
 
+    /// One session bought and done on `date` (an execution follow-ups hang on).
+    pub fn treat(&mut self, c: CustomerId, date: NaiveDate, item: ItemId, amount: &str) -> LineId {
+        let (_, line) = self.buy(c, date, item, 1, amount);
+        self.execute(line, date, 1).unwrap();
+        line
+    }
+
     pub fn execute(&mut self, line: LineId, date: NaiveDate, count: i64) -> crate::Result<i64> {
         let draft = ExecutionDraft { line_id: line, date: Some(date.to_string()), count, performer: None };
         consumption::execute(&mut self.conn, &self.clock, SYSTEM_STAFF, &draft)

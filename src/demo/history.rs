@@ -118,7 +118,7 @@ impl Writer<'_> {
         let method = *pick(self.rng, METHODS);
         consumption::insert_payment_tx(self.conn, self.clock, by, customer, Some(order_id), day, agreed, method)?;
         let performer = pick(self.rng, &self.actors.performers).clone();
-        consumption::insert_execution_tx(self.conn, self.clock, by, lines[0], day, 1, Some(&performer), None)?;
+        consumption::insert_execution_tx(self.conn, self.clock, by, lines[0], day, 1, Some(&performer), Some("demo"))?;
         if sessions > 1 {
             open.push(Open { line: lines[0], left: sessions - 1 });
         }
@@ -144,7 +144,7 @@ impl Writer<'_> {
         let Some(p) = open.iter_mut().find(|p| p.left > 0) else { return Ok(false) };
         let by = *pick(self.rng, &self.actors.reception);
         let performer = pick(self.rng, &self.actors.performers).clone();
-        consumption::insert_execution_tx(self.conn, self.clock, by, p.line, day, 1, Some(&performer), None)?;
+        consumption::insert_execution_tx(self.conn, self.clock, by, p.line, day, 1, Some(&performer), Some("demo"))?;
         p.left -= 1;
         open.retain(|p| p.left > 0);
         Ok(true)

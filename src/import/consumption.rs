@@ -128,12 +128,13 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
             arrival_id: None,
             import_key,
         };
+        crate::followups::cancel_repurchase_after(&tx, customer, item.id, date)?;
         let (order_id, lines) = consumption::insert_order_tx(&tx, clock, by, &order)?;
         if amount.fen() > 0 {
             consumption::insert_payment_tx(&tx, clock, by, customer, Some(order_id), date, amount, "导入")?;
         }
         if executed > 0 {
-            if let Err(e) = consumption::insert_execution_tx(&tx, clock, by, lines[0], date, executed, doctor.as_deref(), None) {
+            if let Err(e) = consumption::insert_execution_tx(&tx, clock, by, lines[0], date, executed, doctor.as_deref(), Some("consumption-import")) {
                 problems.push(Problem::at(row.line, table.header.label("executed"), e.to_string()));
             }
         }

@@ -1,0 +1,452 @@
+//! Follow-ups (回访, SPEC §5): plans, the scheduler and the callback
+//! checklist. Event tasks are created when their trigger is recorded
+//! (an execution, a purchase); time tasks (birthday, dormant, no-deal days)
+//! are materialised up to the date asked for, idempotently, from a watermark.
+//! A task is one per customer, kind and due date, listing every source behind
+//! it. Nothing is materialised with a due date before the day Liuke started
+//! (the horizon); tasks from imported history that fall before the import's
+//! today are kept as `historical`.
+
+use chrono::{Datelike, Days, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
+use crate::customers::CustomerId;
+use crate::error::{Error, Result};
+use crate::items::{self, Category, ItemId};
+use crate::staff::StaffId;
+use crate::store::{new_uid, write_tx};
+
+/// The task kinds of SPEC §5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    PostTreatment,
+    NoDeal,
+    Repurchase,
+    Birthday,
+    Dormant,
+    NoShow,
+    Campaign,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [Kind::PostTreatment, Kind::NoDeal, Kind::Repurchase, Kind::Birthday, Kind::Dormant, Kind::NoShow, Kind::Campaign];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::PostTreatment => "post_treatment",
+            Kind::NoDeal => "no_deal",
+            Kind::Repurchase => "repurchase",
+            Kind::Birthday => "birthday",
+            Kind::Dormant => "dormant",
+            Kind::NoShow => "no_show",
+            Kind::Campaign => "campaign",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::PostTreatment => "术后回访",
+            Kind::NoDeal => "未成交回访",
+            Kind::Repurchase => "复购提醒",
+            Kind::Birthday => "生日关怀",
+            Kind::Dormant => "沉睡唤醒",
+            Kind::NoShow => "爽约回访",
+            Kind::Campaign => "节日问候/活动邀约",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.key() == text)
+    }
+
+    /// Marketing kinds that `marketing_opt_out` suppresses; post-treatment
+    /// calls are clinical and always kept.
+    pub fn is_marketing(self) -> bool {
+        matches!(self, Kind::NoDeal | Kind::Repurchase | Kind::Dormant | Kind::Birthday | Kind::Campaign)
+    }
+
+    /// The script staff read for a kind that has no plan step.
+    pub fn default_script(self) -> &'static str {
+        match self {
+            Kind::PostTreatment => "{姓名}您好，我是留客诊所的回访专员。您{天数}天前做了{项目}，现在感觉怎么样？有没有红肿或不适？",
+            Kind::NoDeal => "{姓名}您好，感谢您{天数}天前来院咨询{项目}。还有什么顾虑我可以帮您解答吗？",
+            Kind::Repurchase => "{姓名}您好，您上次做{项目}已经{天数}天了，差不多到了巩固的时间，要不要帮您约个时间？",
+            Kind::Birthday => "{姓名}您好，今天是您的生日，留客诊所祝您生日快乐！生日月到院消费积分双倍。",
+            Kind::Dormant => "{姓名}您好，好久不见（已{天数}天），最近皮肤状态怎么样？院里新到了适合您的项目，欢迎回来看看。",
+            Kind::NoShow => "{姓名}您好，您预约的到院时间已过，是不是临时有事？需要帮您改约吗？",
+            Kind::Campaign => "{姓名}您好，{活动}，诚邀您到院。",
+        }
+    }
+}
+
+/// One step of a follow-up plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub offset: i64,
+    pub purpose: String,
+    #[serde(default)]
+    pub script: String,
+}
+
+fn step(offset: i64, purpose: &str, script: &str) -> Step {
+    Step { offset, purpose: purpose.into(), script: script.into() }
+}
+
+/// The seed plans of SPEC §5: default and injection "1-3-7-30", surgery,
+/// laser/light and skincare.
+pub fn default_plan(scope: &str) -> Vec<Step> {
+    let check = "{姓名}您好，您{天数}天前做了{项目}，现在有没有红肿或不适？";
+    let care = "{姓名}您好，{项目}后的护理很关键：注意保湿防晒，这几天别去桑拿和剧烈运动。";
+    let review = "{姓名}您好，{项目}已经一周了，方便约个时间到院复查吗？";
+    let keep = "{姓名}您好，{项目}一个月了，效果还满意吗？给您介绍一下巩固方案。";
+    match scope {
+        "category:手术" => vec![
+            step(1, "电话回访：疼痛/肿胀", check),
+            step(3, "护理指导", care),
+            step(7, "复查邀约（拆线）", review),
+            step(15, "恢复情况", "{姓名}您好，术后半个月了，恢复得怎么样？"),
+            step(30, "效果确认", keep),
+            step(90, "术后三个月复查", "{姓名}您好，术后三个月了，欢迎到院做一次复查。"),
+        ],
+        "category:光电" => vec![step(1, "电话回访：红肿/不适", check), step(7, "护理指导", care), step(30, "巩固方案", keep)],
+        "category:皮肤管理" => vec![step(7, "护理指导", care), step(30, "效果回访", keep), step(90, "疗程规划", keep)],
+        _ => vec![step(1, "电话回访：红肿/不适", check), step(3, "护理指导", care), step(7, "复查邀约", review), step(30, "巩固方案", keep)],
+    }
+}
+
+fn scope_of_category(c: Category) -> String {
+    format!("category:{}", c.as_str())
+}
+
+/// The plan stored for a scope, or its seed.
+pub fn plan(conn: &Connection, scope: &str) -> Result<Vec<Step>> {
+    let stored: Option<String> =
+        conn.prepare_cached("SELECT steps_json FROM followup_plans WHERE scope = ?1")?.query_row([scope], |r| r.get(0)).optional()?;
+    match stored {
+        Some(json) => Ok(serde_json::from_str(&json)?),
+        None => Ok(default_plan(scope)),
+    }
+}
+
+/// The plan an item follows: its own if one was saved, else its category's
+/// (其他 follows the default plan).
+pub fn plan_for_item(conn: &Connection, item: ItemId) -> Result<Vec<Step>> {
+    let it = items::get(conn, item)?;
+    let own = format!("item:{}", item.0);
+    let has_own: bool =
+        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM followup_plans WHERE scope = ?1)")?.query_row([&own], |r| r.get(0))?;
+    if has_own {
+        plan(conn, &own)
+    } else if it.category == Category::Other {
+        plan(conn, "default")
+    } else {
+        plan(conn, &scope_of_category(it.category))
+    }
+}
+
+/// Saves a plan. Tasks already created keep their due dates (SPEC: a plan
+/// edit does not rewrite existing tasks).
+pub fn save_plan(conn: &Connection, clock: &Clock, by: StaffId, scope: &str, steps: &[Step]) -> Result<()> {
+    let valid_scope = scope == "default"
+        || scope.strip_prefix("category:").is_some_and(|c| Category::parse(c).is_ok())
+        || scope.strip_prefix("item:").and_then(|i| i.parse::<i64>().ok()).is_some();
+    if !valid_scope {
+        return Err(Error::invalid("scope", format!("回访方案「{scope}」无法识别")));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for s in steps {
+        if !(1..=730).contains(&s.offset) {
+            return Err(Error::invalid("steps", format!("回访天数 {} 应在 1 到 730 之间", s.offset)));
+        }
+        if !seen.insert(s.offset) {
+            return Err(Error::invalid("steps", format!("第 {} 天出现了两次", s.offset)));
+        }
+        if s.purpose.trim().is_empty() {
+            return Err(Error::invalid("steps", format!("第 {} 天的回访目的不能为空", s.offset)));
+        }
+    }
+    let mut sorted = steps.to_vec();
+    sorted.sort_by_key(|s| s.offset);
+    conn.execute(
+        "INSERT INTO followup_plans (scope, steps_json, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (scope) DO UPDATE SET steps_json = excluded.steps_json, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        params![scope, serde_json::to_string(&sorted)?, clock.now_utc(), by.0],
+    )?;
+    Ok(())
+}
+
+/// The first day Liuke schedules for: set on first use to that day's today.
+pub fn horizon(conn: &Connection, clock: &Clock) -> Result<NaiveDate> {
+    let stored: Option<String> =
+        conn.query_row("SELECT value FROM settings WHERE key = 'followups_from'", [], |r| r.get(0)).optional()?;
+    if let Some(d) = stored.as_deref().and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()) {
+        return Ok(d);
+    }
+    let today = clock.today();
+    conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('followups_from', ?1)", [today.to_string()])?;
+    Ok(today)
+}
+
+fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
+    if n >= 0 {
+        d.checked_add_days(Days::new(n as u64)).unwrap_or(NaiveDate::MAX)
+    } else {
+        d.checked_sub_days(Days::new(n.unsigned_abs())).unwrap_or(NaiveDate::MIN)
+    }
+}
+
+fn opted_out(conn: &Connection, customer: CustomerId) -> Result<bool> {
+    Ok(conn.prepare_cached("SELECT marketing_opt_out FROM customers WHERE id = ?1")?.query_row([customer.0], |r| r.get(0))?)
+}
+
+/// What a new task is for.
+pub struct NewTask<'a> {
+    pub customer: CustomerId,
+    pub kind: Kind,
+    pub due: NaiveDate,
+    pub anchor: NaiveDate,
+    pub purpose: Option<&'a str>,
+    pub script: Option<&'a str>,
+    pub source: String,
+    pub item: Option<&'a str>,
+    /// Imported or demo history: a due date before today makes it historical.
+    pub history: bool,
+}
+
+/// Creates the task or adds this source to the one already there for the
+/// same customer, kind and due date. Idempotent. Returns the task id, or
+/// None when the customer does not accept marketing and the kind is marketing.
+pub fn upsert(conn: &Connection, clock: &Clock, t: &NewTask) -> Result<Option<i64>> {
+    if t.kind.is_marketing() && opted_out(conn, t.customer)? {
+        return Ok(None);
+    }
+    let status = if t.history && t.due < clock.today() { "historical" } else { "open" };
+    let due = t.due.to_string();
+    conn.prepare_cached(
+        "INSERT INTO tasks (uid, customer_id, kind, due, next_on, status, purpose, script, anchor, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (customer_id, kind, due) DO NOTHING",
+    )?
+    .execute(params![new_uid(), t.customer.0, t.kind.key(), due, status, t.purpose, t.script, t.anchor.to_string(), clock.now_utc()])?;
+    let (id, current): (i64, String) = conn
+        .prepare_cached("SELECT id, status FROM tasks WHERE customer_id = ?1 AND kind = ?2 AND due = ?3")?
+        .query_row(params![t.customer.0, t.kind.key(), due], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let added = conn
+        .prepare_cached("INSERT INTO task_sources (task_id, source, item) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
+        .execute(params![id, t.source, t.item])?;
+    // A new live reason for a task that was cancelled (e.g. every earlier source voided) opens it again.
+    if added > 0 && current == "cancelled" && status == "open" {
+        conn.execute("UPDATE tasks SET status = 'open', cancel_reason = NULL, next_on = due WHERE id = ?1", [id])?;
+    }
+    Ok(Some(id))
+}
+
+/// An execution was recorded: post-treatment calls by the item's plan, and a
+/// repurchase reminder for an item with a cycle (earlier reminders of that
+/// item whose due date is after this execution are cancelled: it was done again).
+pub fn on_execution(conn: &Connection, clock: &Clock, execution_id: i64, history: bool) -> Result<()> {
+    let (customer, day, item, item_name, cycle): (i64, String, i64, String, Option<i64>) = conn
+        .prepare_cached(
+            "SELECT e.customer_id, e.exec_date, i.id, i.name, i.repurchase_days
+             FROM executions e JOIN order_lines l ON l.id = e.order_line_id JOIN items i ON i.id = l.item_id WHERE e.id = ?1",
+        )?
+        .query_row([execution_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| Error::Config("执行日期无法读取".into()))?;
+    let customer = CustomerId(customer);
+    horizon(conn, clock)?;
+    for s in plan_for_item(conn, ItemId(item))? {
+        upsert(
+            conn,
+            clock,
+            &NewTask {
+                customer,
+                kind: Kind::PostTreatment,
+                due: add_days(day, s.offset),
+                anchor: day,
+                purpose: Some(&s.purpose),
+                script: Some(&s.script).filter(|t| !t.is_empty()).map(|t| t.as_str()),
+                source: format!("execution:{execution_id}"),
+                item: Some(&item_name),
+                history,
+            },
+        )?;
+    }
+    cancel_repurchase_after(conn, customer, ItemId(item), day)?;
+    if let Some(c) = cycle {
+        upsert(
+            conn,
+            clock,
+            &NewTask {
+                customer,
+                kind: Kind::Repurchase,
+                due: add_days(day, c - 7),
+                anchor: day,
+                purpose: Some("复购提醒"),
+                script: None,
+                source: format!("repurchase:{item}:{day}"),
+                item: Some(&item_name),
+                history,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// An item was bought or executed again on `day`: its pending repurchase
+/// reminders anchored before that day and due after it are moot.
+pub fn cancel_repurchase_after(conn: &Connection, customer: CustomerId, item: ItemId, day: NaiveDate) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE tasks SET status = 'cancelled', cancel_reason = '已再次购买或执行该项目'
+         WHERE status = 'open' AND kind = 'repurchase' AND customer_id = ?1 AND anchor < ?3 AND due > ?3
+           AND id IN (SELECT task_id FROM task_sources WHERE source LIKE 'repurchase:' || ?2 || ':%')",
+    )?
+    .execute(params![customer.0, item.0, day.to_string()])?;
+    Ok(())
+}
+
+/// An execution was voided: its sources are marked, and pending tasks with
+/// no live source left are cancelled.
+pub fn on_void_execution(conn: &Connection, execution_id: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE task_sources SET voided = 1 WHERE source = ?1")?.execute([format!("execution:{execution_id}")])?;
+    conn.prepare_cached(
+        "UPDATE tasks SET status = 'cancelled', cancel_reason = '执行记录已作废'
+         WHERE status = 'open' AND id IN (SELECT task_id FROM task_sources WHERE source = ?1)
+           AND NOT EXISTS (SELECT 1 FROM task_sources s WHERE s.task_id = tasks.id AND s.voided = 0)",
+    )?
+    .execute([format!("execution:{execution_id}")])?;
+    Ok(())
+}
+
+fn setting_date(conn: &Connection, key: &str) -> Result<Option<NaiveDate>> {
+    let v: Option<String> = conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+    Ok(v.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()))
+}
+
+/// This year's birthday: Feb 29 → Feb 28 in other years.
+pub fn birthday_in(year: i32, birthday: NaiveDate) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, birthday.month(), birthday.day()).or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
+}
+
+/// Brings the time-based tasks up to `d`: birthdays, dormant days and the
+/// ends of no-deal arrival days in (watermark, d], then cancels what no
+/// longer applies (the customer came back, or does not accept marketing).
+/// Running it twice, or for an earlier date, changes nothing.
+pub fn materialize(conn: &mut Connection, clock: &Clock, d: NaiveDate) -> Result<()> {
+    let tx = write_tx(conn)?;
+    let from = horizon(&tx, clock)?;
+    let through = setting_date(&tx, "followups_through")?.unwrap_or_else(|| add_days(from, -1));
+    if d > through {
+        let start = add_days(through, 1);
+        birthdays(&tx, clock, start, d, from)?;
+        dormant(&tx, clock, start, d, from)?;
+        no_deal(&tx, clock, if through < from { add_days(from, -7) } else { through }, add_days(d, -1), from)?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES ('followups_through', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [d.to_string()],
+        )?;
+    }
+    tx.execute(
+        "UPDATE tasks SET status = 'cancelled', cancel_reason = '客户已再次到院'
+         WHERE status = 'open' AND kind IN ('dormant', 'no_deal')
+           AND EXISTS (SELECT 1 FROM visit_days v WHERE v.customer_id = tasks.customer_id AND v.day > tasks.anchor AND v.day <= ?1)",
+        [d.to_string()],
+    )?;
+    tx.execute(
+        "UPDATE tasks SET status = 'cancelled', cancel_reason = '客户不接受营销'
+         WHERE status = 'open' AND kind IN ('no_deal', 'repurchase', 'dormant', 'birthday', 'campaign')
+           AND customer_id IN (SELECT id FROM customers WHERE marketing_opt_out = 1)",
+        [],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn birthdays(conn: &Connection, clock: &Clock, start: NaiveDate, end: NaiveDate, from: NaiveDate) -> Result<()> {
+    let people: Vec<(i64, String)> = conn
+        .prepare("SELECT id, birthday FROM customers WHERE birthday IS NOT NULL AND marketing_opt_out = 0")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, text) in people {
+        let Ok(born) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") else { continue };
+        for year in start.year()..=end.year() {
+            let Some(day) = birthday_in(year, born) else { continue };
+            if day < start || day > end || day < from {
+                continue;
+            }
+            let visited: bool = conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM visit_days WHERE customer_id = ?1 AND day <= ?2)")?
+                .query_row(params![id, day.to_string()], |r| r.get(0))?;
+            if visited {
+                upsert(conn, clock, &NewTask { customer: CustomerId(id), kind: Kind::Birthday, due: day, anchor: day, purpose: Some("生日关怀"), script: None, source: format!("birthday:{year}"), item: None, history: false })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The days since the last visit reach 180, 270 and 360.
+pub const DORMANT_DAYS: [i64; 3] = [180, 270, 360];
+
+fn dormant(conn: &Connection, clock: &Clock, start: NaiveDate, end: NaiveDate, from: NaiveDate) -> Result<()> {
+    for (customer, f) in crate::visits::all_facts(conn, end)? {
+        let Some(last) = f.last_visit else { continue };
+        for n in DORMANT_DAYS {
+            let due = add_days(last, n);
+            if due >= start && due <= end && due >= from {
+                upsert(conn, clock, &NewTask { customer, kind: Kind::Dormant, due, anchor: last, purpose: Some("沉睡唤醒"), script: None, source: format!("dormant:{n}:{last}"), item: None, history: false })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Arrival days in [first, last] that ended with no payment and no session:
+/// calls the next day and a week later.
+fn no_deal(conn: &Connection, clock: &Clock, first: NaiveDate, last: NaiveDate, from: NaiveDate) -> Result<()> {
+    if last < first {
+        return Ok(());
+    }
+    let days: Vec<(i64, String, i64, Option<String>)> = conn
+        .prepare(
+            "SELECT a.customer_id, a.visit_date, min(a.id), min(a.purpose) FROM arrivals a
+             WHERE a.voided_at IS NULL AND a.visit_date BETWEEN ?1 AND ?2
+               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.customer_id = a.customer_id AND p.pay_date = a.visit_date AND p.voided_at IS NULL)
+               AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.customer_id = a.customer_id AND e.exec_date = a.visit_date AND e.voided_at IS NULL)
+             GROUP BY a.customer_id, a.visit_date",
+        )?
+        .query_map(params![first.to_string(), last.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (customer, day, arrival, purpose) in days {
+        let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else { continue };
+        for offset in [1, 7] {
+            let due = add_days(day, offset);
+            if due < from {
+                continue;
+            }
+            upsert(
+                conn,
+                clock,
+                &NewTask {
+                    customer: CustomerId(customer),
+                    kind: Kind::NoDeal,
+                    due,
+                    anchor: day,
+                    purpose: Some("未成交回访"),
+                    script: None,
+                    source: format!("arrival:{arrival}"),
+                    item: purpose.as_deref(),
+                    history: false,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+mod calls;
+pub use calls::*;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,431 @@
+//! Working the calls: the due list of `liuke callbacks due`, the checklist
+//! grouped by customer with the filled script and memory points, the four
+//! outcomes with the 3-attempt rule, and campaigns that become tasks.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{add_days, upsert, Kind, NewTask};
+use crate::clock::Clock;
+use crate::customers::CustomerId;
+use crate::error::{Error, Result};
+use crate::staff::StaffId;
+use crate::store::{new_uid, write_tx};
+
+/// After this many unanswered calls a task closes as unreachable.
+pub const MAX_UNANSWERED: i64 = 3;
+
+/// One open task as `liuke callbacks due` prints it (SPEC §7 keys).
+#[derive(Debug, Clone, Serialize)]
+pub struct DueTask {
+    pub id: i64,
+    pub phone: String,
+    pub name: String,
+    pub kind: String,
+    pub due: String,
+    pub next_on: String,
+    pub status: String,
+    pub items: Vec<String>,
+    pub attempts: i64,
+    #[serde(skip)]
+    pub customer_id: i64,
+    #[serde(skip)]
+    pub purpose: Option<String>,
+    #[serde(skip)]
+    pub script: Option<String>,
+    #[serde(skip)]
+    pub anchor: Option<String>,
+}
+
+const DUE_SQL: &str = "
+    SELECT t.id, c.phone, c.name, t.kind, t.due, t.next_on, t.status,
+           (SELECT group_concat(item, char(31)) FROM (SELECT DISTINCT item FROM task_sources s WHERE s.task_id = t.id AND s.voided = 0 AND item IS NOT NULL ORDER BY item)),
+           (SELECT count(*) FROM task_attempts a WHERE a.task_id = t.id),
+           t.customer_id, t.purpose, t.script, t.anchor
+    FROM tasks t JOIN customers c ON c.id = t.customer_id";
+
+fn due_of(r: &rusqlite::Row) -> rusqlite::Result<DueTask> {
+    let items: Option<String> = r.get(7)?;
+    Ok(DueTask {
+        id: r.get(0)?,
+        phone: r.get(1)?,
+        name: r.get(2)?,
+        kind: r.get(3)?,
+        due: r.get(4)?,
+        next_on: r.get(5)?,
+        status: r.get(6)?,
+        items: items.map(|t| t.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default(),
+        attempts: r.get(8)?,
+        customer_id: r.get(9)?,
+        purpose: r.get(10)?,
+        script: r.get(11)?,
+        anchor: r.get(12)?,
+    })
+}
+
+/// The open tasks with next_on ≤ d, by next_on, then phone, then kind.
+pub fn due(conn: &Connection, d: NaiveDate) -> Result<Vec<DueTask>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{DUE_SQL} WHERE t.status = 'open' AND t.next_on <= ?1 ORDER BY t.next_on, c.phone, t.kind"
+    ))?;
+    let rows = stmt.query_map([d.to_string()], due_of)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn task(conn: &Connection, id: i64) -> Result<DueTask> {
+    conn.prepare_cached(&format!("{DUE_SQL} WHERE t.id = ?1"))?
+        .query_row([id], due_of)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("找不到编号为 {id} 的回访任务。")))
+}
+
+/// A customer's tasks, newest due first (for the customer file).
+pub fn of_customer(conn: &Connection, customer: CustomerId) -> Result<Vec<DueTask>> {
+    let mut stmt = conn.prepare_cached(&format!("{DUE_SQL} WHERE t.customer_id = ?1 AND t.status <> 'historical' ORDER BY t.due DESC, t.kind"))?;
+    let rows = stmt.query_map([customer.0], due_of)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The script with its placeholders filled: {姓名}, {项目}, {天数}, {日期}, {活动}.
+pub fn fill_script(t: &DueTask, d: NaiveDate) -> String {
+    let kind = Kind::parse(&t.kind).unwrap_or(Kind::PostTreatment);
+    let template = t.script.clone().unwrap_or_else(|| kind.default_script().to_string());
+    let days = t
+        .anchor
+        .as_deref()
+        .and_then(|a| NaiveDate::parse_from_str(a, "%Y-%m-%d").ok())
+        .map(|a| (d - a).num_days().to_string())
+        .unwrap_or_default();
+    let items = if t.items.is_empty() { "项目".to_string() } else { t.items.join("、") };
+    template
+        .replace("{姓名}", &t.name)
+        .replace("{项目}", &items)
+        .replace("{天数}", &days)
+        .replace("{日期}", &t.due)
+        .replace("{活动}", t.purpose.as_deref().unwrap_or(""))
+}
+
+/// One call on the checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct Call {
+    #[serde(flatten)]
+    pub task: DueTask,
+    pub kind_label: &'static str,
+    pub purpose: Option<String>,
+    pub script: String,
+    pub overdue_days: i64,
+}
+
+/// A customer's calls for the day, with what staff must see before dialing.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerCalls {
+    pub customer_id: i64,
+    pub name: String,
+    pub phone: String,
+    pub consultant: Option<String>,
+    pub memory_points: Vec<String>,
+    pub allergies: Option<String>,
+    pub flagged: bool,
+    pub calls: Vec<Call>,
+}
+
+/// Filters of the checklist screen.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    pub kind: Option<String>,
+    /// The customer's consultant (顾问), by name.
+    pub consultant: Option<String>,
+    /// A membership tier key (e.g. `gold`).
+    pub membership: Option<String>,
+}
+
+/// The day's checklist: open tasks with next_on ≤ d grouped by customer,
+/// customers with the most overdue call first.
+pub fn checklist(conn: &Connection, d: NaiveDate, f: &Filter) -> Result<Vec<CustomerCalls>> {
+    let rules = crate::tiers::rules(conn)?;
+    let mut groups: Vec<CustomerCalls> = Vec::new();
+    for t in due(conn, d)? {
+        if f.kind.as_deref().is_some_and(|k| !k.is_empty() && k != t.kind) {
+            continue;
+        }
+        let overdue_days = NaiveDate::parse_from_str(&t.next_on, "%Y-%m-%d").map(|n| (d - n).num_days()).unwrap_or(0);
+        let call = Call {
+            kind_label: Kind::parse(&t.kind).map_or("回访", Kind::label),
+            purpose: t.purpose.clone(),
+            script: fill_script(&t, d),
+            overdue_days,
+            task: t,
+        };
+        match groups.iter_mut().find(|g| g.customer_id == call.task.customer_id) {
+            Some(g) => g.calls.push(call),
+            None => {
+                let id = call.task.customer_id;
+                let (consultant, allergies): (Option<String>, Option<String>) = conn
+                    .prepare_cached("SELECT consultant, allergies FROM customers WHERE id = ?1")?
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                if f.consultant.as_deref().is_some_and(|c| !c.is_empty() && consultant.as_deref() != Some(c)) {
+                    continue;
+                }
+                if let Some(m) = f.membership.as_deref().filter(|m| !m.is_empty()) {
+                    let facts = crate::visits::facts(conn, CustomerId(id), d)?;
+                    if crate::tiers::membership(&rules, &facts).key() != m {
+                        continue;
+                    }
+                }
+                let memory_points: Vec<String> = conn
+                    .prepare_cached("SELECT text FROM memory_points WHERE customer_id = ?1 AND removed_at IS NULL ORDER BY id")?
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let flagged: bool = conn
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM customer_flags WHERE customer_id = ?1 AND resolved_at IS NULL)")?
+                    .query_row([id], |r| r.get(0))?;
+                groups.push(CustomerCalls {
+                    customer_id: id,
+                    name: call.task.name.clone(),
+                    phone: call.task.phone.clone(),
+                    consultant,
+                    memory_points,
+                    allergies,
+                    flagged,
+                    calls: vec![call],
+                });
+            }
+        }
+    }
+    Ok(groups)
+}
+
+/// How a call ended (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Reached,
+    NoAnswer,
+    Escalate,
+    Reschedule,
+}
+
+impl Outcome {
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Reached => "reached",
+            Outcome::NoAnswer => "no_answer",
+            Outcome::Escalate => "escalate",
+            Outcome::Reschedule => "reschedule",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Outcome> {
+        [Outcome::Reached, Outcome::NoAnswer, Outcome::Escalate, Outcome::Reschedule].into_iter().find(|o| o.key() == text)
+    }
+}
+
+/// Records a call on an open task: reached closes it; no answer moves it to
+/// tomorrow, and the third unanswered call closes it as unreachable; escalate
+/// closes it and flags the customer file; reschedule moves next_on (due stays).
+pub fn complete(
+    conn: &mut Connection,
+    clock: &Clock,
+    by: StaffId,
+    id: i64,
+    outcome: Outcome,
+    note: Option<&str>,
+    to: Option<NaiveDate>,
+) -> Result<DueTask> {
+    let tx = write_tx(conn)?;
+    let t = task(&tx, id)?;
+    if t.status != "open" {
+        return Err(Error::Conflict(format!("这条回访已是「{}」状态，不能再登记。", status_label(&t.status))));
+    }
+    let today = clock.today();
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if outcome == Outcome::Reschedule {
+        match to {
+            None => return Err(Error::invalid("to", "改期请选择新的回访日期")),
+            Some(d) if d <= today => return Err(Error::invalid("to", format!("改期日期应在今天（{today}）之后"))),
+            Some(_) => {}
+        }
+    }
+    if outcome == Outcome::Escalate && note.is_none() {
+        return Err(Error::invalid("note", "投诉或不良反应请写明情况，医生和院长会看到"));
+    }
+    let now = clock.now_utc();
+    tx.execute(
+        "INSERT INTO task_attempts (task_id, at, on_date, by_staff, outcome, note, to_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, now, today.to_string(), by.0, outcome.key(), note, to.map(|d| d.to_string())],
+    )?;
+    let close = |status: &str| -> Result<()> {
+        tx.execute(
+            "UPDATE tasks SET status = ?2, closed_at = ?3, closed_on = ?4, closed_by = ?5 WHERE id = ?1",
+            params![id, status, now, today.to_string(), by.0],
+        )?;
+        Ok(())
+    };
+    match outcome {
+        Outcome::Reached => close("reached")?,
+        Outcome::Escalate => {
+            close("escalate")?;
+            tx.execute(
+                "INSERT INTO customer_flags (customer_id, task_id, note, at, by_staff) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![t.customer_id, id, note, now, by.0],
+            )?;
+        }
+        Outcome::NoAnswer => {
+            let unanswered: i64 = tx.query_row(
+                "SELECT count(*) FROM task_attempts WHERE task_id = ?1 AND outcome = 'no_answer'",
+                [id],
+                |r| r.get(0),
+            )?;
+            if unanswered >= MAX_UNANSWERED {
+                close("unreachable")?;
+            } else {
+                tx.execute("UPDATE tasks SET next_on = ?2 WHERE id = ?1", params![id, add_days(today, 1).to_string()])?;
+            }
+        }
+        Outcome::Reschedule => {
+            if let Some(d) = to {
+                tx.execute("UPDATE tasks SET next_on = ?2 WHERE id = ?1", params![id, d.to_string()])?;
+            }
+        }
+    }
+    tx.commit()?;
+    task(conn, id)
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "open" => "待回访",
+        "reached" => "已接通",
+        "unreachable" => "联系不上",
+        "escalate" => "已上报",
+        "cancelled" => "已取消",
+        "historical" => "历史",
+        _ => "未知",
+    }
+}
+
+/// A call made on a task.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub at: String,
+    pub on_date: String,
+    pub by: String,
+    pub outcome: String,
+    pub note: Option<String>,
+    pub to_date: Option<String>,
+}
+
+pub fn attempts(conn: &Connection, task: i64) -> Result<Vec<Attempt>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.at, a.on_date, s.name, a.outcome, a.note, a.to_date FROM task_attempts a JOIN staff s ON s.id = a.by_staff WHERE a.task_id = ?1 ORDER BY a.id",
+    )?;
+    let rows = stmt
+        .query_map([task], |r| Ok(Attempt { at: r.get(0)?, on_date: r.get(1)?, by: r.get(2)?, outcome: r.get(3)?, note: r.get(4)?, to_date: r.get(5)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// An open flag on a customer file (complaint or adverse reaction).
+#[derive(Debug, Clone, Serialize)]
+pub struct Flag {
+    pub id: i64,
+    pub note: Option<String>,
+    pub at: String,
+    pub by: String,
+}
+
+pub fn open_flags(conn: &Connection, customer: CustomerId) -> Result<Vec<Flag>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.id, f.note, f.at, s.name FROM customer_flags f JOIN staff s ON s.id = f.by_staff WHERE f.customer_id = ?1 AND f.resolved_at IS NULL ORDER BY f.id",
+    )?;
+    let rows = stmt
+        .query_map([customer.0], |r| Ok(Flag { id: r.get(0)?, note: r.get(1)?, at: r.get(2)?, by: r.get(3)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn resolve_flag(conn: &Connection, clock: &Clock, by: StaffId, flag: i64) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE customer_flags SET resolved_at = ?2, resolved_by = ?3 WHERE id = ?1 AND resolved_at IS NULL",
+        params![flag, clock.now_utc(), by.0],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound("这条提醒已处理或不存在。".into()));
+    }
+    Ok(())
+}
+
+/// Who a campaign is for: any of the labels and a tag; empty = everyone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Segment {
+    pub membership: Option<String>,
+    pub layer: Option<String>,
+    pub trust: Option<String>,
+    pub tag: Option<String>,
+}
+
+/// A campaign as the owner enters it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CampaignDraft {
+    pub name: String,
+    pub date: String,
+    #[serde(default)]
+    pub segment: Segment,
+    #[serde(default)]
+    pub script: Option<String>,
+}
+
+/// Creates a campaign: one task on its date for every customer of the
+/// segment (as labelled on that date) who accepts marketing. Returns the
+/// campaign id and how many tasks it made.
+pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &CampaignDraft) -> Result<(i64, usize)> {
+    let name = c.name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("name", "请填写活动名称，如 中秋问候"));
+    }
+    let date = crate::parse::date(&c.date).map_err(|r| Error::invalid("date", r))?;
+    if date < clock.today() {
+        return Err(Error::invalid("date", "活动日期不能早于今天"));
+    }
+    let rows = crate::tiers::all_rows(conn, date)?;
+    let tagged: Option<std::collections::HashSet<i64>> = match c.segment.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(tag) => Some(conn.prepare("SELECT customer_id FROM customer_tags WHERE tag = ?1")?.query_map([tag], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?),
+        None => None,
+    };
+    let want = |w: &Option<String>, have: &str| w.as_deref().is_none_or(|w| w.is_empty() || w == have);
+    let script = c.script.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let tx = write_tx(conn)?;
+    tx.execute(
+        "INSERT INTO campaigns (uid, name, date, segment_json, script, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![new_uid(), name, date.to_string(), serde_json::to_string(&c.segment)?, script, clock.now_utc(), by.0],
+    )?;
+    let id = tx.last_insert_rowid();
+    let mut made = 0;
+    for r in rows.iter().filter(|r| {
+        want(&c.segment.membership, r.membership.key())
+            && want(&c.segment.layer, r.layer.key())
+            && want(&c.segment.trust, r.trust.key())
+            && tagged.as_ref().is_none_or(|t| t.contains(&r.id.0))
+    }) {
+        let task = NewTask {
+            customer: r.id,
+            kind: Kind::Campaign,
+            due: date,
+            anchor: date,
+            purpose: Some(name),
+            script: script.as_deref(),
+            source: format!("campaign:{id}"),
+            item: None,
+            history: false,
+        };
+        if upsert(&tx, clock, &task)?.is_some() {
+            made += 1;
+        }
+    }
+    tx.execute("UPDATE campaigns SET tasks = ?2 WHERE id = ?1", params![id, made as i64])?;
+    tx.commit()?;
+    Ok((id, made))
+}

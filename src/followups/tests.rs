@@ -1,0 +1,294 @@
+use super::*;
+use crate::consumption::{self, Voidable};
+use crate::customers::CustomerDraft;
+use crate::staff::SYSTEM_STAFF;
+use crate::testing::{ymd, Clinic};
+
+fn tasks_of(c: &Clinic, customer: CustomerId) -> Vec<(String, String, String)> {
+    c.conn
+        .prepare("SELECT kind, due, status FROM tasks WHERE customer_id = ?1 ORDER BY due, kind")
+        .unwrap()
+        .query_map([customer.0], |r| Ok((r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap())))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+fn dues(c: &Clinic, customer: CustomerId, kind: &str) -> Vec<String> {
+    tasks_of(c, customer).into_iter().filter(|(k, _, _)| k == kind).map(|(_, d, _)| d).collect()
+}
+
+fn on(c: &mut Clinic, day: NaiveDate) {
+    c.clock = Clock::fixed(day);
+}
+
+#[test]
+fn an_injection_is_followed_up_on_days_1_3_7_and_30() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("保妥适肉毒素", Category::Injection);
+    c.treat(a, ymd(2026, 11, 23), item, "2980");
+    assert_eq!(dues(&c, a, "post_treatment"), ["2026-11-24", "2026-11-26", "2026-11-30", "2026-12-23"]);
+}
+
+#[test]
+fn each_category_follows_its_seed_plan() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    for (i, (category, expected)) in [
+        (Category::Surgery, vec!["2026-11-24", "2026-11-26", "2026-11-30", "2026-12-08", "2026-12-23", "2027-02-21"]),
+        (Category::Laser, vec!["2026-11-24", "2026-11-30", "2026-12-23"]),
+        (Category::Skincare, vec!["2026-11-30", "2026-12-23", "2027-02-21"]),
+        (Category::Other, vec!["2026-11-24", "2026-11-26", "2026-11-30", "2026-12-23"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let a = c.customer(&format!("客户{i}"), &format!("1380000001{i}"));
+        let item = c.item(&format!("项目{i}"), category);
+        c.treat(a, ymd(2026, 11, 23), item, "100");
+        assert_eq!(dues(&c, a, "post_treatment"), expected, "{category:?}");
+    }
+}
+
+#[test]
+fn due_dates_cross_month_ends_and_feb_29() {
+    let mut c = Clinic::on(ymd(2024, 3, 31));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("热玛吉", Category::Laser);
+    c.treat(a, ymd(2024, 1, 30), item, "100");
+    // 2024-01-30 + 30 days = 2024-02-29 (a leap year); + 1 and + 7 stay in January/February.
+    assert_eq!(dues(&c, a, "post_treatment"), ["2024-01-31", "2024-02-06", "2024-02-29"]);
+}
+
+#[test]
+fn two_items_done_the_same_day_make_one_task_per_due_date_listing_both() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let x = c.item("水光针", Category::Injection);
+    let y = c.item("肉毒素", Category::Injection);
+    c.treat(a, ymd(2026, 11, 23), x, "980");
+    c.treat(a, ymd(2026, 11, 23), y, "2980");
+    assert_eq!(dues(&c, a, "post_treatment").len(), 4);
+    let list = due(&c.conn, ymd(2026, 11, 24)).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].items, ["水光针", "肉毒素"]);
+}
+
+#[test]
+fn post_treatment_is_kept_for_a_customer_who_refuses_marketing_but_repurchase_is_not() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let draft = CustomerDraft { name: "拒营销".into(), phone: "13800000001".into(), marketing_opt_out: true, ..Default::default() };
+    let a = crate::customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 23), item, "980");
+    let kinds: Vec<String> = tasks_of(&c, a).into_iter().map(|t| t.0).collect();
+    assert!(kinds.iter().all(|k| k == "post_treatment"), "{kinds:?}");
+    assert_eq!(kinds.len(), 4);
+}
+
+#[test]
+fn a_repurchase_reminder_is_due_a_week_before_the_cycle_ends_and_cancelled_by_a_new_purchase() {
+    let mut c = Clinic::on(ymd(2026, 10, 1));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection); // 30-day cycle from the name
+    c.treat(a, ymd(2026, 10, 1), item, "980");
+    assert_eq!(dues(&c, a, "repurchase"), ["2026-10-24"]);
+    on(&mut c, ymd(2026, 10, 10));
+    c.treat(a, ymd(2026, 10, 10), item, "980");
+    let repurchase: Vec<(String, String)> = tasks_of(&c, a).into_iter().filter(|t| t.0 == "repurchase").map(|t| (t.1, t.2)).collect();
+    assert_eq!(repurchase, [("2026-10-24".into(), "cancelled".into()), ("2026-11-02".into(), "open".into())]);
+}
+
+#[test]
+fn voiding_an_execution_cancels_its_pending_calls() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("双眼皮", Category::Surgery);
+    c.treat(a, ymd(2026, 11, 23), item, "12800");
+    let order = consumption::packages(&c.conn, a).unwrap()[0].order_id;
+    consumption::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Order, order.0, "开错单").unwrap();
+    assert!(tasks_of(&c, a).iter().all(|t| t.2 == "cancelled"), "{:?}", tasks_of(&c, a));
+    assert!(due(&c.conn, ymd(2027, 12, 31)).unwrap().is_empty());
+}
+
+#[test]
+fn a_no_deal_day_is_called_the_next_day_and_a_week_later_once_the_day_has_ended() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let buyer = c.customer("李娜", "13800000002");
+    let item = c.item("水光针", Category::Injection);
+    c.arrive(a, ymd(2026, 11, 23));
+    c.arrive(buyer, ymd(2026, 11, 23));
+    c.buy(buyer, ymd(2026, 11, 23), item, 1, "980");
+    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 23)).unwrap();
+    assert!(dues(&c, a, "no_deal").is_empty(), "the day has not ended");
+    on(&mut c, ymd(2026, 11, 24));
+    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 24)).unwrap();
+    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 24)).unwrap();
+    assert_eq!(dues(&c, a, "no_deal"), ["2026-11-24", "2026-11-30"]);
+    assert!(dues(&c, buyer, "no_deal").is_empty(), "a payment that day is a deal");
+}
+
+#[test]
+fn a_customer_who_comes_back_is_not_called_as_no_deal_or_dormant() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    c.arrive(a, ymd(2026, 11, 23));
+    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 23)).unwrap(); // the app opened that day
+    on(&mut c, ymd(2026, 11, 25));
+    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 25)).unwrap();
+    c.arrive(a, ymd(2026, 11, 25));
+    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 25)).unwrap();
+    let no_deal: Vec<(String, String)> = tasks_of(&c, a).into_iter().filter(|t| t.0 == "no_deal").map(|t| (t.1, t.2)).collect();
+    assert_eq!(no_deal, [("2026-11-24".into(), "cancelled".into()), ("2026-11-30".into(), "cancelled".into())]);
+}
+
+#[test]
+fn dormant_calls_come_at_180_270_and_360_days_after_the_last_visit() {
+    let mut c = Clinic::on(ymd(2026, 1, 1));
+    let a = c.customer("张小美", "13800000001");
+    c.arrive(a, ymd(2026, 1, 1));
+    materialize(&mut c.conn, &c.clock, ymd(2026, 1, 1)).unwrap();
+    on(&mut c, ymd(2027, 1, 1));
+    materialize(&mut c.conn, &c.clock, ymd(2027, 1, 1)).unwrap();
+    // 2026-01-01 + 180 = 2026-06-30, + 270 = 2026-09-28, + 360 = 2026-12-27.
+    assert_eq!(dues(&c, a, "dormant"), ["2026-06-30", "2026-09-28", "2026-12-27"]);
+}
+
+#[test]
+fn a_birthday_call_needs_a_visit_on_or_before_it_and_feb_29_falls_on_feb_28() {
+    let mut c = Clinic::on(ymd(2026, 1, 1));
+    let leap = CustomerDraft { name: "闰年生".into(), phone: "13800000001".into(), birthday: Some("2000-02-29".into()), ..Default::default() };
+    let a = crate::customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &leap).unwrap();
+    let never = CustomerDraft { name: "没来过".into(), phone: "13800000002".into(), birthday: Some("1990-03-01".into()), ..Default::default() };
+    let b = crate::customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &never).unwrap();
+    c.arrive(a, ymd(2026, 1, 1));
+    materialize(&mut c.conn, &c.clock, ymd(2026, 1, 1)).unwrap();
+    on(&mut c, ymd(2028, 12, 31));
+    materialize(&mut c.conn, &c.clock, ymd(2028, 12, 31)).unwrap();
+    assert_eq!(dues(&c, a, "birthday"), ["2026-02-28", "2027-02-28", "2028-02-29"]);
+    assert!(dues(&c, b, "birthday").is_empty());
+}
+
+#[test]
+fn nothing_is_materialised_before_the_day_liuke_started() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    c.arrive(a, ymd(2025, 1, 1)); // long dormant before Liuke was in use
+    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 23)).unwrap();
+    assert!(tasks_of(&c, a).is_empty(), "{:?}", tasks_of(&c, a));
+}
+
+#[test]
+fn imported_history_due_before_today_is_historical() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("光子嫩肤", Category::Laser);
+    let (_, line) = c.buy(a, ymd(2026, 11, 10), item, 3, "3000");
+    let tx = c.conn.transaction().unwrap();
+    consumption::insert_execution_tx(&tx, &c.clock, SYSTEM_STAFF, line, ymd(2026, 11, 20), 1, None, Some("import")).unwrap();
+    tx.commit().unwrap();
+    let from_import: Vec<(String, String)> = tasks_of(&c, a).into_iter().filter(|t| t.0 == "post_treatment" && t.1.as_str() >= "2026-11-21").map(|t| (t.1, t.2)).collect();
+    assert_eq!(from_import, [("2026-11-21".into(), "historical".into()), ("2026-11-27".into(), "open".into()), ("2026-12-20".into(), "open".into())]);
+}
+
+#[test]
+fn a_plan_edit_does_not_move_tasks_already_made() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("热玛吉", Category::Laser);
+    c.treat(a, ymd(2026, 11, 23), item, "16800");
+    save_plan(&c.conn, &c.clock, SYSTEM_STAFF, "category:光电", &[step(2, "新方案", "")]).unwrap();
+    assert_eq!(dues(&c, a, "post_treatment"), ["2026-11-24", "2026-11-30", "2026-12-23"]);
+    let b = c.customer("李娜", "13800000002");
+    c.treat(b, ymd(2026, 11, 23), item, "16800");
+    assert_eq!(dues(&c, b, "post_treatment"), ["2026-11-25"]);
+}
+
+#[test]
+fn three_unanswered_calls_close_the_task_as_unreachable() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 22), item, "980");
+    let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
+    let t1 = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap();
+    assert_eq!((t1.status.as_str(), t1.next_on.as_str(), t1.due.as_str()), ("open", "2026-11-24", "2026-11-23"));
+    on(&mut c, ymd(2026, 11, 24));
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap();
+    on(&mut c, ymd(2026, 11, 25));
+    let t3 = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap();
+    assert_eq!((t3.status.as_str(), t3.attempts), ("unreachable", 3));
+    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reached, None, None).unwrap_err().code(), "conflict");
+}
+
+#[test]
+fn a_reschedule_moves_next_on_and_keeps_due() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 22), item, "980");
+    let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
+    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reschedule, None, None).unwrap_err().code(), "invalid");
+    let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reschedule, Some("周末再打"), Some(ymd(2026, 11, 28))).unwrap();
+    assert_eq!((t.due.as_str(), t.next_on.as_str(), t.status.as_str()), ("2026-11-23", "2026-11-28", "open"));
+    assert!(due(&c.conn, ymd(2026, 11, 27)).unwrap().iter().all(|d| d.id != id));
+}
+
+#[test]
+fn an_escalation_closes_the_call_and_flags_the_customer_file() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("玻尿酸", Category::Injection);
+    c.treat(a, ymd(2026, 11, 22), item, "4800");
+    let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
+    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Escalate, None, None).unwrap_err().code(), "invalid");
+    let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Escalate, Some("左脸肿得厉害"), None).unwrap();
+    assert_eq!(t.status, "escalate");
+    let flags = open_flags(&c.conn, a).unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].note.as_deref(), Some("左脸肿得厉害"));
+}
+
+#[test]
+fn the_checklist_groups_by_customer_with_the_filled_script_and_memory_points() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    crate::customers::add_memory_point(&c.conn, &c.clock, SYSTEM_STAFF, a, "超级怕疼").unwrap();
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 20), item, "980");
+    c.treat(a, ymd(2026, 11, 22), item, "980");
+    let list = checklist(&c.conn, ymd(2026, 11, 23), &Filter::default()).unwrap();
+    assert_eq!(list.len(), 1);
+    let g = &list[0];
+    assert_eq!(g.memory_points, ["超级怕疼"]);
+    assert_eq!(g.calls.len(), 2, "day 3 of the first and day 1 of the second");
+    assert_eq!(g.calls[0].overdue_days, 2, "overdue first: due 11-21");
+    assert!(g.calls[0].script.contains("张小美") && g.calls[0].script.contains("水光针"), "{}", g.calls[0].script);
+}
+
+#[test]
+fn a_campaign_becomes_one_task_per_customer_of_its_segment_who_accepts_marketing() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let gold = c.customer("张小美", "13800000001");
+    c.customer("李娜", "13800000002");
+    let quiet = CustomerDraft { name: "拒营销".into(), phone: "13800000003".into(), marketing_opt_out: true, ..Default::default() };
+    let q = crate::customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &quiet).unwrap();
+    let item = c.item("热玛吉", Category::Laser);
+    c.buy(gold, ymd(2026, 6, 1), item, 1, "30000");
+    c.buy(q, ymd(2026, 6, 1), item, 1, "30000");
+    let draft = CampaignDraft {
+        name: "中秋问候".into(),
+        date: "2026-12-01".into(),
+        segment: Segment { membership: Some("gold".into()), ..Default::default() },
+        script: None,
+    };
+    let (_, made) = create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
+    assert_eq!(made, 1);
+    assert_eq!(dues(&c, gold, "campaign"), ["2026-12-01"]);
+    assert!(dues(&c, q, "campaign").is_empty());
+    let list = due(&c.conn, ymd(2026, 12, 1)).unwrap();
+    let call = list.iter().find(|t| t.kind == "campaign").unwrap();
+    assert!(fill_script(call, ymd(2026, 12, 1)).contains("中秋问候"));
+}
+
