@@ -39,19 +39,32 @@ pub struct App {
     conn: Connection,
     db_path: PathBuf,
     pinned_today: Option<NaiveDate>,
+    /// The day the time-based follow-ups were last brought up to.
+    followups_on: Option<NaiveDate>,
 }
 
 impl App {
     /// Opens the database (creating and migrating it if needed).
     pub fn open(db_path: &Path, pinned_today: Option<NaiveDate>) -> Result<App> {
         let conn = store::open(db_path)?;
-        Ok(App { conn, db_path: db_path.to_path_buf(), pinned_today })
+        Ok(App { conn, db_path: db_path.to_path_buf(), pinned_today, followups_on: None })
     }
 
     /// The clock for this request: today is read anew each time, so a window
     /// left open overnight moves on to the new day.
     pub fn clock(&self) -> Result<Clock> {
         Clock::new(&settings::time_zone(&self.conn)?, self.pinned_today)
+    }
+
+    /// Brings birthday, dormant and no-deal calls up to today, once a day
+    /// (SPEC §5: every command and every app start does this first).
+    pub fn bring_followups_up_to_today(&mut self) -> Result<()> {
+        let clock = self.clock()?;
+        if self.followups_on != Some(clock.today()) {
+            crate::followups::materialize(&mut self.conn, &clock, clock.today())?;
+            self.followups_on = Some(clock.today());
+        }
+        Ok(())
     }
 
     /// The connection, for the CLI's direct calls.
@@ -61,6 +74,7 @@ impl App {
 
     /// Runs one command.
     pub fn dispatch(&mut self, cmd: &str, actor: Option<i64>, args: Value) -> Result<Value> {
+        self.bring_followups_up_to_today()?;
         let clock = self.clock()?;
         match cmd {
             "app.info" => self.info(&clock),

@@ -341,12 +341,14 @@ pub fn materialize(conn: &mut Connection, clock: &Clock, d: NaiveDate) -> Result
         let start = add_days(through, 1);
         birthdays(&tx, clock, start, d, from)?;
         dormant(&tx, clock, start, d, from)?;
-        no_deal(&tx, clock, if through < from { add_days(from, -7) } else { through }, add_days(d, -1), from)?;
         tx.execute(
             "INSERT INTO settings (key, value) VALUES ('followups_through', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [d.to_string()],
         )?;
     }
+    // Arrival days are looked at every time, a week back: an arrival imported
+    // or entered late still gets its calls; upsert makes this idempotent.
+    no_deal(&tx, clock, add_days(through.min(d).max(add_days(from, -1)), -7), add_days(d, -1), from)?;
     tx.execute(
         "UPDATE tasks SET status = 'cancelled', cancel_reason = '客户已再次到院'
          WHERE status = 'open' AND kind IN ('dormant', 'no_deal')
@@ -408,17 +410,17 @@ fn no_deal(conn: &Connection, clock: &Clock, first: NaiveDate, last: NaiveDate, 
     if last < first {
         return Ok(());
     }
-    let days: Vec<(i64, String, i64, Option<String>)> = conn
+    let days: Vec<(i64, String, i64, Option<String>, bool)> = conn
         .prepare(
-            "SELECT a.customer_id, a.visit_date, min(a.id), min(a.purpose) FROM arrivals a
+            "SELECT a.customer_id, a.visit_date, min(a.id), min(a.purpose), max(a.import_key IS NOT NULL) FROM arrivals a
              WHERE a.voided_at IS NULL AND a.visit_date BETWEEN ?1 AND ?2
                AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.customer_id = a.customer_id AND p.pay_date = a.visit_date AND p.voided_at IS NULL)
                AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.customer_id = a.customer_id AND e.exec_date = a.visit_date AND e.voided_at IS NULL)
              GROUP BY a.customer_id, a.visit_date",
         )?
-        .query_map(params![first.to_string(), last.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map(params![first.to_string(), last.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for (customer, day, arrival, purpose) in days {
+    for (customer, day, arrival, purpose, imported) in days {
         let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else { continue };
         for offset in [1, 7] {
             let due = add_days(day, offset);
@@ -437,7 +439,7 @@ fn no_deal(conn: &Connection, clock: &Clock, first: NaiveDate, last: NaiveDate, 
                     script: None,
                     source: format!("arrival:{arrival}"),
                     item: purpose.as_deref(),
-                    history: false,
+                    history: imported,
                 },
             )?;
         }

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use liuke::commands::App;
 use liuke::customers::Customer;
 use liuke::staff::SYSTEM_STAFF;
-use liuke::{clock, demo, import, Error, Result};
+use liuke::{clock, demo, followups, import, Error, Result};
 
 #[derive(Parser)]
 #[command(name = "liuke", version, about = "留客 Liuke：医美机构的客户档案、分诊、回访与留存报表")]
@@ -52,6 +52,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// 回访清单：列出到期回访，或登记一次回访结果
+    Callbacks {
+        #[command(subcommand)]
+        action: CallbacksAction,
+    },
     /// 在浏览器中使用（仅本机 127.0.0.1）
     Serve {
         #[arg(long, default_value_t = 8765)]
@@ -63,6 +68,28 @@ enum Command {
         customers: usize,
         #[arg(long, default_value_t = 20261123)]
         seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum CallbacksAction {
+    /// 某一天要打的回访（下次回访日 ≤ 该日的未完成任务）
+    Due {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// 登记一次回访：reached 接通、no_answer 未接通、escalate 投诉/不良反应、reschedule 改期
+    Complete {
+        task_id: i64,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// 改期到哪一天（reschedule 时必填）
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
     },
 }
 
@@ -127,6 +154,8 @@ fn run(cli: Cli) -> CliResult {
         None => liuke::store::default_db_path().map_err(no_file)?,
     };
     let mut app = App::open(&db, pinned).map_err(no_file)?;
+    // Every command first brings the time-based follow-ups up to today.
+    app.bring_followups_up_to_today().map_err(no_file)?;
     match cli.command {
         Command::Init => {
             println!("数据库已就绪：{}（结构版本 {}）", db.display(), liuke::store::schema_version());
@@ -141,6 +170,7 @@ fn run(cli: Cli) -> CliResult {
             })
             .map_err(no_file)
         }
+        Command::Callbacks { action } => run_callbacks(&mut app, action).map_err(no_file),
         Command::Tiers { as_of, format } => list_tiers(&mut app, as_of.as_deref(), format).map_err(no_file),
         Command::Demo { customers, seed } => {
             let clock = app.clock().map_err(no_file)?;
@@ -157,6 +187,31 @@ fn run_import(app: &mut App, kind: ImportKind, file: &Path, dry_run: bool) -> Re
     let clock = app.clock()?;
     let report = import::run(kind.into(), app.conn(), &clock, SYSTEM_STAFF, &bytes, dry_run)?;
     println!("{}", report.summary());
+    Ok(())
+}
+
+fn run_callbacks(app: &mut App, action: CallbacksAction) -> Result<()> {
+    let clock = app.clock()?;
+    let date = |text: &str, flag: &str| liuke::parse::date(text).map_err(|reason| Error::Config(format!("{flag}：{reason}")));
+    let mut out = std::io::stdout().lock();
+    match action {
+        CallbacksAction::Due { date: d, format } => {
+            let d = date(&d, "--date")?;
+            followups::materialize(app.conn(), &clock, d)?;
+            let list = followups::due(app.conn(), d)?;
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?,
+                Format::Csv => out.write_all(followups::due_csv(&list)?.as_bytes())?,
+            }
+        }
+        CallbacksAction::Complete { task_id, outcome, note, to } => {
+            let outcome = followups::Outcome::parse(&outcome)
+                .ok_or_else(|| Error::Config(format!("--outcome「{outcome}」无法识别，应为 reached、no_answer、escalate 或 reschedule")))?;
+            let to = to.as_deref().map(|t| date(t, "--to")).transpose()?;
+            let task = followups::complete(app.conn(), &clock, SYSTEM_STAFF, task_id, outcome, note.as_deref(), to)?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&task)?)?;
+        }
+    }
     Ok(())
 }
 

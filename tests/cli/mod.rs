@@ -1,3 +1,4 @@
+mod callbacks;
 mod import_consumption;
 mod import_customers;
 mod init_and_today;
