@@ -21,6 +21,7 @@ use crate::store::{self, settings};
 use crate::{import, search};
 
 mod consumption;
+mod followups;
 mod tiers;
 
 /// One request as it arrives from the UI.
@@ -133,6 +134,9 @@ impl App {
             }
             other => {
                 if let Some(result) = self.dispatch_tiers(&clock, other, actor, args.clone()) {
+                    return result;
+                }
+                if let Some(result) = self.dispatch_followups(&clock, other, actor, args.clone()) {
                     return result;
                 }
                 match self.dispatch_consumption(&clock, other, actor, args) {

@@ -67,11 +67,11 @@ impl App {
     }
 
     /// Only the owner (院长) changes what the tiers mean.
-    fn owner(&self, actor: Option<i64>) -> Result<StaffId> {
+    pub(super) fn owner(&self, actor: Option<i64>) -> Result<StaffId> {
         let by = self.actor(actor)?;
         let who = staff::get(&self.conn, by)?;
         if who.role != Role::Owner {
-            return Err(Error::Conflict(format!("只有院长可以修改分层规则（当前：{}，{}）。", who.name, who.role_label)));
+            return Err(Error::Conflict(format!("只有院长可以进行这项设置（当前：{}，{}）。", who.name, who.role_label)));
         }
         Ok(by)
     }

@@ -212,7 +212,7 @@ test('screens that have not landed say 建设中 and pretend nothing', async () 
   const clinic = await clinicWithStaff();
   try {
     const { page } = clinic;
-    for (const route of ['callbacks', 'reports']) {
+    for (const route of ['reports']) {
       await page.click(`a[data-route="${route}"]`);
       await page.getByText('建设中', { exact: true }).waitFor();
     }

@@ -102,7 +102,7 @@ test('the owner previews new thresholds, then saves them; reception cannot', asy
     assert.match(await membership.textContent(), /黄金 2（原 1）/);
     await page.click('#rules-save');
     await page.waitForSelector('#toast.error');
-    assert.match(await page.textContent('#toast'), /只有院长可以修改分层规则/);
+    assert.match(await page.textContent('#toast'), /只有院长可以进行这项设置/);
 
     await page.evaluate(() => sessionStorage.clear());
     await page.reload();

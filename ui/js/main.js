@@ -12,6 +12,7 @@ import { renderSearch, renderFile, renderForm } from './views/customers.js';
 import { renderSettings } from './views/settings.js';
 import { renderTriage } from './views/triage.js';
 import { renderSegments } from './views/tiers.js';
+import { renderCallbacks } from './views/callbacks.js';
 import { renderConsumptionDay, renderOrderForm } from './views/consumption.js';
 import { renderConstruction } from './views/construction.js';
 import { installShortcuts } from './keyboard.js';
@@ -46,6 +47,8 @@ async function route() {
       else await renderSearch(main, query.get('q') || '');
     } else if (route === 'triage') {
       await renderTriage(main);
+    } else if (route === 'callbacks') {
+      await renderCallbacks(main, query);
     } else if (route === 'consumption') {
       await renderConsumptionDay(main, query.get('date') || '');
     } else if (route === 'settings') {

@@ -7,6 +7,7 @@ import { call } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
 import { renderConsumptionSection } from './consumption.js';
 import { renderTierPanels } from './tiers.js';
+import { renderCustomerCalls } from './callbacks.js';
 
 const GENDER = { F: '女', M: '男' };
 
@@ -183,6 +184,8 @@ export async function renderFile(main, id) {
   renderMemory(file.memory_points);
   const consumptionBox = h('div', { id: 'consumption-section' });
   const tierBox = h('div', { id: 'tier-section' });
+  const callsBox = h('div', { id: 'calls-section' });
+  const flagBox = h('div', { id: 'flag-section' });
 
   replace(main,
     h('div', { class: 'page-head' },
@@ -196,6 +199,7 @@ export async function renderFile(main, id) {
         h('span', { class: 'meta' }, [GENDER[c.gender], age != null ? `${age}岁` : null].filter(Boolean).join(' · ')),
         c.marketing_opt_out ? h('span', { class: 'alert' }, '不接受营销') : null),
       h('div', { style: 'margin-top:10px' }, tagList(c.tags))),
+    flagBox,
     h('div', { class: 'grid2' },
       h('div', { class: 'panel' },
         h('h2', {}, '基本信息'),
@@ -216,10 +220,11 @@ export async function renderFile(main, id) {
     memoryPanel,
     tierBox,
     consumptionBox,
+    callsBox,
     file.referred.length ? h('div', { class: 'panel' },
       h('h2', {}, `推荐的客户（${file.referred.length}）`),
       file.referred.map((r) => h('a', { class: 'tag', href: `#/customers/${r.id}` }, `${r.name} ${r.phone}`))) : null);
-  await Promise.all([renderTierPanels(tierBox, c.id), renderConsumptionSection(consumptionBox, c.id, todayText)]);
+  await Promise.all([renderTierPanels(tierBox, c.id), renderConsumptionSection(consumptionBox, c.id, todayText), renderCustomerCalls(callsBox, c.id, flagBox)]);
   main.focus();
 }
 

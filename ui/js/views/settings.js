@@ -7,6 +7,7 @@ import { h, orDash, replace, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { moneyText } from './consumption.js';
 import { renderRulesPanel } from './tiers.js';
+import { renderPlansPanel } from './callbacks.js';
 
 const IMPORTS = {
   customers: ['客户', '表头：姓名*、手机号*、性别、生日、来源渠道、推荐人手机号、顾问、标签、不接受营销、备注。同一手机号再次导入只补充信息，不会产生重复档案。'],
@@ -136,9 +137,10 @@ export async function renderSettings(main) {
   const staffPanel = h('div', { class: 'panel', id: 'staff-panel' });
   const itemsPanel = h('div', { class: 'panel', id: 'items-panel' });
   const rulesPanel = h('div', { class: 'panel', id: 'rules-panel' });
+  const plansPanel = h('div', { class: 'panel', id: 'plans-panel' });
   const importPanel = h('div', { class: 'panel', id: 'import-panel' });
   const infoPanel = h('div', { class: 'panel', id: 'info-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, rulesPanel, itemsPanel, importPanel, infoPanel);
+  replace(main, h('h1', {}, '设置'), staffPanel, rulesPanel, plansPanel, itemsPanel, importPanel, infoPanel);
   renderImportPanel(importPanel);
-  await Promise.all([renderStaffPanel(staffPanel), renderItemsPanel(itemsPanel), renderRulesPanel(rulesPanel), renderInfoPanel(infoPanel)]);
+  await Promise.all([renderStaffPanel(staffPanel), renderItemsPanel(itemsPanel), renderRulesPanel(rulesPanel), renderPlansPanel(plansPanel), renderInfoPanel(infoPanel)]);
 }

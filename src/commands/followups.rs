@@ -1,0 +1,142 @@
+//! The commands of the callback checklist, follow-up plans, campaigns and
+//! the flags escalated calls leave on a customer file.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{args_of, to_json, App, IdArg};
+use crate::clock::Clock;
+use crate::customers::CustomerId;
+use crate::error::{Error, Result};
+use crate::followups::{self, CampaignDraft, Filter, Kind, Outcome, Step};
+use crate::items::{self, Category};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ChecklistArgs {
+    date: Option<String>,
+    #[serde(flatten)]
+    filter: Filter,
+}
+
+#[derive(Deserialize)]
+struct CompleteArgs {
+    id: i64,
+    outcome: Outcome,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CustomerArg {
+    customer_id: i64,
+}
+
+#[derive(Deserialize)]
+struct PlanArgs {
+    scope: String,
+    steps: Vec<Step>,
+}
+
+impl App {
+    /// Runs a follow-up command; `None` when `cmd` is not one.
+    pub(super) fn dispatch_followups(&mut self, clock: &Clock, cmd: &str, actor: Option<i64>, args: Value) -> Option<Result<Value>> {
+        let result = match cmd {
+            "callbacks.checklist" => args_of::<ChecklistArgs>(args).and_then(|a| {
+                let d = match a.date.as_deref().filter(|t| !t.trim().is_empty()) {
+                    Some(t) => crate::parse::date(t).map_err(|r| Error::invalid("date", r))?,
+                    None => clock.today(),
+                };
+                followups::materialize(&mut self.conn, clock, d)?;
+                let groups = followups::checklist(&self.conn, d, &a.filter)?;
+                let calls: usize = groups.iter().map(|g| g.calls.len()).sum();
+                let overdue: usize = groups.iter().flat_map(|g| &g.calls).filter(|c| c.overdue_days > 0).count();
+                let kinds: Vec<Value> = Kind::ALL.iter().map(|k| json!({"key": k.key(), "label": k.label()})).collect();
+                Ok(json!({"date": d.to_string(), "calls": calls, "overdue": overdue, "groups": groups, "kinds": kinds}))
+            }),
+            "callbacks.complete" => self.actor(actor).and_then(|by| {
+                let a: CompleteArgs = args_of(args)?;
+                let to = a.to.as_deref().filter(|t| !t.trim().is_empty()).map(|t| crate::parse::date(t).map_err(|r| Error::invalid("to", r))).transpose()?;
+                to_json(followups::complete(&mut self.conn, clock, by, a.id, a.outcome, a.note.as_deref(), to)?)
+            }),
+            "callbacks.customer" => args_of::<CustomerArg>(args).and_then(|a| {
+                let id = CustomerId(a.customer_id);
+                let tasks: Vec<Value> = followups::of_customer(&self.conn, id)?
+                    .into_iter()
+                    .map(|t| {
+                        let label = Kind::parse(&t.kind).map_or("回访", Kind::label);
+                        let attempts = followups::attempts(&self.conn, t.id).unwrap_or_default();
+                        let mut v = json!(t);
+                        v["kind_label"] = json!(label);
+                        v["status_label"] = json!(followups::status_label(&t.status));
+                        v["history"] = json!(attempts);
+                        v
+                    })
+                    .collect();
+                Ok(json!({"tasks": tasks, "flags": followups::open_flags(&self.conn, id)?}))
+            }),
+            "flags.resolve" => self.actor(actor).and_then(|by| {
+                let a: IdArg = args_of(args)?;
+                followups::resolve_flag(&self.conn, clock, by, a.id)?;
+                Ok(json!({"resolved": a.id}))
+            }),
+            "plans.list" => self.plans_list(),
+            "plans.save" => self.owner(actor).and_then(|by| {
+                let a: PlanArgs = args_of(args)?;
+                followups::save_plan(&self.conn, clock, by, &a.scope, &a.steps)?;
+                self.plans_list()
+            }),
+            "campaigns.create" => self.owner(actor).and_then(|by| {
+                let c: CampaignDraft = args_of(args)?;
+                let (id, tasks) = followups::create_campaign(&mut self.conn, clock, by, &c)?;
+                Ok(json!({"id": id, "tasks": tasks}))
+            }),
+            "campaigns.list" => self.campaigns_list(),
+            _ => return None,
+        };
+        Some(result)
+    }
+
+    fn plans_list(&self) -> Result<Value> {
+        let mut scopes: Vec<(String, String)> = vec![("default".into(), "默认方案（其他类别）".into())];
+        for c in Category::ALL.iter().filter(|c| **c != Category::Other) {
+            scopes.push((format!("category:{}", c.as_str()), format!("{}类", c.as_str())));
+        }
+        let own: Vec<String> = self
+            .conn
+            .prepare("SELECT scope FROM followup_plans WHERE scope LIKE 'item:%' ORDER BY scope")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for scope in own {
+            let name = scope
+                .strip_prefix("item:")
+                .and_then(|i| i.parse::<i64>().ok())
+                .and_then(|i| items::get(&self.conn, items::ItemId(i)).ok())
+                .map_or_else(|| scope.clone(), |i| format!("项目：{}", i.name));
+            scopes.push((scope, name));
+        }
+        let plans: Vec<Value> = scopes
+            .into_iter()
+            .map(|(scope, label)| Ok(json!({"scope": scope, "label": label, "steps": followups::plan(&self.conn, &scope)?})))
+            .collect::<Result<_>>()?;
+        let item_list: Vec<Value> = items::list(&self.conn)?.into_iter().map(|i| json!({"id": i.id.0, "name": i.name})).collect();
+        Ok(json!({"plans": plans, "items": item_list}))
+    }
+
+    fn campaigns_list(&self) -> Result<Value> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.name, c.date, c.segment_json, c.tasks, s.name, c.created_at FROM campaigns c JOIN staff s ON s.id = c.created_by ORDER BY c.date DESC, c.id DESC",
+        )?;
+        let rows: Vec<Value> = stmt
+            .query_map([], |r| {
+                let segment: String = r.get(3)?;
+                Ok(json!({"id": r.get::<_, i64>(0)?, "name": r.get::<_, String>(1)?, "date": r.get::<_, String>(2)?,
+                          "segment": serde_json::from_str::<Value>(&segment).unwrap_or(Value::Null), "tasks": r.get::<_, i64>(4)?,
+                          "created_by": r.get::<_, String>(5)?, "created_at": r.get::<_, String>(6)?}))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(json!(rows))
+    }
+}

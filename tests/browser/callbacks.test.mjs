@@ -1,0 +1,123 @@
+// The callback checklist (回访清单) in a real browser: calls grouped by
+// customer with memory points and the filled script, ticked off by keyboard,
+// no answer, escalation that flags the customer file, reschedule, campaigns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { clinicWithStaff, liuke } from './harness.mjs';
+
+const CUSTOMERS = `姓名,手机号
+张小美,13800000001
+王芳,13800000002
+`;
+// Both were treated yesterday: each has a day-1 call today.
+const CONSUMPTION = `手机号,日期,项目,项目类别,次数,实收金额,已执行次数
+13800000001,2026-11-22,水光针,注射,1,980,1
+13800000002,2026-11-22,玻尿酸 1ml,注射,1,4800,1
+`;
+
+async function clinic() {
+  const c = await clinicWithStaff({ customersCsv: CUSTOMERS });
+  const f = `${c.dir}/consumption.csv`;
+  writeFileSync(f, CONSUMPTION);
+  liuke(c.db, 'import', 'consumption', f);
+  const [zhang] = await c.api('customers.search', { q: '13800000001' });
+  await c.api('memory.add', { customer_id: zhang.id, text: '超级怕疼' }, c.ownerId);
+  c.zhang = zhang.id;
+  await c.page.goto(`${c.url}#/callbacks`);
+  await c.page.waitForSelector('#checklist');
+  return c;
+}
+
+const openTasks = async (c) => (await c.api('callbacks.checklist', {})).groups.flatMap((g) => g.calls.map((x) => ({ ...x, customer: g.name })));
+
+test('the day list groups calls by customer with memory points and the filled script', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    assert.match(await page.textContent('#callbacks-summary'), /共 2 通/);
+    const zhang = page.locator('.customer-calls', { hasText: '张小美' });
+    assert.match(await zhang.textContent(), /记忆点：超级怕疼/);
+    assert.match(await zhang.locator('.script').textContent(), /张小美您好.*1天前做了水光针/);
+    assert.match(await zhang.locator('.kind-badge').textContent(), /术后回访/);
+  } finally {
+    await c.close();
+  }
+});
+
+test('a call is ticked off with one key and the next call takes the focus', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    await page.waitForSelector('.call:focus');
+    const first = await page.getAttribute('.call:focus', 'data-task');
+    await page.keyboard.press('1');
+    await page.waitForSelector(`.call.done[data-task="${first}"]`);
+    const second = await page.getAttribute('.call:focus', 'data-task');
+    assert.notEqual(second, first);
+    await page.keyboard.press('2');
+    await page.waitForSelector(`.call.done[data-task="${second}"]`);
+    assert.deepEqual(await openTasks(c), [], 'one reached, one moved to tomorrow');
+    const tomorrow = await c.api('callbacks.checklist', { date: '2026-11-24' });
+    assert.equal(tomorrow.calls, 1);
+    assert.equal(tomorrow.groups[0].calls[0].attempts, 1);
+  } finally {
+    await c.close();
+  }
+});
+
+test('an adverse reaction needs a note, closes the call and flags the customer file', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    const card = page.locator('.customer-calls', { hasText: '张小美' }).locator('.call');
+    await card.locator('button[data-outcome="escalate"]').click();
+    await page.waitForSelector('#toast.error');
+    assert.match(await page.textContent('#toast'), /请先在备注里写明情况/);
+    await card.locator('.call-note').fill('左脸红肿发热');
+    await card.locator('button[data-outcome="escalate"]').click();
+    await page.waitForSelector('.call.done');
+    await page.goto(`${c.url}#/customers/${c.zhang}`);
+    await page.waitForSelector('#flag-panel');
+    assert.match(await page.textContent('#flag-panel'), /左脸红肿发热/);
+    assert.match(await page.textContent('#calls-panel'), /已上报/);
+    await page.click('#flag-panel button');
+    await page.waitForSelector('#flag-panel', { state: 'detached' });
+  } finally {
+    await c.close();
+  }
+});
+
+test('a reschedule keeps the due date and moves the call to the chosen day', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    const card = page.locator('.customer-calls', { hasText: '王芳' }).locator('.call');
+    await card.locator('button[data-outcome="reschedule"]').click();
+    await card.locator('.call-to').fill('2026-11-27');
+    await card.locator('button[data-outcome="reschedule"]').click();
+    await page.waitForSelector('.call.done');
+    const later = await c.api('callbacks.checklist', { date: '2026-11-27' });
+    const moved = later.groups.find((g) => g.name === '王芳').calls.find((x) => x.due === '2026-11-23');
+    assert.equal(moved.next_on, '2026-11-27');
+  } finally {
+    await c.close();
+  }
+});
+
+test('the owner turns a segment into campaign calls on a date', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    const r = await c.api('campaigns.create', { name: '双十二到院礼', date: '2026-12-12', segment: {} }, c.ownerId);
+    assert.equal(r.tasks, 2);
+    await page.goto(`${c.url}#/callbacks?date=2026-12-12&kind=campaign`);
+    await page.waitForSelector('#checklist');
+    assert.equal(await page.locator('.call').count(), 2);
+    assert.match(await page.textContent('#checklist'), /双十二到院礼/);
+    const refused = await fetch(`${c.url}api`, { method: 'POST', body: JSON.stringify({ cmd: 'campaigns.create', actor: (await c.api('staff.list')).find((s) => s.name === '王晓燕').id, args: { name: 'x', date: '2026-12-12' } }) });
+    assert.match((await refused.json()).error.message, /只有院长/);
+  } finally {
+    await c.close();
+  }
+});

@@ -1,0 +1,236 @@
+/**
+ * 回访清单: the screen customer service lives in. Today's and overdue calls
+ * grouped by customer, with memory points, allergies and the filled script in
+ * front of the caller; each call is ticked off in two keystrokes: focus it
+ * (↑/↓ or Tab) and press 1 接通, 2 未接通, 3 投诉/不良反应 or 4 改期.
+ * The owner creates campaigns here; the day list prints.
+ */
+import { call } from '../api.js';
+import { h, orDash, replace, toast } from '../dom.js';
+import { SCHEMES } from './tiers.js';
+
+const OUTCOMES = [
+  ['reached', '接通', '1'],
+  ['no_answer', '未接通', '2'],
+  ['escalate', '投诉/不良反应', '3'],
+  ['reschedule', '改期', '4'],
+];
+
+function addDays(dateText, n) {
+  const d = new Date(`${dateText}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * @param {HTMLElement} main
+ * @param {URLSearchParams} query
+ */
+export async function renderCallbacks(main, query) {
+  const filters = { kind: query.get('kind') || '', consultant: query.get('consultant') || '', membership: query.get('membership') || '' };
+  replace(main, h('h1', {}, '回访清单'), h('p', { class: 'progress' }, '正在整理今天的回访…'));
+  const [data, staff] = await Promise.all([call('callbacks.checklist', { ...filters, date: query.get('date') || '' }), call('staff.list')]);
+  const go = (changes) => {
+    const q = new URLSearchParams({ ...filters, ...changes });
+    for (const [k, v] of [...q.entries()]) if (!v) q.delete(k);
+    location.hash = `#/callbacks?${q}`;
+  };
+  const reload = () => go({});
+
+  const record = async (task, outcome, card) => {
+    const note = /** @type {HTMLInputElement} */ (card.querySelector('.call-note'));
+    let to = null;
+    if (outcome === 'escalate' && !note.value.trim()) {
+      note.focus();
+      toast('投诉或不良反应请先在备注里写明情况', 'error');
+      return;
+    }
+    if (outcome === 'reschedule') {
+      const picker = /** @type {HTMLInputElement} */ (card.querySelector('.call-to'));
+      picker.hidden = false;
+      if (!picker.value) { picker.value = addDays(data.date, 1); picker.focus(); toast('请选择改期日期，再按一次「改期」'); return; }
+      to = picker.value;
+    }
+    try {
+      const t = await call('callbacks.complete', { id: task.id, outcome, note: note.value, to });
+      const done = { reached: '已接通', unreachable: '三次未接通，已关闭', escalate: '已上报医生和院长', open: outcome === 'no_answer' ? '未接通，明天再打' : `已改期到 ${t.next_on}` };
+      toast(`${task.name}：${done[t.status] || '已登记'}`);
+      card.classList.add('done');
+      card.replaceChildren(h('div', { class: 'hint' }, `${task.kind_label} · ${done[t.status] || '已登记'}`));
+      const next = card.parentElement?.parentElement?.nextElementSibling?.querySelector('.call:not(.done)') || document.querySelector('.call:not(.done)');
+      if (next instanceof HTMLElement) next.focus();
+    } catch (err) { toast(err.message, 'error'); }
+  };
+
+  const callCard = (c) => {
+    const card = h('div', {
+      class: 'call', tabindex: '0', dataset: { task: String(c.id), kind: c.kind },
+      'aria-label': `${c.name} ${c.kind_label}，按 1 接通、2 未接通、3 投诉、4 改期`,
+    });
+    const note = h('input', { class: 'call-note', type: 'text', placeholder: '备注（可选；投诉必填）', 'aria-label': '回访备注' });
+    const to = h('input', { class: 'call-to', type: 'date', min: addDays(data.date, 1), hidden: true, 'aria-label': '改期到' });
+    card.addEventListener('keydown', (e) => {
+      if (e.target instanceof HTMLInputElement) {
+        if (e.key === 'Enter') { e.preventDefault(); record(c, e.target === to ? 'reschedule' : 'reached', card); }
+        return;
+      }
+      const o = OUTCOMES.find(([, , key]) => key === e.key);
+      if (o) { e.preventDefault(); record(c, o[0], card); }
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const all = [...document.querySelectorAll('.call:not(.done)')];
+        const i = all.indexOf(card);
+        const target = all[i + (e.key === 'ArrowDown' ? 1 : -1)];
+        if (target instanceof HTMLElement) target.focus();
+      }
+    });
+    card.append(
+      h('div', { class: 'call-head' },
+        h('span', { class: `kind-badge ${c.kind}` }, c.kind_label),
+        c.purpose && c.purpose !== c.kind_label ? h('strong', {}, c.purpose) : null,
+        c.items.length ? h('span', {}, c.items.join('、')) : null,
+        h('span', { class: 'spacer' }),
+        c.overdue_days > 0 ? h('span', { class: 'alert' }, `逾期 ${c.overdue_days} 天`) : h('span', { class: 'hint' }, `应回访 ${c.due}`),
+        c.attempts ? h('span', { class: 'hint' }, `已拨 ${c.attempts} 次`) : null),
+      h('p', { class: 'script' }, c.script),
+      h('div', { class: 'call-actions' },
+        OUTCOMES.map(([key, label, k]) => h('button', {
+          type: 'button', class: key === 'reached' ? 'primary' : key === 'escalate' ? 'danger' : '',
+          dataset: { outcome: key }, onclick: () => record(c, key, card),
+        }, label, ' ', h('kbd', {}, k))),
+        note, to));
+    return card;
+  };
+
+  const consultants = [...new Set(staff.filter((s) => s.role === 'consultant').map((s) => s.name))];
+  const select = (id, label, value, options, key) => h('select', { id, 'aria-label': label, onchange: (e) => go({ [key]: e.target.value }) },
+    h('option', { value: '' }, `${label}：全部`), options.map(([v, l]) => h('option', { value: v, selected: v === value ? 'selected' : null }, l)));
+
+  replace(main,
+    h('div', { class: 'page-head' },
+      h('h1', {}, '回访清单'),
+      h('span', { class: 'hint', id: 'callbacks-summary' }, `${data.date} · 共 ${data.calls} 通${data.overdue ? `，其中逾期 ${data.overdue} 通` : ''}`),
+      h('span', { class: 'spacer' }),
+      h('button', { type: 'button', onclick: () => window.print() }, '打印今日清单')),
+    h('div', { class: 'filters' },
+      select('cb-kind', '类型', filters.kind, data.kinds.map((k) => [k.key, k.label]), 'kind'),
+      select('cb-consultant', '顾问', filters.consultant, consultants.map((n) => [n, n]), 'consultant'),
+      select('cb-membership', '会员等级', filters.membership, SCHEMES.membership[1], 'membership'),
+      h('span', { class: 'hint' }, '选中一通回访后按 1 接通 · 2 未接通 · 3 投诉 · 4 改期，↑↓ 切换')),
+    data.groups.length
+      ? h('div', { id: 'checklist' }, data.groups.map((g) => h('section', { class: `panel customer-calls${g.flagged ? ' flagged' : ''}`, dataset: { customer: String(g.customer_id) } },
+        h('div', { class: 'file-head' },
+          h('a', { class: 'name', href: `#/customers/${g.customer_id}` }, g.name),
+          h('a', { class: 'meta phone', href: `tel:${g.phone}` }, g.phone),
+          g.consultant ? h('span', { class: 'meta' }, `顾问 ${g.consultant}`) : null,
+          g.flagged ? h('span', { class: 'alert' }, '有未处理的投诉/不良反应') : null),
+        g.memory_points.length ? h('div', { class: 'memo-strip' }, '记忆点：', g.memory_points.map((m) => h('span', { class: 'memo' }, m))) : null,
+        g.allergies ? h('div', { class: 'memo-strip' }, '过敏史：', h('span', { class: 'alert' }, g.allergies)) : null,
+        h('div', { class: 'calls' }, g.calls.map((c) => callCard({ ...c, name: g.name }))))))
+      : h('div', { class: 'panel empty', id: 'checklist-empty' }, '今天的回访都完成了。'),
+    h('div', { id: 'campaign-box' }));
+  const first = main.querySelector('.call');
+  if (first instanceof HTMLElement) first.focus();
+  renderCampaignBox(/** @type {HTMLElement} */ (main.querySelector('#campaign-box')), data.date, reload).catch(() => {});
+}
+
+async function renderCampaignBox(box, today, reload) {
+  const campaigns = await call('campaigns.list');
+  const name = h('input', { id: 'campaign-name', type: 'text', placeholder: '如 中秋问候、双十二到院礼', autocomplete: 'off' });
+  const date = h('input', { id: 'campaign-date', type: 'date', min: today, value: today });
+  const script = h('input', { id: 'campaign-script', type: 'text', placeholder: '话术（可用 {姓名}），可不填', autocomplete: 'off' });
+  const seg = Object.fromEntries(Object.entries(SCHEMES).map(([scheme, [label, labels]]) => [scheme, h('select', { id: `campaign-${scheme}`, 'aria-label': label },
+    h('option', { value: '' }, `${label}：全部`), labels.map(([k, l]) => h('option', { value: k }, l)))]));
+  const tag = h('input', { id: 'campaign-tag', type: 'text', placeholder: '标签，可不填', autocomplete: 'off' });
+  const form = h('form', {
+    class: 'inline-panel', novalidate: true,
+    onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        const r = await call('campaigns.create', {
+          name: name.value, date: date.value, script: script.value,
+          segment: { membership: seg.membership.value || null, layer: seg.layer.value || null, trust: seg.trust.value || null, tag: tag.value || null },
+        });
+        toast(`已为 ${r.tasks} 位客户生成回访任务（不接受营销的客户已跳过）`);
+        reload();
+      } catch (err) { toast(err.message, 'error'); }
+    },
+  }, name, date, seg.membership, seg.layer, seg.trust, tag, script, h('button', { type: 'submit', class: 'primary', id: 'campaign-save' }, '生成回访任务'));
+  replace(box, h('details', { class: 'panel' },
+    h('summary', {}, `节日问候 / 活动邀约（院长）${campaigns.length ? ` · 已建 ${campaigns.length} 个` : ''}`),
+    h('p', { class: 'hint' }, '选出一群客户，在活动日期那天生成回访任务。'),
+    form,
+    campaigns.length ? h('ul', {}, campaigns.map((c) => h('li', {}, `${c.date} ${c.name}：${c.tasks} 位（${c.created_by}）`))) : null));
+}
+
+/**
+ * The follow-up part of a customer file: open flags and the calls.
+ * @param {HTMLElement} box
+ * @param {number} customerId
+ * @param {HTMLElement} [flagBox] where open flags show (the top of the file)
+ */
+export async function renderCustomerCalls(box, customerId, flagBox = box) {
+  const data = await call('callbacks.customer', { customer_id: customerId });
+  const reload = () => renderCustomerCalls(box, customerId, flagBox).catch((e) => toast(e.message, 'error'));
+  replace(flagBox,
+    data.flags.length ? h('div', { class: 'panel flag-panel', id: 'flag-panel' },
+      h('h2', {}, '待处理：投诉 / 不良反应'),
+      data.flags.map((f) => h('div', { class: 'flag' },
+        h('span', { class: 'alert' }, f.note || '（无说明）'), h('span', { class: 'hint' }, ` ${f.by} · ${f.at.slice(0, 10)} `),
+        h('button', { type: 'button', onclick: async () => { try { await call('flags.resolve', { id: f.id }); await reload(); } catch (e) { toast(e.message, 'error'); } } }, '已处理')))) : null);
+  const calls = h('div', { class: 'panel', id: 'calls-panel' },
+      h('h2', {}, '回访记录'),
+      data.tasks.length
+        ? h('table', { class: 'list' },
+          h('thead', {}, h('tr', {}, ['应回访', '类型', '项目', '状态', '记录'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, data.tasks.slice(0, 30).map((t) => h('tr', {},
+            h('td', { class: 'phone' }, t.due), h('td', {}, t.kind_label), h('td', {}, orDash(t.items.join('、'))),
+            h('td', {}, t.status_label), h('td', { class: 'hint' }, t.history.map((a) => `${a.on_date} ${a.by}：${{ reached: '接通', no_answer: '未接通', escalate: '投诉', reschedule: '改期' }[a.outcome] || a.outcome}${a.note ? `（${a.note}）` : ''}`).join('；'))))))
+        : h('p', { class: 'empty' }, '还没有回访任务。'));
+  if (flagBox === box) box.append(calls); else replace(box, calls);
+}
+
+/**
+ * The follow-up plans in 设置 (owner).
+ * @param {HTMLElement} panel
+ */
+export async function renderPlansPanel(panel) {
+  const { plans, items } = await call('plans.list');
+  const editor = (plan) => {
+    const rows = h('tbody', {});
+    const addRow = (s = { offset: '', purpose: '', script: '' }) => {
+      const tr = h('tr', {},
+        h('td', { style: 'width:90px' }, h('input', { class: 'step-offset', type: 'number', min: '1', value: String(s.offset), 'aria-label': '第几天' })),
+        h('td', { style: 'width:200px' }, h('input', { class: 'step-purpose', type: 'text', value: s.purpose, 'aria-label': '目的' })),
+        h('td', {}, h('input', { class: 'step-script', type: 'text', value: s.script, 'aria-label': '话术' })),
+        h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => tr.remove() }, '删除')));
+      rows.append(tr);
+    };
+    plan.steps.forEach(addRow);
+    return h('details', { class: 'plan', dataset: { scope: plan.scope } },
+      h('summary', {}, `${plan.label}：第 ${plan.steps.map((s) => s.offset).join('、')} 天`),
+      h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ['第几天', '目的', '话术（可用 {姓名} {项目} {天数}）', ''].map((t) => h('th', {}, t)))), rows),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', onclick: () => addRow() }, '+ 加一步'),
+        h('button', {
+          type: 'button', class: 'primary',
+          onclick: async () => {
+            const steps = [...rows.querySelectorAll('tr')].map((tr) => ({
+              offset: Number(tr.querySelector('.step-offset').value), purpose: tr.querySelector('.step-purpose').value, script: tr.querySelector('.step-script').value,
+            }));
+            try { await call('plans.save', { scope: plan.scope, steps }); toast('回访方案已保存（已生成的任务不变）'); await renderPlansPanel(panel); } catch (e) { toast(e.message, 'error'); }
+          },
+        }, '保存方案')));
+  };
+  const itemSelect = h('select', { id: 'plan-item', 'aria-label': '为单个项目设方案' }, h('option', { value: '' }, '为单个项目设专属方案…'), items.map((i) => h('option', { value: String(i.id) }, i.name)));
+  itemSelect.addEventListener('change', () => {
+    if (!itemSelect.value) return;
+    const label = itemSelect.selectedOptions[0].textContent;
+    panel.querySelector('.plans')?.append(editor({ scope: `item:${itemSelect.value}`, label: `项目：${label}`, steps: plans[0].steps }));
+  });
+  replace(panel,
+    h('h2', {}, '回访方案'),
+    h('p', { class: 'hint' }, '执行项目后按方案生成术后回访：项目专属方案优先，其次按类别。修改方案只影响之后的执行，已生成的任务不变。只有院长可以保存。'),
+    h('div', { class: 'plans' }, plans.map(editor)),
+    h('div', { class: 'actions' }, itemSelect));
+}
