@@ -350,9 +350,13 @@ pub fn materialize(conn: &mut Connection, clock: &Clock, d: NaiveDate) -> Result
     // or entered late still gets its calls; upsert makes this idempotent.
     no_deal(&tx, clock, add_days(through.min(d).max(add_days(from, -1)), -7), add_days(d, -1), from)?;
     tx.execute(
+        // The three live fact indexes, not the visit_days view: this runs
+        // over every open call, and each probe must stay an index seek.
         "UPDATE tasks SET status = 'cancelled', cancel_reason = '客户已再次到院'
          WHERE status = 'open' AND kind IN ('dormant', 'no_deal')
-           AND EXISTS (SELECT 1 FROM visit_days v WHERE v.customer_id = tasks.customer_id AND v.day > tasks.anchor AND v.day <= ?1)",
+           AND (EXISTS (SELECT 1 FROM arrivals AS a INDEXED BY arrivals_live WHERE a.customer_id = tasks.customer_id AND a.voided_at IS NULL AND a.visit_date > tasks.anchor AND a.visit_date <= ?1)
+             OR EXISTS (SELECT 1 FROM payments AS p INDEXED BY payments_live WHERE p.customer_id = tasks.customer_id AND p.voided_at IS NULL AND p.pay_date > tasks.anchor AND p.pay_date <= ?1)
+             OR EXISTS (SELECT 1 FROM executions AS e INDEXED BY executions_live WHERE e.customer_id = tasks.customer_id AND e.voided_at IS NULL AND e.exec_date > tasks.anchor AND e.exec_date <= ?1))",
         [d.to_string()],
     )?;
     tx.execute(

@@ -49,7 +49,10 @@ impl App {
                     Some(t) => crate::parse::date(t).map_err(|r| Error::invalid("date", r))?,
                     None => clock.today(),
                 };
-                followups::materialize(&mut self.conn, clock, d)?;
+                // Today's calls were brought up to date when this command arrived.
+                if d != clock.today() {
+                    followups::materialize(&mut self.conn, clock, d)?;
+                }
                 let groups = followups::checklist(&self.conn, d, &a.filter)?;
                 let calls: usize = groups.iter().map(|g| g.calls.len()).sum();
                 let overdue: usize = groups.iter().flat_map(|g| &g.calls).filter(|c| c.overdue_days > 0).count();

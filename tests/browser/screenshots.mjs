@@ -29,6 +29,7 @@ try {
     ['consumption', '#/consumption', 'main'],
     ['settings', '#/settings', '#rules-panel h2'],
     ['segments', '#/customers/segments', '#segments-table'],
+    ['callbacks', '#/callbacks', '#checklist, #checklist-empty'],
   ])) {
     await page.goto(`${clinic.url}${hash}`);
     await page.waitForSelector(ready);
