@@ -109,86 +109,107 @@ fn number_of_date(d: NaiveDate) -> i32 {
     d.year() * 10000 + d.month() as i32 * 100 + d.day() as i32
 }
 
-/// Every customer's facts as of `d`, in customer id order, leads included.
-/// One scan of each live fact table through its covering partial index
-/// (named, because the planner would otherwise pick the date index and then
-/// fetch every row from the table, ten times slower); the same
-/// definitions as [`facts`] (a test holds them equal).
-pub fn all_facts(conn: &Connection, d: NaiveDate) -> Result<Vec<(CustomerId, Facts)>> {
-    let day = d.to_string();
-    let window_start = number_of_date(window_365_start(d));
-    let ids: Vec<i64> = conn.prepare("SELECT id FROM customers ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    let max_id = ids.last().copied().unwrap_or(0).max(0) as usize;
-    let mut slot = vec![u32::MAX; max_id + 1];
-    for (i, id) in ids.iter().enumerate() {
-        slot[*id as usize] = i as u32;
-    }
-    let slot_of = |id: i64| slot.get(id as usize).copied().filter(|s| *s != u32::MAX);
+/// Every customer's visit days and money moves up to a date, in memory: what
+/// tiers for everyone and the monthly report compute from. Read with one scan
+/// of each live fact table through its covering partial index (named, because
+/// the planner would otherwise pick the date index and then fetch every row
+/// from the table, ten times slower). Days are yyyymmdd numbers.
+pub struct FactTable {
+    /// Customer ids; slot i is `ids[i]`.
+    pub ids: Vec<i64>,
+    /// Sorted, distinct visit days per slot.
+    pub visits: Vec<Vec<i32>>,
+    /// (day, signed fen) per slot, sorted by day.
+    pub money: Vec<Vec<(i32, i64)>>,
+}
 
-    // (customer slot, day number) of every live arrival, payment and execution.
-    let mut visits: Vec<(u32, i32)> = Vec::new();
-    for sql in [
-        "SELECT customer_id, visit_date FROM arrivals INDEXED BY arrivals_live WHERE voided_at IS NULL AND visit_date <= ?1",
-        "SELECT customer_id, pay_date FROM payments INDEXED BY payments_live WHERE voided_at IS NULL AND pay_date <= ?1",
-        "SELECT customer_id, exec_date FROM executions INDEXED BY executions_live WHERE voided_at IS NULL AND exec_date <= ?1",
-    ] {
-        let mut stmt = conn.prepare(sql)?;
-        let mut rows = stmt.query([&day])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if let (Some(s), Some(n)) = (slot_of(id), r.get_ref(1)?.as_bytes().ok().and_then(day_number)) {
-                visits.push((s, n));
-            }
+impl FactTable {
+    /// Reads every customer's facts dated on or before `through`.
+    pub fn load(conn: &Connection, through: NaiveDate) -> Result<FactTable> {
+        let day = through.to_string();
+        let ids: Vec<i64> = conn.prepare("SELECT id FROM customers ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let max_id = ids.last().copied().unwrap_or(0).max(0) as usize;
+        let mut slot = vec![u32::MAX; max_id + 1];
+        for (i, id) in ids.iter().enumerate() {
+            slot[*id as usize] = i as u32;
         }
-    }
-    visits.sort_unstable();
-    visits.dedup();
-
-    let mut spend_365 = vec![0i64; ids.len()];
-    let mut spend_total = vec![0i64; ids.len()];
-    for (sql, sign) in [
-        ("SELECT customer_id, pay_date, amount_fen FROM payments INDEXED BY payments_live WHERE voided_at IS NULL AND pay_date <= ?1", 1),
-        ("SELECT customer_id, refund_date, amount_fen FROM refunds INDEXED BY refunds_live WHERE voided_at IS NULL AND refund_date <= ?1", -1),
-    ] {
-        let mut stmt = conn.prepare(sql)?;
-        let mut rows = stmt.query([&day])?;
-        while let Some(r) = rows.next()? {
-            let (id, amount): (i64, i64) = (r.get(0)?, r.get(2)?);
-            if let (Some(s), Some(n)) = (slot_of(id), r.get_ref(1)?.as_bytes().ok().and_then(day_number)) {
-                spend_total[s as usize] += sign * amount;
-                if n >= window_start {
-                    spend_365[s as usize] += sign * amount;
+        let slot_of = |id: i64| slot.get(id as usize).copied().filter(|s| *s != u32::MAX).map(|s| s as usize);
+        let mut visits: Vec<Vec<i32>> = vec![Vec::new(); ids.len()];
+        for sql in [
+            "SELECT customer_id, visit_date FROM arrivals INDEXED BY arrivals_live WHERE voided_at IS NULL AND visit_date <= ?1",
+            "SELECT customer_id, pay_date FROM payments INDEXED BY payments_live WHERE voided_at IS NULL AND pay_date <= ?1",
+            "SELECT customer_id, exec_date FROM executions INDEXED BY executions_live WHERE voided_at IS NULL AND exec_date <= ?1",
+        ] {
+            let mut stmt = conn.prepare(sql)?;
+            let mut rows = stmt.query([&day])?;
+            while let Some(r) = rows.next()? {
+                if let (Some(s), Some(n)) = (slot_of(r.get(0)?), r.get_ref(1)?.as_bytes().ok().and_then(day_number)) {
+                    visits[s].push(n);
                 }
             }
         }
+        for v in &mut visits {
+            v.sort_unstable();
+            v.dedup();
+        }
+        let mut money: Vec<Vec<(i32, i64)>> = vec![Vec::new(); ids.len()];
+        for (sql, sign) in [
+            ("SELECT customer_id, pay_date, amount_fen FROM payments INDEXED BY payments_live WHERE voided_at IS NULL AND pay_date <= ?1", 1),
+            ("SELECT customer_id, refund_date, amount_fen FROM refunds INDEXED BY refunds_live WHERE voided_at IS NULL AND refund_date <= ?1", -1),
+        ] {
+            let mut stmt = conn.prepare(sql)?;
+            let mut rows = stmt.query([&day])?;
+            while let Some(r) = rows.next()? {
+                let amount: i64 = r.get(2)?;
+                if let (Some(s), Some(n)) = (slot_of(r.get(0)?), r.get_ref(1)?.as_bytes().ok().and_then(day_number)) {
+                    money[s].push((n, sign * amount));
+                }
+            }
+        }
+        for m in &mut money {
+            m.sort_unstable();
+        }
+        Ok(FactTable { ids, visits, money })
     }
 
-    let from_number = date_of_number;
-    let mut out: Vec<(CustomerId, Facts)> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            (
-                CustomerId(*id),
-                Facts {
-                    visit_days: 0,
-                    first_visit: None,
-                    last_visit: None,
-                    spend_365: Money(spend_365[i]),
-                    spend_total: Money(spend_total[i]),
-                },
-            )
-        })
-        .collect();
-    for (s, n) in visits {
-        let f = &mut out[s as usize].1;
-        f.visit_days += 1;
-        if f.first_visit.is_none() {
-            f.first_visit = from_number(n);
+    /// Slot `i`'s facts as of `d` (which must not be after the load date).
+    pub fn facts(&self, i: usize, d: NaiveDate) -> Facts {
+        let end = number_of_date(d);
+        let start = number_of_date(window_365_start(d));
+        let visits = &self.visits[i][..self.visits[i].partition_point(|v| *v <= end)];
+        let mut spend_365 = 0;
+        let mut spend_total = 0;
+        for (n, fen) in self.money[i].iter().take_while(|(n, _)| *n <= end) {
+            spend_total += fen;
+            if *n >= start {
+                spend_365 += fen;
+            }
         }
-        f.last_visit = from_number(n);
+        Facts {
+            visit_days: visits.len() as i64,
+            first_visit: visits.first().and_then(|n| date_of_number(*n)),
+            last_visit: visits.last().and_then(|n| date_of_number(*n)),
+            spend_365: Money(spend_365),
+            spend_total: Money(spend_total),
+        }
     }
-    Ok(out)
+}
+
+/// yyyymmdd of a date, as [`FactTable`] keeps days.
+pub fn day_key(d: NaiveDate) -> i32 {
+    number_of_date(d)
+}
+
+/// The date of a yyyymmdd key.
+pub fn key_date(n: i32) -> Option<NaiveDate> {
+    date_of_number(n)
+}
+
+/// Every customer's facts as of `d`, in customer id order, leads included;
+/// the same definitions as [`facts`] (a test holds them equal).
+pub fn all_facts(conn: &Connection, d: NaiveDate) -> Result<Vec<(CustomerId, Facts)>> {
+    let table = FactTable::load(conn, d)?;
+    Ok((0..table.ids.len()).map(|i| (CustomerId(table.ids[i]), table.facts(i, d))).collect())
 }
 
 #[cfg(test)]
