@@ -15,6 +15,7 @@ pub mod items;
 pub mod money;
 pub mod parse;
 pub mod phone;
+pub mod report;
 pub mod points;
 pub mod search;
 pub mod search_keys;
