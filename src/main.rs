@@ -57,6 +57,11 @@ enum Command {
         #[command(subcommand)]
         action: CallbacksAction,
     },
+    /// 经营报表
+    Report {
+        #[command(subcommand)]
+        action: ReportAction,
+    },
     /// 在浏览器中使用（仅本机 127.0.0.1）
     Serve {
         #[arg(long, default_value_t = 8765)]
@@ -91,6 +96,28 @@ enum CallbacksAction {
         #[arg(long, value_name = "YYYY-MM-DD")]
         to: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ReportAction {
+    /// 月度留存报表：该月及之前 12 个月
+    Monthly {
+        /// 月份，YYYY-MM
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        /// 写入文件（xlsx 必须指定）
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Json,
+    Csv,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -170,6 +197,9 @@ fn run(cli: Cli) -> CliResult {
             })
             .map_err(no_file)
         }
+        Command::Report { action: ReportAction::Monthly { month, format, out } } => {
+            monthly_report(&mut app, &month, format, out.as_deref()).map_err(|e| (out.clone(), e))
+        }
         Command::Callbacks { action } => run_callbacks(&mut app, action).map_err(no_file),
         Command::Tiers { as_of, format } => list_tiers(&mut app, as_of.as_deref(), format).map_err(no_file),
         Command::Demo { customers, seed } => {
@@ -187,6 +217,34 @@ fn run_import(app: &mut App, kind: ImportKind, file: &Path, dry_run: bool) -> Re
     let clock = app.clock()?;
     let report = import::run(kind.into(), app.conn(), &clock, SYSTEM_STAFF, &bytes, dry_run)?;
     println!("{}", report.summary());
+    Ok(())
+}
+
+fn monthly_report(app: &mut App, month: &str, format: ReportFormat, out: Option<&Path>) -> Result<()> {
+    use liuke::report;
+    let m = report::Month::parse(month)?;
+    let months = report::thirteen_months(app.conn(), m)?;
+    let bytes: Vec<u8> = match format {
+        ReportFormat::Json => {
+            let mut json = serde_json::to_value(&months[12])?;
+            json["history"] = serde_json::to_value(&months[..12])?;
+            format!("{}\n", serde_json::to_string_pretty(&json)?).into_bytes()
+        }
+        ReportFormat::Csv => report::csv(&months)?.into_bytes(),
+        ReportFormat::Xlsx => {
+            if out.is_none() {
+                return Err(Error::Config("xlsx 是二进制文件，请用 --out 指定要写入的文件，例如 --out 报表.xlsx".into()));
+            }
+            report::workbook(&months)?
+        }
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|e| Error::Config(format!("无法写入 {}：{e}", path.display())))?;
+            println!("已写出 {}（{} 至 {}）", path.display(), months[0].month, months[12].month);
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
     Ok(())
 }
 
