@@ -22,6 +22,7 @@ use crate::{import, search};
 
 mod consumption;
 mod followups;
+mod report;
 mod tiers;
 
 /// One request as it arrives from the UI.
@@ -137,6 +138,9 @@ impl App {
                     return result;
                 }
                 if let Some(result) = self.dispatch_followups(&clock, other, actor, args.clone()) {
+                    return result;
+                }
+                if let Some(result) = self.dispatch_report(&clock, other, actor, args.clone()) {
                     return result;
                 }
                 match self.dispatch_consumption(&clock, other, actor, args) {

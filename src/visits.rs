@@ -135,9 +135,23 @@ impl FactTable {
         }
         let slot_of = |id: i64| slot.get(id as usize).copied().filter(|s| *s != u32::MAX).map(|s| s as usize);
         let mut visits: Vec<Vec<i32>> = vec![Vec::new(); ids.len()];
+        let mut money: Vec<Vec<(i32, i64)>> = vec![Vec::new(); ids.len()];
+        // Payments are both visit days and money: one scan serves both.
+        {
+            let mut stmt = conn.prepare(
+                "SELECT customer_id, pay_date, amount_fen FROM payments INDEXED BY payments_live WHERE voided_at IS NULL AND pay_date <= ?1",
+            )?;
+            let mut rows = stmt.query([&day])?;
+            while let Some(r) = rows.next()? {
+                let amount: i64 = r.get(2)?;
+                if let (Some(s), Some(n)) = (slot_of(r.get(0)?), r.get_ref(1)?.as_bytes().ok().and_then(day_number)) {
+                    visits[s].push(n);
+                    money[s].push((n, amount));
+                }
+            }
+        }
         for sql in [
             "SELECT customer_id, visit_date FROM arrivals INDEXED BY arrivals_live WHERE voided_at IS NULL AND visit_date <= ?1",
-            "SELECT customer_id, pay_date FROM payments INDEXED BY payments_live WHERE voided_at IS NULL AND pay_date <= ?1",
             "SELECT customer_id, exec_date FROM executions INDEXED BY executions_live WHERE voided_at IS NULL AND exec_date <= ?1",
         ] {
             let mut stmt = conn.prepare(sql)?;
@@ -152,17 +166,15 @@ impl FactTable {
             v.sort_unstable();
             v.dedup();
         }
-        let mut money: Vec<Vec<(i32, i64)>> = vec![Vec::new(); ids.len()];
-        for (sql, sign) in [
-            ("SELECT customer_id, pay_date, amount_fen FROM payments INDEXED BY payments_live WHERE voided_at IS NULL AND pay_date <= ?1", 1),
-            ("SELECT customer_id, refund_date, amount_fen FROM refunds INDEXED BY refunds_live WHERE voided_at IS NULL AND refund_date <= ?1", -1),
-        ] {
-            let mut stmt = conn.prepare(sql)?;
+        {
+            let mut stmt = conn.prepare(
+                "SELECT customer_id, refund_date, amount_fen FROM refunds INDEXED BY refunds_live WHERE voided_at IS NULL AND refund_date <= ?1",
+            )?;
             let mut rows = stmt.query([&day])?;
             while let Some(r) = rows.next()? {
                 let amount: i64 = r.get(2)?;
                 if let (Some(s), Some(n)) = (slot_of(r.get(0)?), r.get_ref(1)?.as_bytes().ok().and_then(day_number)) {
-                    money[s].push((n, sign * amount));
+                    money[s].push((n, -amount));
                 }
             }
         }

@@ -13,6 +13,7 @@ import { renderSettings } from './views/settings.js';
 import { renderTriage } from './views/triage.js';
 import { renderSegments } from './views/tiers.js';
 import { renderCallbacks } from './views/callbacks.js';
+import { renderReport } from './views/report.js';
 import { renderConsumptionDay, renderOrderForm } from './views/consumption.js';
 import { renderConstruction } from './views/construction.js';
 import { installShortcuts } from './keyboard.js';
@@ -47,6 +48,8 @@ async function route() {
       else await renderSearch(main, query.get('q') || '');
     } else if (route === 'triage') {
       await renderTriage(main);
+    } else if (route === 'reports') {
+      await renderReport(main, query);
     } else if (route === 'callbacks') {
       await renderCallbacks(main, query);
     } else if (route === 'consumption') {
