@@ -1,8 +1,8 @@
 /**
  * Bootstrap: asks who is at the desk, then routes the hash to a screen.
  * Routes: #/triage, #/customers, #/customers/new, #/customers/:id,
- * #/customers/:id/edit, #/customers/:id/order, #/consumption, #/settings, and
- * the screens still under construction.
+ * #/customers/:id/edit, #/customers/:id/order, #/customers/segments,
+ * #/consumption, #/callbacks, #/reports, #/settings.
  */
 import { call } from './api.js';
 import { h, replace, toast } from './dom.js';
@@ -15,7 +15,6 @@ import { renderSegments } from './views/tiers.js';
 import { renderCallbacks } from './views/callbacks.js';
 import { renderReport } from './views/report.js';
 import { renderConsumptionDay, renderOrderForm } from './views/consumption.js';
-import { renderConstruction } from './views/construction.js';
 import { installShortcuts } from './keyboard.js';
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
@@ -57,7 +56,7 @@ async function route() {
     } else if (route === 'settings') {
       await renderSettings(main);
     } else {
-      renderConstruction(main, route);
+      replace(main, h('div', { class: 'panel' }, h('h2', {}, '找不到这个页面'), h('a', { href: '#/triage' }, '回到前台分诊')));
     }
   } catch (e) {
     replace(main, h('div', { class: 'panel' }, h('h2', {}, '这一页暂时打不开'), h('p', {}, e.message)));

@@ -1,0 +1,82 @@
+// 经营报表 in a real browser: the month's cards against the targets, a
+// drill-down to the customers behind a figure, the trends and the export.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { clinicWithStaff, liuke } from './harness.mjs';
+
+const CUSTOMERS = `姓名,手机号
+A,13800000001
+C,13800000003
+D,13800000004
+`;
+// October 2026: A returns after 2025-06 (retained, reactivated); July's cohort
+// is C (back within 90 days) and D (never back).
+const CONSUMPTION = `手机号,日期,项目,实收金额,单号
+13800000001,2025-06-10,水光针,1000,R1
+13800000001,2026-10-01,水光针,2000,R2
+13800000003,2026-07-15,水光针,300,R4
+13800000003,2026-10-13,水光针,300,R5
+13800000004,2026-07-20,水光针,800,R6
+`;
+
+async function clinic() {
+  const c = await clinicWithStaff({ customersCsv: CUSTOMERS });
+  const f = `${c.dir}/consumption.csv`;
+  writeFileSync(f, CONSUMPTION);
+  liuke(c.db, 'import', 'consumption', f);
+  await c.page.goto(`${c.url}#/reports?month=2026-10`);
+  await c.page.waitForSelector('#report-cards');
+  return c;
+}
+
+test('the month is shown as cards against the targets, with trends and tiers', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    const retention = page.locator('.card[data-key="retention_rate_12m"]');
+    assert.match(await retention.textContent(), /100\.0%.*1 \/ 1 位/);
+    assert.match(await retention.getAttribute('class'), /good/);
+    const repeat = page.locator('.card[data-key="repeat_revenue_share"]');
+    assert.match(await repeat.textContent(), /100\.0%/, 'all of October\'s 2300 was spent by old customers');
+    assert.match(await page.textContent('.card[data-key="revenue"]'), /¥2,300/);
+    assert.equal(await page.locator('.chart svg').count(), 4);
+    assert.match(await page.textContent('#tier-table'), /信任阶段/);
+    assert.deepEqual(c.pageErrors, []);
+  } finally {
+    await c.close();
+  }
+});
+
+test('a figure drills down to the customers behind it', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    await page.click('.card[data-key="new_return_rate_90d"]');
+    await page.waitForSelector('#drill-table');
+    assert.deepEqual(await page.locator('#drill-table tbody .name-cell').allTextContents(), ['D']);
+  } finally {
+    await c.close();
+  }
+});
+
+test('the owner exports the 13 months as CSV', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    await page.click('#export-csv');
+    await page.waitForSelector('#toast.error');
+    assert.match(await page.textContent('#toast'), /只有院长/);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.reload();
+    await page.getByRole('dialog').getByRole('button', { name: '周院长' }).click();
+    await page.waitForSelector('#report-cards');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    assert.equal(download.suggestedFilename(), '留客月度报表-2026-10.csv');
+    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 14);
+    assert.ok(lines[13].startsWith('2026-10,0,2,2,2,2300.00,1.0,'), lines[13]);
+  } finally {
+    await c.close();
+  }
+});
