@@ -30,6 +30,7 @@ try {
     ['settings', '#/settings', '#rules-panel h2'],
     ['segments', '#/customers/segments', '#segments-table'],
     ['callbacks', '#/callbacks', '#checklist, #checklist-empty'],
+    ['report', '#/reports', '#report-cards'],
   ])) {
     await page.goto(`${clinic.url}${hash}`);
     await page.waitForSelector(ready);
@@ -37,7 +38,7 @@ try {
       await page.fill('#customer-search', 'zh');
       await page.waitForSelector('#results li, #results tr, #results .hit');
     }
-    await shoot(name);
+    await shoot(name, name === 'report');
     if (name === 'settings') {
       await page.fill('#rule-gold_365', '25000');
       await page.click('#rules-preview-button');

@@ -14,7 +14,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 function s(tag, attrs = {}, ...children) {
   const el = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
-  for (const c of children.flat()) if (c != null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity)) if (c != null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }
 
@@ -100,7 +100,7 @@ export async function renderReport(main, query) {
     },
     h('div', { class: 'label' }, label),
     h('div', { class: 'value' }, opts.text ?? (opts.percent ? pct(value) : String(value))),
-    h('div', { class: 'hint' }, opts.note || (target != null ? `目标 ${pct(target)}` : ''), opts.who ? ' · 点击看名单' : ''));
+    h('div', { class: 'hint' }, [opts.note || (target != null ? `目标 ${pct(target)}` : ''), opts.who ? '点击看名单' : ''].filter(Boolean).join(' · ')));
   };
 
   const exportAs = async (format) => {
@@ -151,7 +151,7 @@ export async function renderReport(main, query) {
       chart({ title: '留存与回头', months, kind: 'lines', percent: true, series: [
         { name: '12个月留存率', values: data.history.map((m) => m.retention_rate_12m) },
         { name: '新客90天回头率', values: data.history.map((m) => m.new_return_rate_90d) }] }),
-      chart({ title: '回访完成率', months, kind: 'lines', percent: true, series: [
+      chart({ title: '回访完成率与老客消费占比', months, kind: 'lines', percent: true, series: [
         { name: '回访完成率', values: data.history.map((m) => m.callback_completion_rate) },
         { name: '老客消费占比', values: data.history.map((m) => m.repeat_revenue_share) }] })),
     h('div', { class: 'panel' },
