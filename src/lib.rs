@@ -9,6 +9,7 @@ pub mod consumption;
 pub mod customers;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod followups;
 pub mod import;
 pub mod items;

@@ -306,31 +306,26 @@ fn list_customers(app: &mut App, search: Option<&str>, format: Format) -> Result
 /// CSV for Excel: UTF-8 with BOM, the import's Chinese headers, so the file
 /// can be edited and imported back.
 fn write_customers_csv(out: &mut impl Write, list: &[Customer]) -> Result<()> {
-    out.write_all(b"\xEF\xBB\xBF")?;
-    let mut w = csv::Writer::from_writer(out);
-    let csv_err = |e: csv::Error| Error::Config(format!("写出 CSV 失败：{e}"));
-    w.write_record(["姓名", "手机号", "性别", "生日", "来源渠道", "推荐人手机号", "顾问", "标签", "不接受营销", "备注"])
-        .map_err(csv_err)?;
-    for c in list {
+    let rows = list.iter().map(|c| {
         let gender = match c.gender.as_deref() {
             Some("F") => "女",
             Some("M") => "男",
             _ => "",
         };
-        w.write_record([
-            c.name.as_str(),
-            c.phone.as_str(),
-            gender,
-            c.birthday.as_deref().unwrap_or(""),
-            c.channel.as_deref().unwrap_or(""),
-            c.referrer_phone.as_deref().unwrap_or(""),
-            c.consultant.as_deref().unwrap_or(""),
-            &c.tags.join("；"),
-            if c.marketing_opt_out { "是" } else { "否" },
-            c.notes.as_deref().unwrap_or(""),
-        ])
-        .map_err(csv_err)?;
-    }
-    w.flush()?;
+        vec![
+            c.name.clone(),
+            c.phone.clone(),
+            gender.to_string(),
+            c.birthday.clone().unwrap_or_default(),
+            c.channel.clone().unwrap_or_default(),
+            c.referrer_phone.clone().unwrap_or_default(),
+            c.consultant.clone().unwrap_or_default(),
+            c.tags.join("；"),
+            if c.marketing_opt_out { "是" } else { "否" }.to_string(),
+            c.notes.clone().unwrap_or_default(),
+        ]
+    });
+    let text = liuke::export::csv_for_excel(&["姓名", "手机号", "性别", "生日", "来源渠道", "推荐人手机号", "顾问", "标签", "不接受营销", "备注"], rows)?;
+    out.write_all(text.as_bytes())?;
     Ok(())
 }

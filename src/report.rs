@@ -328,14 +328,8 @@ pub fn cell(f: &Figures, key: &str) -> String {
 
 /// The 13 months as CSV for Excel: UTF-8 with BOM, Chinese headers, one row a month.
 pub fn csv(months: &[Figures]) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| Error::Config(format!("写出 CSV 失败：{e}"));
-    w.write_record(COLUMNS.iter().map(|(_, zh)| *zh)).map_err(csv_err)?;
-    for f in months {
-        w.write_record(COLUMNS.iter().map(|(k, _)| cell(f, k))).map_err(csv_err)?;
-    }
-    let bytes = w.into_inner().map_err(|e| Error::Config(format!("写出 CSV 失败：{e}")))?;
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+    let headers: Vec<&str> = COLUMNS.iter().map(|(_, zh)| *zh).collect();
+    crate::export::csv_for_excel(&headers, months.iter().map(|f| COLUMNS.iter().map(|(k, _)| cell(f, k)).collect::<Vec<_>>()))
 }
 
 mod xlsx;

@@ -281,29 +281,25 @@ pub fn all_rows(conn: &Connection, d: NaiveDate) -> Result<Vec<Row>> {
 
 /// Rows as CSV for Excel: UTF-8 with BOM, Chinese headers and labels.
 pub fn rows_csv(rows: &[Row]) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| Error::Config(format!("写出 CSV 失败：{e}"));
-    w.write_record(["手机号", "姓名", "会员等级", "价值分层", "信任阶段", "近365天消费", "累计消费", "到院天数", "首次到院", "最近到院", "积分"])
-        .map_err(csv_err)?;
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    for r in rows {
-        w.write_record([
-            r.phone.clone(),
-            r.name.clone(),
-            r.membership.label().to_string(),
-            r.layer.label().to_string(),
-            r.trust.label().to_string(),
-            r.spend_365.to_string(),
-            r.spend_total.to_string(),
-            r.visit_days.to_string(),
-            day(r.first_visit),
-            day(r.last_visit),
-            r.points.to_string(),
-        ])
-        .map_err(csv_err)?;
-    }
-    let bytes = w.into_inner().map_err(|e| Error::Config(format!("写出 CSV 失败：{e}")))?;
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+    crate::export::csv_for_excel(
+        &["手机号", "姓名", "会员等级", "价值分层", "信任阶段", "近365天消费", "累计消费", "到院天数", "首次到院", "最近到院", "积分"],
+        rows.iter().map(|r| {
+            vec![
+                r.phone.clone(),
+                r.name.clone(),
+                r.membership.label().to_string(),
+                r.layer.label().to_string(),
+                r.trust.label().to_string(),
+                r.spend_365.to_string(),
+                r.spend_total.to_string(),
+                r.visit_days.to_string(),
+                day(r.first_visit),
+                day(r.last_visit),
+                r.points.to_string(),
+            ]
+        }),
+    )
 }
 
 /// How many customers carry each label, every label present.

@@ -75,25 +75,22 @@ pub fn due(conn: &Connection, d: NaiveDate) -> Result<Vec<DueTask>> {
 
 /// The due list as CSV for Excel (UTF-8 with BOM, Chinese headers).
 pub fn due_csv(list: &[DueTask]) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| Error::Config(format!("写出 CSV 失败：{e}"));
-    w.write_record(["编号", "手机号", "姓名", "类型", "应回访日", "下次回访日", "状态", "项目", "已拨打次数"]).map_err(csv_err)?;
-    for t in list {
-        w.write_record([
-            t.id.to_string(),
-            t.phone.clone(),
-            t.name.clone(),
-            Kind::parse(&t.kind).map_or(t.kind.clone(), |k| k.label().to_string()),
-            t.due.clone(),
-            t.next_on.clone(),
-            status_label(&t.status).to_string(),
-            t.items.join("、"),
-            t.attempts.to_string(),
-        ])
-        .map_err(csv_err)?;
-    }
-    let bytes = w.into_inner().map_err(|e| Error::Config(format!("写出 CSV 失败：{e}")))?;
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+    crate::export::csv_for_excel(
+        &["编号", "手机号", "姓名", "类型", "应回访日", "下次回访日", "状态", "项目", "已拨打次数"],
+        list.iter().map(|t| {
+            vec![
+                t.id.to_string(),
+                t.phone.clone(),
+                t.name.clone(),
+                Kind::parse(&t.kind).map_or(t.kind.clone(), |k| k.label().to_string()),
+                t.due.clone(),
+                t.next_on.clone(),
+                status_label(&t.status).to_string(),
+                t.items.join("、"),
+                t.attempts.to_string(),
+            ]
+        }),
+    )
 }
 
 pub fn task(conn: &Connection, id: i64) -> Result<DueTask> {
