@@ -48,6 +48,7 @@ pub struct App {
 impl App {
     /// Opens the database (creating and migrating it if needed).
     pub fn open(db_path: &Path, pinned_today: Option<NaiveDate>) -> Result<App> {
+        crate::backup::check_before_open(db_path)?;
         let conn = store::open(db_path)?;
         Ok(App { conn, db_path: db_path.to_path_buf(), pinned_today, followups_on: None })
     }
@@ -67,6 +68,18 @@ impl App {
             self.followups_on = Some(clock.today());
         }
         Ok(())
+    }
+
+    /// Today's automatic backup, once a day when the app starts (desktop and
+    /// `liuke serve`). A backup that cannot be written is reported, not fatal.
+    pub fn daily_backup(&mut self) -> Result<Option<crate::backup::Backup>> {
+        let clock = self.clock()?;
+        crate::backup::daily(&self.conn, &self.db_path, &clock)
+    }
+
+    /// The database file this app works on.
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
     }
 
     /// The connection, for the CLI's direct calls.

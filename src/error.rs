@@ -65,6 +65,12 @@ pub enum Error {
     SchemaTooNew { found: i64, supported: i64 },
     #[error("{0}")]
     Config(String),
+    /// The database file is damaged or not a database; it is left as it is.
+    #[error("数据库文件 {path} 已损坏，无法安全使用（{why}）。留客没有动它，也不会新建空数据库。{}", match backup {
+        Some(b) => format!("最近一份完好的备份：{b}。请在窗口中点「恢复最近的备份」，或运行 liuke restore \"{b}\"。"),
+        None => "没有找到可用的备份，请联系技术支持，并保留这个文件。".to_string(),
+    })]
+    Damaged { path: String, why: String, backup: Option<String> },
 }
 
 fn summarize(problems: &[Problem]) -> String {
@@ -96,6 +102,7 @@ impl Error {
             Error::UnknownCommand(_) => "unknown_command",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Config(_) => "config",
+            Error::Damaged { .. } => "damaged",
         }
     }
 

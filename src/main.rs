@@ -62,6 +62,13 @@ enum Command {
         #[command(subcommand)]
         action: ReportAction,
     },
+    /// 备份数据库（联机备份并校验；默认写入数据目录的 backups 文件夹）
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// 用备份文件恢复数据库（先校验备份；原文件会另存一份，不会丢失）
+    Restore { file: PathBuf },
     /// 在浏览器中使用（仅本机 127.0.0.1）
     Serve {
         #[arg(long, default_value_t = 8765)]
@@ -180,6 +187,13 @@ fn run(cli: Cli) -> CliResult {
         Some(p) => p,
         None => liuke::store::default_db_path().map_err(no_file)?,
     };
+    // Restoring must work when the database itself cannot be opened.
+    if let Command::Restore { file } = &cli.command {
+        let clock = liuke::Clock::new(liuke::clock::DEFAULT_TIME_ZONE, pinned).map_err(no_file)?;
+        let b = liuke::backup::restore(&db, file, &clock).map_err(|e| (Some(file.clone()), e))?;
+        println!("已从 {} 恢复：客户 {} 位。原来的数据库文件已另存在它旁边。", file.display(), b.customers);
+        return Ok(());
+    }
     let mut app = App::open(&db, pinned).map_err(no_file)?;
     // Every command first brings the time-based follow-ups up to today.
     app.bring_followups_up_to_today().map_err(no_file)?;
@@ -200,6 +214,16 @@ fn run(cli: Cli) -> CliResult {
         Command::Report { action: ReportAction::Monthly { month, format, out } } => {
             monthly_report(&mut app, &month, format, out.as_deref()).map_err(|e| (out.clone(), e))
         }
+        Command::Backup { out } => {
+            let clock = app.clock().map_err(no_file)?;
+            let dest = out.unwrap_or_else(|| {
+                liuke::backup::dir_of(&db).join(format!("liuke-{}-{}.db", clock.today(), clock.now_utc().replace([':', '-'], "")))
+            });
+            let b = liuke::backup::write(app.conn(), &dest).map_err(|e| (Some(dest.clone()), e))?;
+            println!("备份完成并已校验：{}（客户 {} 位，{} 字节）", b.path.display(), b.customers, b.bytes);
+            Ok(())
+        }
+        Command::Restore { .. } => Ok(()),
         Command::Callbacks { action } => run_callbacks(&mut app, action).map_err(no_file),
         Command::Tiers { as_of, format } => list_tiers(&mut app, as_of.as_deref(), format).map_err(no_file),
         Command::Demo { customers, seed } => {

@@ -24,7 +24,10 @@ const MAX_BODY: usize = 32 * 1024 * 1024;
 type Shared = Arc<Mutex<App>>;
 
 /// Serves until the process ends. `on_ready` receives the bound address.
-pub fn run(app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
+pub fn run(mut app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
+    if let Err(e) = app.daily_backup() {
+        eprintln!("今天的自动备份没有完成：{e}");
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))

@@ -37,7 +37,11 @@ fn open_core() -> Result<App, ApiError> {
         Ok(text) if !text.trim().is_empty() => Some(clock::parse_today(&text)?),
         _ => None,
     };
-    App::open(&db, today).map_err(|e: Error| ApiError::from(e))
+    let mut app = App::open(&db, today).map_err(|e: Error| ApiError::from(e))?;
+    if let Err(e) = app.daily_backup() {
+        eprintln!("今天的自动备份没有完成：{e}");
+    }
+    Ok(app)
 }
 
 fn main() {

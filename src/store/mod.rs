@@ -48,7 +48,9 @@ fn configure(conn: &Connection, wal: bool) -> Result<()> {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
     }
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")?;
+    // A second window or a CLI import may hold the write lock for a whole
+    // file (imports are one transaction): wait for it rather than fail.
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;")?;
     Ok(())
 }
 

@@ -1,0 +1,223 @@
+//! Backups and recovery. A backup is written with SQLite's online backup API
+//! (never a file copy of a live database) to a temporary name, checked with
+//! `integrity_check`, and only then given its final name. The app writes one
+//! a day, keeps 7 daily, 4 weekly and 12 monthly ones, and can mirror them
+//! to a second folder (a USB drive). A damaged database is never replaced by
+//! a silent new empty one: opening it fails with a Chinese message naming the
+//! newest good backup, and `restore` brings that back after saving what was
+//! there.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, MAIN_DB};
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+
+/// A backup file that has been checked.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Backup {
+    pub path: PathBuf,
+    pub date: Option<NaiveDate>,
+    pub bytes: u64,
+    pub customers: i64,
+    pub schema_version: i64,
+}
+
+/// Where a database's automatic backups live: `backups/` beside it.
+pub fn dir_of(db_path: &Path) -> PathBuf {
+    db_path.parent().map_or_else(|| PathBuf::from("backups"), |d| d.join("backups"))
+}
+
+/// The daily backup's file name.
+pub fn daily_name(date: NaiveDate) -> String {
+    format!("liuke-{date}.db")
+}
+
+fn date_in_name(path: &Path) -> Option<NaiveDate> {
+    let name = path.file_name()?.to_str()?;
+    let date = name.strip_prefix("liuke-")?.strip_suffix(".db")?;
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+}
+
+/// Checks a database file: it opens, passes `integrity_check` and was written
+/// by this or an older version of Liuke.
+pub fn verify(path: &Path) -> Result<Backup> {
+    let bad = |why: String| Error::Config(format!("备份文件 {} 不可用：{why}", path.display()));
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| bad(format!("无法打开（{e}）")))?;
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| bad(format!("不是留客的数据文件（{e}）")))?;
+    if check != "ok" {
+        return Err(bad(format!("完整性检查未通过（{check}）")));
+    }
+    let schema_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if schema_version > crate::store::schema_version() {
+        return Err(bad(format!("来自更新版本的留客（结构版本 {schema_version}），请先升级本程序")));
+    }
+    let customers: i64 = conn
+        .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+        .map_err(|_| bad("里面没有客户档案表，不是留客的数据文件".into()))?;
+    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    Ok(Backup { path: path.to_path_buf(), date: date_in_name(path), bytes, customers, schema_version })
+}
+
+/// Writes a verified backup of `conn` to `dest` (replacing an older file of
+/// that name only once the new one has passed its check).
+pub fn write(conn: &Connection, dest: &Path) -> Result<Backup> {
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = dest.with_extension("partial");
+    let _ = std::fs::remove_file(&partial);
+    conn.backup(MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)?;
+    match verify(&partial) {
+        Ok(_) => {
+            std::fs::rename(&partial, dest)?;
+            verify(dest)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
+/// The backups in a folder, newest first (daily ones by their date, others by time).
+pub fn list(dir: &Path) -> Result<Vec<Backup>> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("db") {
+            continue;
+        }
+        let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        out.push((entry.metadata().and_then(|m| m.modified()).ok(), Backup { date: date_in_name(&path), path, bytes, customers: -1, schema_version: -1 }));
+    }
+    out.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
+    Ok(out.into_iter().map(|(_, b)| b).collect())
+}
+
+/// Which daily backups to keep: the 7 newest days, the newest of each of the
+/// 4 newest ISO weeks, the newest of each of the 12 newest months.
+pub fn keep(mut dates: Vec<NaiveDate>) -> Vec<NaiveDate> {
+    dates.sort_unstable_by(|a, b| b.cmp(a));
+    dates.dedup();
+    let mut kept: Vec<NaiveDate> = dates.iter().take(7).copied().collect();
+    let mut newest_per = |key: &dyn Fn(NaiveDate) -> (i32, u32), how_many: usize| {
+        let mut seen: Vec<(i32, u32)> = Vec::new();
+        for d in &dates {
+            let k = key(*d);
+            if !seen.contains(&k) {
+                if seen.len() == how_many {
+                    break;
+                }
+                seen.push(k);
+                kept.push(*d);
+            }
+        }
+    };
+    newest_per(&|d| (d.iso_week().year(), d.iso_week().week()), 4);
+    newest_per(&|d| (d.year(), d.month()), 12);
+    kept.sort_unstable_by(|a, b| b.cmp(a));
+    kept.dedup();
+    kept
+}
+
+/// Deletes the daily backups that [`keep`] lets go. Other files are left alone.
+pub fn rotate(dir: &Path) -> Result<usize> {
+    let daily: Vec<Backup> = list(dir)?.into_iter().filter(|b| b.date.is_some()).collect();
+    let kept = keep(daily.iter().filter_map(|b| b.date).collect());
+    let mut removed = 0;
+    for b in daily {
+        if b.date.is_some_and(|d| !kept.contains(&d)) {
+            std::fs::remove_file(&b.path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// The second folder backups are copied to, if the owner set one.
+pub fn mirror_dir(conn: &Connection) -> Result<Option<PathBuf>> {
+    let v: Option<String> = conn.query_row("SELECT value FROM settings WHERE key = 'backup_mirror'", [], |r| r.get(0)).optional()?;
+    Ok(v.filter(|p| !p.trim().is_empty()).map(PathBuf::from))
+}
+
+/// Today's automatic backup, once a day: written, verified, mirrored, rotated.
+/// Returns None when today's backup is already there.
+pub fn daily(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<Backup>> {
+    let dir = dir_of(db_path);
+    let dest = dir.join(daily_name(clock.today()));
+    if dest.exists() {
+        return Ok(None);
+    }
+    let b = write(conn, &dest)?;
+    if let Some(mirror) = mirror_dir(conn)? {
+        // A missing USB drive must not stop the clinic's day; the local backup stands.
+        if std::fs::create_dir_all(&mirror).is_ok() && std::fs::copy(&dest, mirror.join(daily_name(clock.today()))).is_ok() {
+            let _ = rotate(&mirror);
+        }
+    }
+    rotate(&dir)?;
+    Ok(Some(b))
+}
+
+/// Quick check of the database file before use. A file that exists but is
+/// damaged or not a database is an error naming the newest good backup.
+pub fn check_before_open(db_path: &Path) -> Result<()> {
+    if !db_path.exists() {
+        return Ok(());
+    }
+    let probe = Connection::open_with_flags(db_path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .and_then(|c| c.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)));
+    match probe {
+        Ok(ok) if ok == "ok" => Ok(()),
+        Ok(problem) => Err(damaged(db_path, &problem)),
+        Err(e) => Err(damaged(db_path, &e.to_string())),
+    }
+}
+
+fn damaged(db_path: &Path, why: &str) -> Error {
+    let newest = newest_good(&dir_of(db_path));
+    Error::Damaged {
+        path: db_path.display().to_string(),
+        why: why.chars().take(200).collect(),
+        backup: newest.map(|b| b.path.display().to_string()),
+    }
+}
+
+/// The newest backup in `dir` that passes its check.
+pub fn newest_good(dir: &Path) -> Option<Backup> {
+    list(dir).ok()?.into_iter().find_map(|b| verify(&b.path).ok())
+}
+
+/// Replaces the database at `db_path` with the backup at `from`. The backup is
+/// checked first; whatever was at `db_path` (damaged or not) is kept beside it
+/// as `*.before-restore-<time>` so nothing is lost by restoring.
+pub fn restore(db_path: &Path, from: &Path, clock: &Clock) -> Result<Backup> {
+    let source = verify(from)?;
+    if db_path.exists() {
+        let stamp = clock.now_utc().replace([':', '-'], "");
+        let keep = db_path.with_extension(format!("before-restore-{stamp}.db"));
+        std::fs::copy(db_path, &keep)?;
+        for side in ["db-wal", "db-shm"] {
+            let _ = std::fs::remove_file(db_path.with_extension(side));
+        }
+        std::fs::remove_file(db_path)?;
+    }
+    if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut conn = Connection::open(db_path)?;
+    conn.restore(MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)?;
+    drop(conn);
+    // Bring an older backup's schema up to date.
+    drop(crate::store::open(db_path)?);
+    verify(db_path).map(|b| Backup { customers: source.customers, ..b })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+use super::*;
+use crate::items::Category;
+use crate::testing::{ymd, Clinic};
+
+fn clinic_file(dir: &Path) -> (PathBuf, Clinic) {
+    let path = dir.join("clinic.db");
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    c.conn = crate::store::open(&path).unwrap();
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 20), item, "980.50");
+    c.arrive(a, ymd(2026, 11, 23));
+    (path, c)
+}
+
+/// Every row of every table, as text, for comparing two databases.
+fn dump(path: &Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
+            .unwrap()
+            .map(|r| r.unwrap());
+        out.extend(rows.map(|row| format!("{t}: {row}")));
+    }
+    out
+}
+
+#[test]
+fn a_backup_restores_equal_row_for_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    let copy = dir.path().join("copy.db");
+    let b = write(&c.conn, &copy).unwrap();
+    assert_eq!(b.customers, 1);
+    drop(c);
+    let before = dump(&path);
+    assert!(before.len() > 10, "a real history: {}", before.len());
+    let restored = dir.path().join("restored.db");
+    restore(&restored, &copy, &Clock::fixed(ymd(2026, 11, 23))).unwrap();
+    assert_eq!(dump(&restored), before);
+}
+
+#[test]
+fn rotation_keeps_7_daily_4_weekly_and_12_monthly() {
+    let today = ymd(2026, 11, 23);
+    let all: Vec<NaiveDate> = (0..400).map(|n| today - chrono::Days::new(n)).collect();
+    let kept = keep(all);
+    for n in 0..7 {
+        assert!(kept.contains(&(today - chrono::Days::new(n))), "day {n}");
+    }
+    assert!(!kept.contains(&ymd(2026, 11, 16)), "day 7 is neither the newest of its week nor of its month");
+    // 2026-11-23 is a Monday: the newest of the previous three ISO weeks are their Sundays.
+    for sunday in [ymd(2026, 11, 22), ymd(2026, 11, 15), ymd(2026, 11, 8)] {
+        assert!(kept.contains(&sunday), "{sunday}");
+    }
+    // The newest of each of 12 months: month ends back to 2025-12-31.
+    for month_end in [ymd(2026, 10, 31), ymd(2026, 2, 28), ymd(2025, 12, 31)] {
+        assert!(kept.contains(&month_end), "{month_end}");
+    }
+    assert!(!kept.contains(&ymd(2025, 11, 30)), "a 13th month is let go");
+    // 7 days (11-17…11-23, which include this week's and last week's newest),
+    // 2 more weeks (11-15, 11-08), 11 more month ends (2025-12 … 2026-10).
+    assert_eq!(kept.len(), 7 + 2 + 11);
+}
+
+#[test]
+fn the_daily_backup_is_written_once_verified_and_rotated() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    let backups = dir_of(&path);
+    std::fs::create_dir_all(&backups).unwrap();
+    std::fs::write(backups.join("liuke-2020-01-01.db"), b"old").unwrap();
+    let clock = Clock::fixed(ymd(2026, 11, 23));
+    let first = daily(&c.conn, &path, &clock).unwrap().expect("written");
+    assert_eq!(first.path, backups.join("liuke-2026-11-23.db"));
+    assert!(daily(&c.conn, &path, &clock).unwrap().is_none(), "once a day");
+    let names: Vec<String> = list(&backups).unwrap().into_iter().map(|b| b.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["liuke-2026-11-23.db", "liuke-2020-01-01.db"], "one day back is still kept (newest of its month)");
+}
+
+#[test]
+fn a_damaged_database_is_refused_untouched_and_names_the_newest_good_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 22))).unwrap();
+    c.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    drop(c);
+    // Overwrite bytes in the middle of the file, past the header.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let len = bytes.len();
+    for b in &mut bytes[4096..len.min(4096 * 4)] {
+        *b = 0x5a;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = crate::commands::App::open(&path, Some(ymd(2026, 11, 23))).err().expect("refused");
+    assert_eq!(err.code(), "damaged");
+    assert!(err.to_string().contains("liuke-2026-11-22.db"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "the damaged file is left as it was");
+    // Restoring brings the history back and keeps the damaged file beside it.
+    restore(&path, &dir_of(&path).join("liuke-2026-11-22.db"), &Clock::fixed(ymd(2026, 11, 23))).unwrap();
+    let app = crate::commands::App::open(&path, Some(ymd(2026, 11, 23)));
+    assert!(app.is_ok());
+    assert!(std::fs::read_dir(dir.path()).unwrap().flatten().any(|e| e.file_name().to_string_lossy().contains("before-restore")));
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_not_replaced_by_an_empty_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    std::fs::write(&path, "这不是数据库".repeat(500)).unwrap();
+    let err = crate::commands::App::open(&path, None).err().expect("refused");
+    assert_eq!(err.code(), "damaged");
+    assert!(err.to_string().contains("没有找到可用的备份"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "这不是数据库".repeat(500));
+}
+
+#[test]
+fn a_backup_that_fails_its_check_is_refused_for_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _c) = clinic_file(dir.path());
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"SQLite format 3\0 but not really").unwrap();
+    assert!(restore(&path, &junk, &Clock::fixed(ymd(2026, 11, 23))).is_err());
+    assert!(crate::commands::App::open(&path, None).is_ok(), "the clinic's file is untouched");
+}
