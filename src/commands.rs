@@ -20,6 +20,7 @@ use crate::staff::{self, StaffDraft, StaffId, SYSTEM_STAFF};
 use crate::store::{self, settings};
 use crate::{import, search};
 
+mod backups;
 mod consumption;
 mod followups;
 mod report;
@@ -75,6 +76,19 @@ impl App {
     pub fn daily_backup(&mut self) -> Result<Option<crate::backup::Backup>> {
         let clock = self.clock()?;
         crate::backup::daily(&self.conn, &self.db_path, &clock)
+    }
+
+    /// Replaces the database with a backup (the current file is kept beside
+    /// it) and goes on with the restored one.
+    pub fn restore_from(&mut self, from: &Path) -> Result<crate::backup::Backup> {
+        let clock = self.clock()?;
+        crate::backup::verify(from)?;
+        // Let go of the file before it is replaced.
+        self.conn = Connection::open_in_memory()?;
+        let restored = crate::backup::restore(&self.db_path, from, &clock);
+        self.conn = store::open(&self.db_path)?;
+        self.followups_on = None;
+        restored
     }
 
     /// The database file this app works on.
@@ -154,6 +168,9 @@ impl App {
                     return result;
                 }
                 if let Some(result) = self.dispatch_report(&clock, other, actor, args.clone()) {
+                    return result;
+                }
+                if let Some(result) = self.dispatch_backups(&clock, other, actor, args.clone()) {
                     return result;
                 }
                 match self.dispatch_consumption(&clock, other, actor, args) {

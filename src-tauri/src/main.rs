@@ -6,29 +6,56 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use chrono::NaiveDate;
 use liuke::commands::{App, Request};
-use liuke::{clock, store, ApiError, Error};
-use serde_json::Value;
+use liuke::{backup, clock, store, ApiError, Error};
+use serde_json::{json, Value};
 
 /// The opened database, or the reason it could not be opened: the window
 /// still opens, and every command answers with that reason in Chinese.
-struct Core(Mutex<Result<App, ApiError>>);
+struct Core {
+    app: Mutex<Result<App, ApiError>>,
+    db: PathBuf,
+    today: Option<NaiveDate>,
+}
 
 #[tauri::command]
 fn rpc(core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Value) -> Result<Value, ApiError> {
-    let mut guard = match core.0.lock() {
+    let mut guard = match core.app.lock() {
         Ok(g) => g,
         // A panic in an earlier command poisoned the lock; the connection itself is still sound.
         Err(poisoned) => poisoned.into_inner(),
     };
+    if cmd == "recovery.restore_newest" && guard.is_err() {
+        let restored = restore_newest(&core.db, core.today)?;
+        *guard = open_app(&core.db, core.today);
+        guard.as_ref().map_err(Clone::clone)?;
+        return Ok(json!(restored));
+    }
     match guard.as_mut() {
         Ok(app) => app.handle(Request { cmd, actor, args }),
         Err(e) => Err(e.clone()),
     }
 }
 
+/// The damaged database is set aside and the newest good backup put in its place.
+fn restore_newest(db: &std::path::Path, today: Option<NaiveDate>) -> Result<backup::Backup, ApiError> {
+    let newest = backup::newest_good(&backup::dir_of(db))
+        .ok_or_else(|| ApiError::from(Error::Config("没有找到可用的备份。请联系技术支持，并保留数据文件。".into())))?;
+    let clock = liuke::Clock::new(clock::DEFAULT_TIME_ZONE, today)?;
+    Ok(backup::restore(db, &newest.path, &clock)?)
+}
+
+fn open_app(db: &std::path::Path, today: Option<NaiveDate>) -> Result<App, ApiError> {
+    let mut app = App::open(db, today)?;
+    if let Err(e) = app.daily_backup() {
+        eprintln!("今天的自动备份没有完成：{e}");
+    }
+    Ok(app)
+}
+
 /// `LIUKE_DB` and `LIUKE_TODAY` play the part of the CLI's `--db` and `--today`.
-fn open_core() -> Result<App, ApiError> {
+fn locate() -> Result<(PathBuf, Option<NaiveDate>), ApiError> {
     let db: PathBuf = match std::env::var_os("LIUKE_DB") {
         Some(p) => PathBuf::from(p),
         None => store::default_db_path()?,
@@ -37,15 +64,14 @@ fn open_core() -> Result<App, ApiError> {
         Ok(text) if !text.trim().is_empty() => Some(clock::parse_today(&text)?),
         _ => None,
     };
-    let mut app = App::open(&db, today).map_err(|e: Error| ApiError::from(e))?;
-    if let Err(e) = app.daily_backup() {
-        eprintln!("今天的自动备份没有完成：{e}");
-    }
-    Ok(app)
+    Ok((db, today))
 }
 
 fn main() {
-    let core = Core(Mutex::new(open_core()));
+    let core = match locate() {
+        Ok((db, today)) => Core { app: Mutex::new(open_app(&db, today)), db, today },
+        Err(e) => Core { app: Mutex::new(Err(e)), db: PathBuf::new(), today: None },
+    };
     let result = tauri::Builder::default()
         .manage(core)
         .invoke_handler(tauri::generate_handler![rpc])

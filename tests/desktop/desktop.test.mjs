@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,46 @@ async function waitFor(what, fn, ms = 15000) {
   }
   throw new Error(`timed out waiting for ${what}: ${last ?? ''}`);
 }
+
+/** Opens the window through tauri-driver on `db`, runs `body(session helpers)`, closes. */
+async function withWindow(db, body) {
+  const env = { ...process.env, LIUKE_DB: db, LIUKE_TODAY: TODAY };
+  const driver = spawn(DRIVER, [], { env, stdio: 'ignore' });
+  let session;
+  try {
+    await waitFor('tauri-driver', async () => (await fetch('http://127.0.0.1:4444/status')).ok);
+    session = (await wd('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: DESKTOP } } } })).sessionId;
+    const s = `/session/${session}`;
+    const find = async (css) => (await wd('POST', `${s}/element`, { using: 'css selector', value: css }))[ELEMENT];
+    const text = async (css) => wd('GET', `${s}/element/${await find(css)}/text`);
+    const click = async (css) => wd('POST', `${s}/element/${await find(css)}/click`, {});
+    await body({ find, text, click });
+  } finally {
+    if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
+    driver.kill();
+  }
+}
+
+test('a damaged database opens a recovery screen that restores the newest backup', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'liuke-desktop-'));
+  const db = join(dir, 'clinic.db');
+  const cli = (...args) => execFileSync(CLI, ['--db', db, '--today', TODAY, ...args], { encoding: 'utf8' });
+  try {
+    cli('demo', '--customers', '20');
+    cli('backup', '--out', join(dir, 'backups', 'liuke-2026-11-22.db'));
+    writeFileSync(db, 'broken'.repeat(1000));
+    rmSync(`${db}-wal`, { force: true });
+    await withWindow(db, async ({ find, text, click }) => {
+      await waitFor('the recovery screen', () => find('#restore-newest'));
+      assert.match(await text('.recovery'), /已损坏/);
+      await click('#restore-newest');
+      await waitFor('the restored message', async () => (await text('main')).includes('已恢复'));
+    });
+    assert.equal(JSON.parse(cli('customers')).length, 20, 'the backup is back');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('the desktop window opens on the CLI database and writes to it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'liuke-desktop-'));

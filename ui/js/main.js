@@ -69,6 +69,23 @@ function showWho() {
   if (who) who.textContent = a ? `当前：${a.name}（${a.role_label}）` : '尚未选择员工';
 }
 
+/** The database cannot be used: say so plainly and offer the newest backup. */
+function showRecovery(err) {
+  const button = h('button', {
+    type: 'button', class: 'primary', id: 'restore-newest',
+    onclick: async () => {
+      button.disabled = true;
+      try {
+        const b = await call('recovery.restore_newest');
+        replace(main, h('div', { class: 'panel' }, h('h2', {}, '已恢复'), h('p', {}, `已用备份 ${b.path} 恢复，共 ${b.customers} 位客户。损坏的文件已另存，没有删除。`),
+          h('button', { type: 'button', class: 'primary', onclick: () => location.reload() }, '开始使用')));
+      } catch (e) { toast(e.message, 'error'); button.disabled = false; }
+    },
+  }, '恢复最近的备份');
+  replace(main, h('div', { class: 'panel recovery', role: 'alert' },
+    h('h2', {}, '数据库文件无法使用'), h('p', {}, err.message), button));
+}
+
 async function start() {
   installShortcuts();
   document.getElementById('switch-staff')?.addEventListener('click', () => askWhoIsAtTheDesk(true));
@@ -79,6 +96,7 @@ async function start() {
     const today = document.getElementById('today');
     if (today) today.textContent = `今天 ${info.today}`;
   } catch (e) {
+    if (e.code === 'damaged') { showRecovery(e); return; }
     toast(e.message, 'error');
   }
   showWho();

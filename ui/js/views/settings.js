@@ -121,7 +121,16 @@ async function renderItemsPanel(panel) {
 }
 
 async function renderInfoPanel(panel) {
-  const info = await call('app.info');
+  const [info, backups] = await Promise.all([call('app.info'), call('backup.list')]);
+  const mirror = h('input', { id: 'backup-mirror', type: 'text', value: backups.mirror || '', placeholder: '第二个备份文件夹（如 U 盘），可不填' });
+  const restore = async (b) => {
+    if (!window.confirm(`用 ${b.path} 恢复？当前数据库会先另存一份。`)) return;
+    try {
+      const r = await call('backup.restore', { path: b.path });
+      toast(`已恢复：客户 ${r.customers} 位`);
+      await renderInfoPanel(panel);
+    } catch (e) { toast(e.message, 'error'); }
+  };
   replace(panel,
     h('h2', {}, '数据'),
     h('dl', { class: 'facts' },
@@ -129,7 +138,17 @@ async function renderInfoPanel(panel) {
       h('dt', {}, '结构版本'), h('dd', {}, String(info.schema_version)),
       h('dt', {}, '今天'), h('dd', {}, `${info.today}（${info.time_zone}）`),
       h('dt', {}, '客户数'), h('dd', {}, String(info.customers)),
-      h('dt', {}, '版本'), h('dd', {}, `${info.app} ${info.version}`)));
+      h('dt', {}, '版本'), h('dd', {}, `${info.app} ${info.version}`)),
+    h('h2', { style: 'margin-top:18px' }, '备份'),
+    h('p', { class: 'hint' }, `每天第一次打开时自动备份（联机备份并校验），保留最近 7 天、4 周、12 个月。备份文件夹：${backups.dir}`),
+    h('div', { class: 'inline-form' }, mirror,
+      h('button', { type: 'button', onclick: async () => { try { await call('backup.set_mirror', { path: mirror.value }); toast('已保存第二备份文件夹'); } catch (e) { toast(e.message, 'error'); } } }, '保存'),
+      h('button', { type: 'button', class: 'primary', id: 'backup-now', onclick: async () => { try { const b = await call('backup.now'); toast(`备份完成：${b.customers} 位客户`); await renderInfoPanel(panel); } catch (e) { toast(e.message, 'error'); } } }, '立即备份')),
+    backups.backups.length ? h('table', { class: 'list', id: 'backup-list', style: 'margin-top:10px' },
+      h('thead', {}, h('tr', {}, ['文件', '大小', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, backups.backups.slice(0, 30).map((b) => h('tr', {},
+        h('td', { class: 'phone' }, b.path.split(/[\\/]/).pop()), h('td', {}, `${Math.ceil(b.bytes / 1024)} KB`),
+        h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => restore(b) }, '用它恢复')))))) : h('p', { class: 'empty' }, '还没有备份。'));
 }
 
 /** @param {HTMLElement} main */
