@@ -18,7 +18,7 @@ use crate::customers::{self, CustomerDraft, CustomerId};
 use crate::error::{Error, Result};
 use crate::staff::{self, StaffDraft, StaffId, SYSTEM_STAFF};
 use crate::store::{self, settings};
-use crate::{import, search};
+use crate::{accounts, import, search};
 
 mod backups;
 mod consumption;
@@ -35,6 +35,10 @@ pub struct Request {
     pub actor: Option<i64>,
     #[serde(default)]
     pub args: Value,
+    /// The session token from `session.sign_in`; it, not `actor`, says who
+    /// is acting when a request comes from the UI.
+    #[serde(default)]
+    pub token: Option<String>,
 }
 
 /// An open database and the pinned date, if any: what every command needs.
@@ -44,6 +48,8 @@ pub struct App {
     pinned_today: Option<NaiveDate>,
     /// The day the time-based follow-ups were last brought up to.
     followups_on: Option<NaiveDate>,
+    /// Signed-in sessions: token → staff member.
+    sessions: std::collections::HashMap<String, StaffId>,
 }
 
 impl App {
@@ -51,7 +57,7 @@ impl App {
     pub fn open(db_path: &Path, pinned_today: Option<NaiveDate>) -> Result<App> {
         crate::backup::check_before_open(db_path)?;
         let conn = store::open(db_path)?;
-        Ok(App { conn, db_path: db_path.to_path_buf(), pinned_today, followups_on: None })
+        Ok(App { conn, db_path: db_path.to_path_buf(), pinned_today, followups_on: None, sessions: Default::default() })
     }
 
     /// The clock for this request: today is read anew each time, so a window
@@ -112,6 +118,23 @@ impl App {
                 let by = self.actor_or_first_run(actor)?;
                 let draft: StaffDraft = args_of(args)?;
                 to_json(staff::create(&self.conn, &clock, by, &draft)?)
+            }
+            "staff.set_pin" => {
+                self.actor(actor)?;
+                let a: PinArgs = args_of(args)?;
+                accounts::set_pin(&self.conn, StaffId(a.id.unwrap_or(0)), &a.pin)?;
+                Ok(json!({"has_pin": !a.pin.is_empty()}))
+            }
+            "staff.set_own_pin" => {
+                let by = self.actor(actor)?;
+                let a: PinArgs = args_of(args)?;
+                accounts::set_pin(&self.conn, by, &a.pin)?;
+                Ok(json!({"has_pin": !a.pin.is_empty()}))
+            }
+            "audit.list" => {
+                self.actor(actor)?;
+                let a: AuditArgs = args_of(args)?;
+                to_json(accounts::audit_list(&self.conn, a.target.as_deref(), a.limit.unwrap_or(200).min(2000))?)
             }
             "staff.update" => {
                 self.actor(actor)?;
@@ -181,9 +204,69 @@ impl App {
         }
     }
 
-    /// Runs a request and shapes the answer the way the UI expects.
+    /// Runs a request from the UI: the session token says who is acting, the
+    /// role decides whether the command may run, phones are masked for
+    /// customer service, and views, changes and exports go into the audit log.
     pub fn handle(&mut self, request: Request) -> std::result::Result<Value, crate::ApiError> {
-        self.dispatch(&request.cmd, request.actor, request.args).map_err(Into::into)
+        self.handle_checked(request).map_err(Into::into)
+    }
+
+    fn handle_checked(&mut self, request: Request) -> Result<Value> {
+        let Request { cmd, args, token, .. } = request;
+        let clock = self.clock()?;
+        if cmd == "session.sign_in" {
+            return self.sign_in(&clock, args);
+        }
+        let session = token.as_deref().and_then(|t| self.sessions.get(t).copied());
+        let first_run = cmd == "staff.create" && staff::list(&self.conn)?.is_empty();
+        let actor = match session {
+            Some(id) => Some(staff::acting(&self.conn, id)?),
+            None if accounts::is_public(&cmd) || first_run => None,
+            None => return Err(Error::Unauthorized("请先选择在岗员工并登录（如已登录，可能是程序重启过，请重新选择）。".into())),
+        };
+        if let Some(who) = &actor {
+            if !accounts::allowed(who.role, &cmd) {
+                return Err(Error::Forbidden(format!("{}（{}）没有权限进行这项操作，请院长或相应岗位的同事处理。", who.name, who.role_label)));
+            }
+        }
+        let by = actor.as_ref().map(|a| a.id);
+        let target = args.get("id").or_else(|| args.get("customer_id")).map(|v| v.to_string());
+        let before = match (cmd.as_str(), &target) {
+            ("customers.update", Some(_)) => self.dispatch("customers.get", by.map(|s| s.0), args.clone()).ok(),
+            _ => None,
+        };
+        let detail = accounts::audited(&cmd).map(|_| {
+            let mut shown = args.clone();
+            if let Some(map) = shown.as_object_mut() {
+                map.remove("content_base64");
+                map.remove("pin");
+            }
+            shown.to_string().chars().take(500).collect::<String>()
+        });
+        let mut answer = self.dispatch(&cmd, by.map(|s| s.0), args)?;
+        if let Some(action) = accounts::audited(&cmd) {
+            let after = before.as_ref().map(|_| &answer);
+            accounts::log(&self.conn, &clock, by, action, target.as_deref(), detail.as_deref(), before.as_ref(), after)?;
+        }
+        if actor.as_ref().is_some_and(|a| accounts::masks_phones(a.role, &cmd)) {
+            accounts::mask_phones(&mut answer);
+        }
+        Ok(answer)
+    }
+
+    fn sign_in(&mut self, clock: &Clock, args: Value) -> Result<Value> {
+        #[derive(Deserialize)]
+        struct SignIn {
+            staff_id: i64,
+            #[serde(default)]
+            pin: Option<String>,
+        }
+        let a: SignIn = args_of(args)?;
+        let who = accounts::sign_in(&self.conn, clock, StaffId(a.staff_id), a.pin.as_deref())?;
+        let token = accounts::new_token();
+        self.sessions.insert(token.clone(), who.id);
+        accounts::log(&self.conn, clock, Some(who.id), "登录", None, None, None, None)?;
+        Ok(json!({"token": token, "staff": who}))
     }
 
     fn info(&self, clock: &Clock) -> Result<Value> {
@@ -259,6 +342,21 @@ struct SearchArgs {
 struct MemoryArgs {
     customer_id: i64,
     text: String,
+}
+
+#[derive(Deserialize)]
+struct PinArgs {
+    #[serde(default)]
+    id: Option<i64>,
+    #[serde(default)]
+    pin: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AuditArgs {
+    target: Option<String>,
+    limit: Option<usize>,
 }
 
 #[derive(Deserialize)]

@@ -65,6 +65,12 @@ pub enum Error {
     SchemaTooNew { found: i64, supported: i64 },
     #[error("{0}")]
     Config(String),
+    /// A command from the UI without a signed-in staff member.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The signed-in staff member's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The database file is damaged or not a database; it is left as it is.
     #[error("数据库文件 {path} 已损坏，无法安全使用（{why}）。留客没有动它，也不会新建空数据库。{}", match backup {
         Some(b) => format!("最近一份完好的备份：{b}。请在窗口中点「恢复最近的备份」，或运行 liuke restore \"{b}\"。"),
@@ -103,6 +109,8 @@ impl Error {
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Config(_) => "config",
             Error::Damaged { .. } => "damaged",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
         }
     }
 

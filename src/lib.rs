@@ -3,6 +3,7 @@
 //! Tauri shell only present it, all through the one command dispatcher in
 //! [`commands`].
 
+pub mod accounts;
 pub mod backup;
 pub mod clock;
 pub mod commands;

@@ -84,6 +84,8 @@ pub struct Staff {
     pub role: Role,
     pub role_label: &'static str,
     pub active: bool,
+    /// Whether signing in asks for a PIN.
+    pub has_pin: bool,
 }
 
 /// What the owner enters to add or change an account.
@@ -108,10 +110,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Staff> {
         role,
         role_label: role.label(),
         active: r.get(4)?,
+        has_pin: r.get(5)?,
     })
 }
 
-const COLUMNS: &str = "id, uid, name, role, active";
+const COLUMNS: &str = "id, uid, name, role, active, pin_hash IS NOT NULL";
 
 /// Every person's account (not the built-in one), active first, by name.
 pub fn list(conn: &Connection) -> Result<Vec<Staff>> {

@@ -20,7 +20,7 @@ struct Core {
 }
 
 #[tauri::command]
-fn rpc(core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Value) -> Result<Value, ApiError> {
+fn rpc(core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Value, token: Option<String>) -> Result<Value, ApiError> {
     let mut guard = match core.app.lock() {
         Ok(g) => g,
         // A panic in an earlier command poisoned the lock; the connection itself is still sound.
@@ -33,7 +33,7 @@ fn rpc(core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Valu
         return Ok(json!(restored));
     }
     match guard.as_mut() {
-        Ok(app) => app.handle(Request { cmd, actor, args }),
+        Ok(app) => app.handle(Request { cmd, actor, args, token }),
         Err(e) => Err(e.clone()),
     }
 }

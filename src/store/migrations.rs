@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_consumption.sql"),
     include_str!("migrations/0003_tiers_points.sql"),
     include_str!("migrations/0004_followups.sql"),
+    include_str!("migrations/0005_accounts_audit.sql"),
 ];
 
 /// The schema version this program writes.

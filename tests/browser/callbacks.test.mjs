@@ -81,8 +81,14 @@ test('an adverse reaction needs a note, closes the call and flags the customer f
     await page.waitForSelector('#flag-panel');
     assert.match(await page.textContent('#flag-panel'), /左脸红肿发热/);
     assert.match(await page.textContent('#calls-panel'), /已上报/);
+    // A doctor or the owner closes it, not the desk.
     await page.click('#flag-panel button');
-    await page.waitForSelector('#flag-panel', { state: 'detached' });
+    await page.waitForSelector('#toast.error');
+    const [flag] = (await c.api('callbacks.customer', { customer_id: c.zhang })).flags;
+    await c.api('flags.resolve', { id: flag.id });
+    await page.reload();
+    await page.waitForSelector('#calls-panel');
+    assert.equal(await page.locator('#flag-panel').count(), 0);
   } finally {
     await c.close();
   }
@@ -115,8 +121,8 @@ test('the owner turns a segment into campaign calls on a date', async () => {
     await page.waitForSelector('#checklist');
     assert.equal(await page.locator('.call').count(), 2);
     assert.match(await page.textContent('#checklist'), /双十二到院礼/);
-    const refused = await fetch(`${c.url}api`, { method: 'POST', body: JSON.stringify({ cmd: 'campaigns.create', actor: (await c.api('staff.list')).find((s) => s.name === '王晓燕').id, args: { name: 'x', date: '2026-12-12' } }) });
-    assert.match((await refused.json()).error.message, /只有院长/);
+    const reception = (await c.api('staff.list')).find((s) => s.name === '王晓燕').id;
+    await assert.rejects(c.api('campaigns.create', { name: 'x', date: '2026-12-12' }, reception), /没有权限/);
   } finally {
     await c.close();
   }

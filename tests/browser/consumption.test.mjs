@@ -10,7 +10,7 @@ const CUSTOMERS = `姓名,手机号
 `;
 
 async function fileOfZhang() {
-  const clinic = await clinicWithStaff({ customersCsv: CUSTOMERS });
+  const clinic = await clinicWithStaff({ customersCsv: CUSTOMERS }, '李咨询');
   await clinic.api('items.create', { name: '水光针', category: '注射', list_price: '980' }, clinic.ownerId);
   await clinic.api('items.create', { name: '光子嫩肤', category: '光电', list_price: '1280.00' }, clinic.ownerId);
   const [zhang] = await clinic.api('customers.search', { q: '13812345678' });

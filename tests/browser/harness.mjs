@@ -52,10 +52,21 @@ export async function openClinic(setup = {}) {
   page.on('pageerror', (e) => pageErrors.push(e));
   return {
     dir, db, url, page, pageErrors, server,
-    /** Adds staff through the real command surface before the UI opens. */
-    async api(cmd, args = {}, actor = null) {
-      const r = await fetch(`${url}api`, { method: 'POST', body: JSON.stringify({ cmd, args, actor }) });
-      const body = await r.json();
+    tokens: new Map(),
+    /** Runs a command through the real command surface, signed in as `actor` (a staff id). */
+    async api(cmd, args = {}, actor = this.ownerId ?? null) {
+      const post = async (body) => (await fetch(`${url}api`, { method: 'POST', body: JSON.stringify(body) })).json();
+      let token = null;
+      if (actor != null) {
+        token = this.tokens.get(actor);
+        if (!token) {
+          const signed = await post({ cmd: 'session.sign_in', args: { staff_id: actor } });
+          if (!signed.ok) throw new Error(signed.error.message);
+          token = signed.data.token;
+          this.tokens.set(actor, token);
+        }
+      }
+      const body = await post({ cmd, args, token });
       if (!body.ok) throw new Error(body.error.message);
       return body.data;
     },
@@ -68,17 +79,17 @@ export async function openClinic(setup = {}) {
 }
 
 /**
- * A clinic with an owner 周院长, a receptionist 王晓燕 (signed in at the desk),
- * a consultant 李咨询 and a doctor 刘医生.
+ * A clinic with an owner 周院长, a receptionist 王晓燕, a consultant 李咨询 and a
+ * doctor 刘医生; `atTheDesk` (王晓燕 unless said) is signed in in the window.
  */
-export async function clinicWithStaff(setup = {}) {
+export async function clinicWithStaff(setup = {}, atTheDesk = '王晓燕') {
   const clinic = await openClinic(setup);
   const owner = await clinic.api('staff.create', { name: '周院长', role: 'owner' });
   for (const [name, role] of [['王晓燕', 'reception'], ['李咨询', 'consultant'], ['刘医生', 'doctor']]) {
     await clinic.api('staff.create', { name, role }, owner.id);
   }
   clinic.ownerId = owner.id;
-  await signIn(clinic, '王晓燕');
+  await signIn(clinic, atTheDesk);
   return clinic;
 }
 

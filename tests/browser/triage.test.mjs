@@ -40,11 +40,9 @@ test('a known customer is recognised and registered without touching the mouse',
     assert.match(await page.textContent('#board'), /张小美/);
     assert.match(await page.textContent('#board-counts'), /等待 1/);
     // The arrival is a visit day today in the core.
-    const found = JSON.parse(await (await fetch(`${clinic.url}api`, {
-      method: 'POST', body: JSON.stringify({ cmd: 'desk.board', args: {} }),
-    })).text());
-    assert.equal(found.data.entries[0].name, '张小美');
-    assert.equal(found.data.date, '2026-11-23');
+    const found = await clinic.api('desk.board', {});
+    assert.equal(found.entries[0].name, '张小美');
+    assert.equal(found.date, '2026-11-23');
   } finally {
     await clinic.close();
   }

@@ -3,7 +3,7 @@
  * Inside the desktop window it goes through Tauri's `invoke`; in a browser
  * (`liuke serve`) through `POST /api`. Both reach the same dispatcher.
  */
-import { currentActorId } from './session.js';
+import { currentActorId, currentToken, setActor } from './session.js';
 
 /** An error from the core, with its code and located problems. */
 export class ApiError extends Error {
@@ -24,10 +24,24 @@ const tauri = typeof window !== 'undefined' && window.__TAURI__ && window.__TAUR
  * @returns {Promise<any>}
  */
 export async function call(cmd, args = {}) {
+  try {
+    return await send(cmd, args);
+  } catch (e) {
+    // The program restarted (sessions are in memory) or the sign-in lapsed: ask who is at the desk again.
+    if (e instanceof ApiError && e.code === 'unauthorized' && currentToken()) {
+      setActor(null);
+      setTimeout(() => location.reload(), 1200);
+    }
+    throw e;
+  }
+}
+
+async function send(cmd, args) {
   const actor = currentActorId();
+  const token = currentToken();
   if (tauri) {
     try {
-      return await tauri.invoke('rpc', { cmd, actor, args });
+      return await tauri.invoke('rpc', { cmd, actor, args, token });
     } catch (e) {
       throw new ApiError(typeof e === 'object' ? e : { message: String(e) });
     }
@@ -37,7 +51,7 @@ export async function call(cmd, args = {}) {
     response = await fetch('/api', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ cmd, actor, args }),
+      body: JSON.stringify({ cmd, actor, args, token }),
     });
   } catch {
     throw new ApiError({ code: 'network', message: '无法连接到留客程序，请确认它仍在运行。' });

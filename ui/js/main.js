@@ -59,7 +59,8 @@ async function route() {
       replace(main, h('div', { class: 'panel' }, h('h2', {}, '找不到这个页面'), h('a', { href: '#/triage' }, '回到前台分诊')));
     }
   } catch (e) {
-    replace(main, h('div', { class: 'panel' }, h('h2', {}, '这一页暂时打不开'), h('p', {}, e.message)));
+    if (e.code === 'forbidden') replace(main, h('div', { class: 'panel', id: 'forbidden' }, h('h2', {}, '这一页需要院长的权限'), h('p', {}, e.message)));
+    else replace(main, h('div', { class: 'panel' }, h('h2', {}, '这一页暂时打不开'), h('p', {}, e.message)));
   }
 }
 

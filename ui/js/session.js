@@ -13,6 +13,12 @@ export function currentActor() {
   }
 }
 
+/** The session token from signing in, sent with every command. */
+export function currentToken() {
+  const a = currentActor();
+  return a && a.token ? a.token : null;
+}
+
 /** @returns {number | null} */
 export function currentActorId() {
   const a = currentActor();

@@ -161,5 +161,10 @@ export async function renderSettings(main) {
   const infoPanel = h('div', { class: 'panel', id: 'info-panel' });
   replace(main, h('h1', {}, '设置'), staffPanel, rulesPanel, plansPanel, itemsPanel, importPanel, infoPanel);
   renderImportPanel(importPanel);
-  await Promise.all([renderStaffPanel(staffPanel), renderItemsPanel(itemsPanel), renderRulesPanel(rulesPanel), renderPlansPanel(plansPanel), renderInfoPanel(infoPanel)]);
+  // Each panel stands alone: what a role may not manage says so, the rest works.
+  const tolerant = (panel, render) => render(panel).catch((e) => replace(panel, h('p', { class: 'hint' }, e.message)));
+  await Promise.all([
+    tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel),
+    tolerant(plansPanel, renderPlansPanel), tolerant(infoPanel, renderInfoPanel),
+  ]);
 }

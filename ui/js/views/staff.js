@@ -3,7 +3,7 @@
  * accounts in 设置. Every write carries the chosen person.
  */
 import { call } from '../api.js';
-import { h, replace, toast } from '../dom.js';
+import { ask, h, replace, toast } from '../dom.js';
 import { currentActor, setActor } from '../session.js';
 
 export const ROLES = [
@@ -28,10 +28,16 @@ export async function askWhoIsAtTheDesk(force) {
     const back = h('div', { class: 'modal-back' });
     const modal = h('div', { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'who-title' });
     back.append(modal);
-    const done = (chosen) => {
-      setActor(chosen);
-      back.remove();
-      resolve();
+    const done = async (chosen, pin) => {
+      try {
+        const session = await call('session.sign_in', { staff_id: chosen.id, pin: pin || null });
+        setActor({ ...session.staff, token: session.token });
+        back.remove();
+        resolve();
+      } catch (e) {
+        if (e.problems && e.problems.some((p) => p.column === 'pin')) askPin(modal, chosen, done, e.message);
+        else toast(e.message, 'error');
+      }
     };
     if (staff.length === 0) renderFirstAccount(modal, done);
     else renderPicker(modal, staff, done, force && current ? () => { back.remove(); resolve(); } : null);
@@ -41,11 +47,24 @@ export async function askWhoIsAtTheDesk(force) {
   });
 }
 
+/** The PIN step of signing in, for staff who have one. */
+function askPin(modal, who, done, message) {
+  const pin = h('input', { id: 'pin-input', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '8' });
+  replace(modal,
+    h('h2', { id: 'who-title' }, `${who.name}，请输入 PIN`),
+    message && !message.includes('请输入 PIN') ? h('div', { class: 'field-error', role: 'alert' }, message) : null,
+    h('form', { onsubmit: (e) => { e.preventDefault(); done(who, pin.value); } },
+      h('div', { class: 'field' }, h('label', { for: 'pin-input' }, 'PIN（4–8 位数字）'), pin),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'pin-ok' }, '登录'))));
+  pin.focus();
+}
+
 function renderPicker(modal, staff, done, cancel) {
   const buttons = staff.map((s, i) => h('button', {
     type: 'button',
     dataset: { staffId: String(s.id) },
     onclick: () => done(s),
+    'aria-label': `${s.name}，${s.role_label}${s.has_pin ? '，需要 PIN' : ''}`,
     title: i < 9 ? `按 ${i + 1} 快速选择` : null,
   }, i < 9 ? h('kbd', {}, String(i + 1)) : null, ' ', s.name, h('span', { class: 'role' }, s.role_label)));
   modal.addEventListener('keydown', (e) => {
@@ -108,12 +127,27 @@ export async function renderStaffPanel(panel) {
       h('td', { class: 'name-cell' }, s.name),
       h('td', {}, sel),
       h('td', {}, s.active ? '在岗' : h('span', { class: 'empty' }, '已停用')),
-      h('td', {}, h('button', { type: 'button', onclick: () => save(!s.active) }, s.active ? '停用' : '恢复')));
+      h('td', {}, s.has_pin ? '已设 PIN' : h('span', { class: 'empty' }, '未设 PIN')),
+      h('td', {},
+        h('button', { type: 'button', onclick: () => save(!s.active) }, s.active ? '停用' : '恢复'), ' ',
+        h('button', {
+          type: 'button', dataset: { pin: String(s.id) },
+          onclick: async () => {
+            const pin = await ask(`为「${s.name}」设置 PIN`, '4–8 位数字（留空并确定可取消）');
+            if (pin == null) return;
+            const mine = currentActor() && currentActor().id === s.id;
+            try {
+              await call(mine ? 'staff.set_own_pin' : 'staff.set_pin', { id: s.id, pin });
+              toast(`已为「${s.name}」设置 PIN，下次登录需要输入`);
+              await renderStaffPanel(panel);
+            } catch (e) { toast(e.message, 'error'); }
+          },
+        }, '设 PIN')));
   });
   replace(panel,
     h('h2', {}, '员工账号'),
     h('table', { class: 'list' },
-      h('thead', {}, h('tr', {}, h('th', {}, '姓名'), h('th', {}, '岗位'), h('th', {}, '状态'), h('th', {}, ''))),
+      h('thead', {}, h('tr', {}, h('th', {}, '姓名'), h('th', {}, '岗位'), h('th', {}, '状态'), h('th', {}, 'PIN'), h('th', {}, ''))),
       h('tbody', {}, rows)),
     h('form', {
       class: 'inline-form', style: 'margin-top:14px',
