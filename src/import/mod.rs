@@ -8,6 +8,8 @@ pub mod arrivals;
 pub mod consumption;
 pub mod customers;
 pub mod executions;
+#[cfg(test)]
+mod fuzz;
 pub mod rows;
 pub mod table;
 
