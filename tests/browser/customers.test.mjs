@@ -221,3 +221,19 @@ test('every screen of the navigation opens without errors and none is under cons
     await clinic.close();
   }
 });
+
+test('the owner reads who viewed and changed a customer file in 设置', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV }, '周院长');
+  try {
+    const { page } = clinic;
+    await page.locator('#customer-search').pressSequentially('zxm');
+    await page.waitForSelector('#results tbody tr');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#file-name');
+    await page.click('a[data-route="settings"]');
+    await page.waitForSelector('#audit-table');
+    assert.match(await page.textContent('#audit-table'), /周院长\s*查看客户档案/);
+  } finally {
+    await clinic.close();
+  }
+});

@@ -120,6 +120,20 @@ async function renderItemsPanel(panel) {
         h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => edit(i) }, '修改')))))) : h('p', { class: 'empty' }, '目录还是空的。'));
 }
 
+/** The owner's view of the audit log: who viewed, changed and exported what. */
+async function renderAuditPanel(panel) {
+  const log = await call('audit.list', { limit: 100 });
+  replace(panel,
+    h('h2', {}, '操作记录（最近 100 条）'),
+    h('p', { class: 'hint' }, '谁查看了哪位客户的档案、改了什么（改前/改后）、导出和恢复了什么。记录只增不删。'),
+    log.length ? h('table', { class: 'list', id: 'audit-table' },
+      h('thead', {}, h('tr', {}, ['时间', '员工', '操作', '对象', '内容'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, log.map((e) => h('tr', {},
+        h('td', { class: 'phone' }, new Date(e.at).toLocaleString('zh-CN', { hour12: false })), h('td', {}, orDash(e.staff)),
+        h('td', {}, e.action), h('td', {}, orDash(e.target)),
+        h('td', { class: 'hint' }, e.before ? `改前 ${e.before.slice(0, 80)}… → 改后 ${(e.after || '').slice(0, 80)}…` : orDash(e.detail)))))) : h('p', { class: 'empty' }, '还没有记录。'));
+}
+
 async function renderInfoPanel(panel) {
   const [info, backups] = await Promise.all([call('app.info'), call('backup.list')]);
   const mirror = h('input', { id: 'backup-mirror', type: 'text', value: backups.mirror || '', placeholder: '第二个备份文件夹（如 U 盘），可不填' });
@@ -159,12 +173,13 @@ export async function renderSettings(main) {
   const plansPanel = h('div', { class: 'panel', id: 'plans-panel' });
   const importPanel = h('div', { class: 'panel', id: 'import-panel' });
   const infoPanel = h('div', { class: 'panel', id: 'info-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, rulesPanel, plansPanel, itemsPanel, importPanel, infoPanel);
+  const auditPanel = h('div', { class: 'panel', id: 'audit-panel' });
+  replace(main, h('h1', {}, '设置'), staffPanel, rulesPanel, plansPanel, itemsPanel, importPanel, infoPanel, auditPanel);
   renderImportPanel(importPanel);
   // Each panel stands alone: what a role may not manage says so, the rest works.
   const tolerant = (panel, render) => render(panel).catch((e) => replace(panel, h('p', { class: 'hint' }, e.message)));
   await Promise.all([
     tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel),
-    tolerant(plansPanel, renderPlansPanel), tolerant(infoPanel, renderInfoPanel),
+    tolerant(plansPanel, renderPlansPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
   ]);
 }
