@@ -175,40 +175,34 @@ fn movements_where(conn: &Connection, customer: Option<CustomerId>) -> Result<Ha
         .filter_map(|r| r.ok())
         .filter_map(|(id, b)| date(&b).map(|d| (id, d.month())))
         .collect();
-    let mut stmt = conn.prepare(&format!(
-        "SELECT customer_id, pay_date, amount_fen FROM payments INDEXED BY payments_live WHERE voided_at IS NULL {}",
-        filter("customer_id")
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (id, day, fen): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        if let Some(day) = date(&day) {
+    // Each source row is (customer, date, amount or points, note); the three
+    // kinds of fact differ only in what they make of it.
+    let mut each = |sql: &str, make: &mut dyn FnMut(i64, NaiveDate, i64, String) -> Movement| -> Result<()> {
+        let mut stmt = conn.prepare(&format!("{sql} {}", filter("customer_id")))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (id, day, n, note): (i64, String, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            if let Some(day) = date(&day) {
+                out.entry(id).or_default().push(make(id, day, n, note));
+            }
+        }
+        Ok(())
+    };
+    each(
+        "SELECT customer_id, pay_date, amount_fen, '' FROM payments INDEXED BY payments_live WHERE voided_at IS NULL",
+        &mut |id, day, fen, _| {
             let (kind, points) = earned(fen, day, birth_month.get(&id).copied());
-            out.entry(id).or_default().push(Movement { day, kind, points, note: format!("消费 {}", crate::money::Money(fen).as_yuan_text()) });
-        }
-    }
-    let mut stmt = conn.prepare(&format!(
-        "SELECT customer_id, refund_date, amount_fen FROM refunds INDEXED BY refunds_live WHERE voided_at IS NULL {}",
-        filter("customer_id")
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (id, day, fen): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        if let Some(day) = date(&day) {
-            out.entry(id).or_default().push(Movement { day, kind: Kind::Refund, points: fen.div_euclid(100), note: format!("退款 {}", crate::money::Money(fen).as_yuan_text()) });
-        }
-    }
-    let mut stmt = conn.prepare(&format!(
-        "SELECT customer_id, day, points, coalesce(note, '') FROM point_redemptions WHERE voided_at IS NULL {}",
-        filter("customer_id")
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (id, day, points, note): (i64, String, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        if let Some(day) = date(&day) {
-            out.entry(id).or_default().push(Movement { day, kind: Kind::Redeem, points, note });
-        }
-    }
+            Movement { day, kind, points, note: format!("消费 {}", crate::money::Money(fen).as_yuan_text()) }
+        },
+    )?;
+    each(
+        "SELECT customer_id, refund_date, amount_fen, '' FROM refunds INDEXED BY refunds_live WHERE voided_at IS NULL",
+        &mut |_, day, fen, _| Movement { day, kind: Kind::Refund, points: fen.div_euclid(100), note: format!("退款 {}", crate::money::Money(fen).as_yuan_text()) },
+    )?;
+    each(
+        "SELECT customer_id, day, points, coalesce(note, '') FROM point_redemptions WHERE voided_at IS NULL",
+        &mut |_, day, points, note| Movement { day, kind: Kind::Redeem, points, note },
+    )?;
     // A referred customer's first live payment earns their referrer 500 on that date.
     let mut stmt = conn.prepare(&format!(
         "SELECT c.referrer_id, c.name, (SELECT min(pay_date) FROM payments p WHERE p.customer_id = c.id AND p.voided_at IS NULL)
