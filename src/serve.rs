@@ -26,7 +26,7 @@ type Shared = Arc<Mutex<App>>;
 /// Serves until the process ends. `on_ready` receives the bound address.
 pub fn run(mut app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
     if let Err(e) = app.daily_backup() {
-        eprintln!("今天的自动备份没有完成：{e}");
+        eprintln!("今天的自动备份没有开始：{e}");
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
     runtime.block_on(async move {

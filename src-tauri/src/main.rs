@@ -49,7 +49,7 @@ fn restore_newest(db: &std::path::Path, today: Option<NaiveDate>) -> Result<back
 fn open_app(db: &std::path::Path, today: Option<NaiveDate>) -> Result<App, ApiError> {
     let mut app = App::open(db, today)?;
     if let Err(e) = app.daily_backup() {
-        eprintln!("今天的自动备份没有完成：{e}");
+        eprintln!("今天的自动备份没有开始：{e}");
     }
     Ok(app)
 }

@@ -96,6 +96,7 @@ async function start() {
     const info = await call('app.info');
     const today = document.getElementById('today');
     if (today) today.textContent = `今天 ${info.today}`;
+    if (info.integrity_alert) toast(info.integrity_alert, 'error');
   } catch (e) {
     if (e.code === 'damaged') { showRecovery(e); return; }
     toast(e.message, 'error');

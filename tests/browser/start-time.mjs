@@ -1,0 +1,36 @@
+// App start to usable window, measured (not a test): `liuke serve` on an
+// existing database, then Debian's headless chromium until the staff picker
+// is on screen and answers. Run: node tests/browser/start-time.mjs DB [RUNS]
+// (DESIGN.md target: < 1.5 s). Uses target/release/liuke unless LIUKE_BIN.
+import { spawn } from 'node:child_process';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = process.env.LIUKE_BIN || resolve(here, '../../target/release/liuke');
+const [db, runs = '5'] = process.argv.slice(2);
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+const times = [];
+for (let i = 0; i < Number(runs); i++) {
+  const t0 = performance.now();
+  const server = spawn(BIN, ['--db', db, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    server.stdout.on('data', (c) => { out += c; const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//); if (m) ok(m[0]); });
+    server.on('exit', (code) => fail(new Error(`serve exited ${code}`)));
+  });
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.getByRole('dialog').getByRole('button').first().waitFor();
+  times.push(performance.now() - t0);
+  await page.close();
+  server.kill();
+  await new Promise((r) => server.on('exit', r));
+}
+await browser.close();
+times.sort((a, b) => a - b);
+console.log(`start to usable window (${times.length} runs): median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms`);
