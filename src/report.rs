@@ -50,7 +50,10 @@ impl Month {
     }
 }
 
-/// A rate rounded to 4 decimals, or None where the base is 0.
+/// A rate rounded to 4 decimals, or None where the base is 0. The division
+/// and rounding are exact (rust_decimal); only the rounded result becomes an
+/// f64, because SPEC §6 wants a JSON number, and a 4-decimal value prints back
+/// exactly (0.8214 stays 0.8214). Money never goes through f64: it is Money.
 fn rate(part: i64, base: i64) -> Option<f64> {
     if base == 0 {
         return None;

@@ -37,7 +37,8 @@ fn figures_sheet(months: &[Figures]) -> std::result::Result<Worksheet, XlsxError
                     ws.write_number(row, col, n.as_f64().unwrap_or(0.0))?;
                 }
                 serde_json::Value::String(s) if *key == "revenue" => {
-                    // Exact to the fen: the decimal text becomes the cell's number.
+                    // An Excel cell holds a double; a fen amount below 2^53 fen
+                    // round-trips exactly, and the sum was made in Money.
                     ws.write_number_with_format(row, col, s.parse::<f64>().unwrap_or(0.0), &money)?;
                 }
                 serde_json::Value::String(s) => {
