@@ -96,3 +96,50 @@ pub fn summary(mut times: Vec<f64>) -> (f64, f64) {
     times.sort_by(|a, b| a.total_cmp(b));
     (times[times.len() / 2], times[times.len() - 1])
 }
+
+const TASKS: i64 = 500_000;
+const KINDS: [&str; 6] = ["post_treatment", "no_deal", "repurchase", "birthday", "dormant", "campaign"];
+
+/// Adds 500,000 callback tasks spread over three years like a working
+/// clinic's: long closed or historical in the past, a tenth of the last month
+/// still open (overdue), all of the future open.
+pub fn add_tasks(conn: &mut Connection) {
+    let have: i64 = conn.query_row("SELECT count(*) FROM tasks", [], |r| r.get(0)).expect("count");
+    if have >= TASKS {
+        return;
+    }
+    let t = Instant::now();
+    let max_customer: i64 = conn.query_row("SELECT max(id) FROM customers", [], |r| r.get(0)).expect("max");
+    let today = today();
+    let mut rng = fastrand::Rng::with_seed(5);
+    let tx = conn.transaction().expect("tx");
+    {
+        let mut task = tx
+            .prepare(
+                "INSERT OR IGNORE INTO tasks (uid, customer_id, kind, due, next_on, status, purpose, anchor, created_at, closed_on)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, '回访', ?4, '2026-01-01T00:00:00Z', ?6)",
+            )
+            .expect("p");
+        let mut source = tx.prepare("INSERT OR IGNORE INTO task_sources (task_id, source, item) VALUES (?1, ?2, '水光针')").expect("p");
+        for n in 0..(TASKS - have) {
+            let customer = rng.i64(1..=max_customer);
+            let offset = rng.i64(-1000..=95);
+            let due = if offset >= 0 { today.checked_add_days(Days::new(offset as u64)) } else { today.checked_sub_days(Days::new(offset.unsigned_abs())) }.expect("date");
+            let (status, closed) = if offset > 0 {
+                ("open", None)
+            } else if offset > -30 {
+                if rng.u32(..10) == 0 { ("open", None) } else { ("reached", Some(due.to_string())) }
+            } else if rng.u32(..4) == 0 {
+                ("historical", None)
+            } else {
+                ("reached", Some(due.to_string()))
+            };
+            let kind = KINDS[rng.usize(..KINDS.len())];
+            task.execute(params![liuke::store::new_uid(), customer, kind, due.to_string(), status, closed]).expect("task");
+            source.execute(params![tx.last_insert_rowid(), format!("bench:{n}")]).expect("source");
+        }
+    }
+    tx.commit().expect("commit");
+    conn.execute_batch("ANALYZE").expect("analyze");
+    println!("added {} tasks in {:.1} s", TASKS - have, t.elapsed().as_secs_f64());
+}

@@ -167,9 +167,17 @@ pub fn daily(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<
 
 /// Today's backup on a thread of its own, with its own connection, so the
 /// window is usable at once even on a large database; the result is logged.
+/// On a large database the full integrity check goes with it, once a day:
+/// it reads every page, and run at every start it would slow the opening
+/// window on a 2-core reception PC. Both wait until the window has had its
+/// first seconds.
 pub fn daily_in_background(db_path: &Path, clock: &Clock) -> std::thread::JoinHandle<()> {
     let (db, clock) = (db_path.to_path_buf(), clock.clone());
     std::thread::spawn(move || {
+        if dir_of(&db).join(daily_name(clock.today())).exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(3));
         let outcome = crate::store::open(&db).and_then(|conn| {
             if std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) > FULL_CHECK_BYTES && !full_check(&conn)? {
                 eprintln!("数据库完整性检查发现问题，已提示院长。");
