@@ -111,6 +111,10 @@ pub fn allowed(role: Role, cmd: &str) -> bool {
         "session.sign_out", "staff.set_own_pin", "customers.search", "customers.get", "customers.options", "memory.add", "memory.remove",
         "items.list", "desk.card", "desk.board", "consumption.file", "consumption.day", "tiers.card", "tiers.list", "tiers.rules",
         "callbacks.customer", "callbacks.checklist", "callbacks.complete", "plans.list", "campaigns.list", "backup.list", "tiers.preview",
+        "appointments.get", "appointments.day", "appointments.week", "appointments.reminders", "appointments.expected", "appointments.customer",
+        "appointments.options",
+        // Every role books: customer service books from its calls.
+        "appointments.book", "appointments.move", "appointments.cancel",
     ];
     if everyone.contains(&cmd) {
         return true;
@@ -118,18 +122,19 @@ pub fn allowed(role: Role, cmd: &str) -> bool {
     // The day's work at the desk and in the treatment rooms.
     let daily = [
         "customers.create", "customers.update", "desk.register", "desk.move", "orders.create", "payments.add", "executions.add", "points.redeem",
+        "appointments.check_in",
     ];
     let writes: &[&str] = match role {
         Role::Reception | Role::Nurse => &daily,
         // Money back and corrections need a consultant (or the owner).
         Role::Consultant => &[
             "customers.create", "customers.update", "desk.register", "desk.move", "orders.create", "payments.add", "executions.add",
-            "points.redeem", "refunds.add", "records.void", "items.create", "items.update",
+            "appointments.check_in", "points.redeem", "refunds.add", "records.void", "items.create", "items.update",
         ],
         // A complaint or adverse reaction is closed by a doctor (or the owner).
         Role::Doctor => &[
             "customers.create", "customers.update", "desk.register", "desk.move", "orders.create", "payments.add", "executions.add",
-            "points.redeem", "flags.resolve",
+            "appointments.check_in", "points.redeem", "flags.resolve",
         ],
         // Customer service calls; it does not touch money or the archive's fields.
         Role::Service | Role::Owner | Role::System => &[],
@@ -139,7 +144,7 @@ pub fn allowed(role: Role, cmd: &str) -> bool {
 
 /// Customer service sees phones masked except where they dial.
 pub fn masks_phones(role: Role, cmd: &str) -> bool {
-    role == Role::Service && !matches!(cmd, "callbacks.checklist" | "callbacks.complete")
+    role == Role::Service && !matches!(cmd, "callbacks.checklist" | "callbacks.complete" | "appointments.reminders")
 }
 
 /// Replaces every `phone`/`referrer_phone` string in a JSON answer with its masked form.
@@ -172,6 +177,7 @@ pub fn audited(cmd: &str) -> Option<&'static str> {
         "backup.set_mirror" => "设置第二备份文件夹",
         "tiers.save_rules" => "修改分层规则",
         "plans.save" => "修改回访方案",
+        "appointments.save_settings" => "修改预约设置",
         "staff.create" => "新增员工",
         "staff.update" => "修改员工",
         "staff.set_pin" => "重设员工 PIN",

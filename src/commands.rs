@@ -22,6 +22,7 @@ use crate::{accounts, import, search};
 
 mod backups;
 mod consumption;
+mod appointments;
 mod followups;
 mod report;
 mod tiers;
@@ -193,6 +194,9 @@ impl App {
                     return result;
                 }
                 if let Some(result) = self.dispatch_followups(&clock, other, actor, args.clone()) {
+                    return result;
+                }
+                if let Some(result) = self.dispatch_appointments(&clock, other, actor, args.clone()) {
                     return result;
                 }
                 if let Some(result) = self.dispatch_report(&clock, other, actor, args.clone()) {

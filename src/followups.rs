@@ -346,6 +346,9 @@ pub fn materialize(conn: &mut Connection, clock: &Clock, d: NaiveDate) -> Result
             [d.to_string()],
         )?;
     }
+    // Appointments whose day has ended (never a day still to come, even
+    // when the list for a later date is asked for).
+    crate::appointments::close_days_before(&tx, clock, d.min(clock.today()))?;
     // Arrival days are looked at every time, a week back: an arrival imported
     // or entered late still gets its calls; upsert makes this idempotent.
     no_deal(&tx, clock, add_days(through.min(d).max(add_days(from, -1)), -7), add_days(d, -1), from)?;

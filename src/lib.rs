@@ -4,6 +4,7 @@
 //! [`commands`].
 
 pub mod accounts;
+pub mod appointments;
 pub mod backup;
 pub mod clock;
 pub mod commands;

@@ -57,6 +57,14 @@ enum Command {
         #[command(subcommand)]
         action: CallbacksAction,
     },
+    /// 某一天的预约簿（按时间、医生/顾问排列）
+    Appointments {
+        /// 哪一天（YYYY-MM-DD，默认今天）
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
     /// 经营报表
     Report {
         #[command(subcommand)]
@@ -225,6 +233,7 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Restore { .. } => Ok(()),
         Command::Callbacks { action } => run_callbacks(&mut app, action).map_err(no_file),
+        Command::Appointments { date, format } => list_appointments(&mut app, date.as_deref(), format).map_err(no_file),
         Command::Tiers { as_of, format } => list_tiers(&mut app, as_of.as_deref(), format).map_err(no_file),
         Command::Demo { customers, seed } => {
             let clock = app.clock().map_err(no_file)?;
@@ -293,6 +302,21 @@ fn run_callbacks(app: &mut App, action: CallbacksAction) -> Result<()> {
             let task = followups::complete(app.conn(), &clock, SYSTEM_STAFF, task_id, outcome, note.as_deref(), to)?;
             writeln!(out, "{}", serde_json::to_string_pretty(&task)?)?;
         }
+    }
+    Ok(())
+}
+
+fn list_appointments(app: &mut App, date: Option<&str>, format: Format) -> Result<()> {
+    let clock = app.clock()?;
+    let d = match date {
+        Some(t) => liuke::parse::date(t).map_err(|reason| Error::Config(format!("--date：{reason}")))?,
+        None => clock.today(),
+    };
+    let list = liuke::appointments::day(app.conn(), d)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?,
+        Format::Csv => out.write_all(liuke::appointments::day_csv(&list)?.as_bytes())?,
     }
     Ok(())
 }

@@ -257,10 +257,20 @@ impl Basis {
         f.callbacks_done = done;
         f.callbacks_on_time = on_time;
         f.callback_completion_rate = rate(done, due);
-        // No appointment can be booked yet (the booking book is a later
-        // issue), so no visit leaves with one: 0 of the month's visits.
-        f.rebooked_rate = rate(0, f.visits);
+        f.rebooked_rate = rate(self.rebooked_visits(conn, m)?, f.visits);
         Ok(f)
+    }
+
+    /// Visits of month `m` where the customer left with a future
+    /// appointment booked that day (each (customer, day) pair once).
+    fn rebooked_visits(&self, conn: &Connection, m: Month) -> Result<i64> {
+        let t = &self.table;
+        let mut n = 0;
+        for (customer, day) in crate::appointments::rebooked_days(conn, m.first_day(), m.last_day())? {
+            let visited = t.ids.binary_search(&customer).is_ok_and(|i| t.visits[i].binary_search(&day_key(day)).is_ok());
+            n += i64::from(visited);
+        }
+        Ok(n)
     }
 
     /// The customers behind a figure of month `m`, by customer id.

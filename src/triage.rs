@@ -185,6 +185,7 @@ pub fn register(conn: &mut Connection, clock: &Clock, by: StaffId, d: &ArrivalDr
             import_key: None,
         },
     )?;
+    crate::appointments::arrived_tx(&tx, clock, by, d.customer_id, today, id)?;
     tx.commit()?;
     entry(conn, id)
 }

@@ -270,7 +270,23 @@ pub fn complete(
     to: Option<NaiveDate>,
 ) -> Result<DueTask> {
     let tx = write_tx(conn)?;
-    let t = task(&tx, id)?;
+    complete_tx(&tx, clock, by, id, outcome, note, to)?;
+    tx.commit()?;
+    task(conn, id)
+}
+
+/// `complete` inside the caller's transaction (a call that ends in a booked
+/// appointment closes with it).
+pub fn complete_tx(
+    tx: &Connection,
+    clock: &Clock,
+    by: StaffId,
+    id: i64,
+    outcome: Outcome,
+    note: Option<&str>,
+    to: Option<NaiveDate>,
+) -> Result<()> {
+    let t = task(tx, id)?;
     if t.status != "open" {
         return Err(Error::Conflict(format!("这条回访已是「{}」状态，不能再登记。", status_label(&t.status))));
     }
@@ -325,8 +341,7 @@ pub fn complete(
             }
         }
     }
-    tx.commit()?;
-    task(conn, id)
+    Ok(())
 }
 
 pub fn status_label(status: &str) -> &'static str {

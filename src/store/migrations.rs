@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_tiers_points.sql"),
     include_str!("migrations/0004_followups.sql"),
     include_str!("migrations/0005_accounts_audit.sql"),
+    include_str!("migrations/0006_appointments.sql"),
 ];
 
 /// The schema version this program writes.
