@@ -1,3 +1,4 @@
+mod appointments;
 mod callbacks;
 mod import_consumption;
 mod import_customers;
