@@ -206,6 +206,7 @@ pub fn seed(conn: &mut Connection, clock: &Clock, customers: usize, seed: u64) -
     if !actors.carers.is_empty() {
         let everyone: Vec<CustomerId> = ids.iter().map(|(id, _)| *id).collect();
         history::todays_board(&tx, clock, &mut rng, &actors, &catalogue, &everyone)?;
+        history::appointments(&tx, clock, &mut rng, &actors, &everyone)?;
     }
     history::some_voids(&tx, clock, SYSTEM_STAFF)?;
     let orders: i64 = tx.query_row("SELECT count(*) FROM orders", [], |r| r.get(0))?;

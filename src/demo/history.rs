@@ -224,3 +224,73 @@ pub(super) fn some_voids(conn: &Connection, clock: &Clock, by: StaffId) -> Resul
     }
     Ok(ids.len())
 }
+
+/// The booking book: about three in ten past visits in the last 13 months
+/// left with the next visit booked (arrived on that day), and the coming
+/// week's appointments per doctor and consultant, today's still expected.
+pub(super) fn appointments(conn: &Connection, clock: &Clock, rng: &mut fastrand::Rng, actors: &Actors, customers: &[CustomerId]) -> Result<()> {
+    let today = clock.today();
+    let since = today.checked_sub_days(Days::new(400)).unwrap_or(today);
+    let carer = |n: i64| actors.carers.get(n.rem_euclid(actors.carers.len().max(1) as i64) as usize).map(|s| s.0);
+    let booked: Vec<(i64, String, String)> = conn
+        .prepare(
+            "SELECT customer_id, day, (SELECT min(v2.day) FROM visit_days v2 WHERE v2.customer_id = v.customer_id AND v2.day > v.day)
+             FROM visit_days v WHERE v.day >= ?1 AND v.day < ?2",
+        )?
+        .query_map(rusqlite::params![since.to_string(), today.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?)))?
+        .filter_map(|row| row.map(|(c, d, next)| next.map(|n| (c, d, n))).transpose())
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert = conn.prepare(
+        "INSERT INTO appointments (uid, customer_id, staff_id, day, start_min, end_min, purpose, status, arrival_id, booked_on, booked_for, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5 + 30, ?6, ?7, ?8, ?9, ?4, ?10, ?11)",
+    )?;
+    let mut event = conn.prepare("INSERT INTO appointment_events (appointment_id, what, on_date, at, by_staff) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let by = actors.reception.first().copied().unwrap_or(crate::staff::SYSTEM_STAFF).0;
+    for (customer, day, next) in booked {
+        if rng.u32(..10) >= 3 || next >= today.to_string() {
+            continue;
+        }
+        let arrival: Option<i64> = conn.query_row(
+            "SELECT min(id) FROM arrivals WHERE customer_id = ?1 AND visit_date = ?2 AND voided_at IS NULL",
+            rusqlite::params![customer, next],
+            |r| r.get(0),
+        )?;
+        let start = 600 + 30 * rng.i64(0..16);
+        insert.execute(rusqlite::params![crate::store::new_uid(), customer, carer(customer), next, start, pick(rng, &["复查", "治疗"]), "arrived", arrival, day, clock.now_utc(), by])?;
+        let id = conn.last_insert_rowid();
+        event.execute(rusqlite::params![id, "booked", day, clock.now_utc(), by])?;
+        event.execute(rusqlite::params![id, "arrived", next, clock.now_utc(), by])?;
+    }
+    // The coming week: each carer's day has a few appointments on free slots.
+    let mut who = customers.iter().cycle().skip(11).step_by(13);
+    for offset in 0..7u64 {
+        let Some(day) = today.checked_add_days(Days::new(offset)) else { continue };
+        for (k, staff) in actors.carers.iter().enumerate() {
+            let mut start = 570 + 30 * (k as i64 % 3);
+            for _ in 0..(2 + rng.usize(..4)) {
+                start += 30 * rng.i64(1..5);
+                if start + 30 > 21 * 60 {
+                    break;
+                }
+                let Some(customer) = who.next() else { break };
+                let booked_on = today.checked_sub_days(Days::new(rng.u64(1..10))).unwrap_or(today).to_string();
+                insert.execute(rusqlite::params![
+                    crate::store::new_uid(),
+                    customer.0,
+                    staff.0,
+                    day.to_string(),
+                    start,
+                    pick(rng, &["复查", "治疗", "咨询", "术前面诊"]),
+                    "booked",
+                    None::<i64>,
+                    booked_on,
+                    clock.now_utc(),
+                    by
+                ])?;
+                let id = conn.last_insert_rowid();
+                event.execute(rusqlite::params![id, "booked", booked_on, clock.now_utc(), by])?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -2,7 +2,7 @@
  * Bootstrap: asks who is at the desk, then routes the hash to a screen.
  * Routes: #/triage, #/customers, #/customers/new, #/customers/:id,
  * #/customers/:id/edit, #/customers/:id/order, #/customers/segments,
- * #/consumption, #/callbacks, #/reports, #/settings.
+ * #/appointments, #/consumption, #/callbacks, #/reports, #/settings.
  */
 import { call } from './api.js';
 import { h, replace, toast } from './dom.js';
@@ -13,6 +13,7 @@ import { renderSettings } from './views/settings.js';
 import { renderTriage } from './views/triage.js';
 import { renderSegments } from './views/tiers.js';
 import { renderCallbacks } from './views/callbacks.js';
+import { renderAppointments } from './views/appointments.js';
 import { renderReport } from './views/report.js';
 import { renderConsumptionDay, renderOrderForm } from './views/consumption.js';
 import { installShortcuts } from './keyboard.js';
@@ -49,6 +50,8 @@ async function route() {
       await renderTriage(main);
     } else if (route === 'reports') {
       await renderReport(main, query);
+    } else if (route === 'appointments') {
+      await renderAppointments(main, query);
     } else if (route === 'callbacks') {
       await renderCallbacks(main, query);
     } else if (route === 'consumption') {

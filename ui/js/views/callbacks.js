@@ -2,12 +2,14 @@
  * 回访清单: the screen customer service lives in. Today's and overdue calls
  * grouped by customer, with memory points, allergies and the filled script in
  * front of the caller; each call is ticked off in two keystrokes: focus it
- * (↑/↓ or Tab) and press 1 接通, 2 未接通, 3 投诉/不良反应 or 4 改期.
+ * (↑/↓ or Tab) and press 1 接通, 2 未接通, 3 投诉/不良反应 or 4 改期; 5 约到院
+ * books an appointment and closes the call as reached with it.
  * The owner creates campaigns here; the day list prints.
  */
 import { call } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
 import { SCHEMES } from './tiers.js';
+import { openBookingDialog } from './appointments.js';
 
 const OUTCOMES = [
   ['reached', '接通', '1'],
@@ -62,6 +64,18 @@ export async function renderCallbacks(main, query) {
     } catch (err) { toast(err.message, 'error'); }
   };
 
+  /** The call ends in a booked visit: the dialog closes the task with it. */
+  const bookFrom = async (task, card) => {
+    const purpose = { post_treatment: '复查', repurchase: '治疗' }[task.kind] || '咨询';
+    const note = /** @type {HTMLInputElement} */ (card.querySelector('.call-note'));
+    const a = await openBookingDialog({ customer: { id: task.customer_id, name: task.name, phone: task.phone }, taskId: task.id, purpose, note: note?.value || '' });
+    if (!a) { card.focus(); return; }
+    card.classList.add('done');
+    card.replaceChildren(h('div', { class: 'hint' }, `${task.kind_label} · 已接通，约到 ${a.date} ${a.start} ${a.purpose}`));
+    const next = document.querySelector('.call:not(.done)');
+    if (next instanceof HTMLElement) next.focus();
+  };
+
   const callCard = (c) => {
     const card = h('div', {
       class: 'call', tabindex: '0', dataset: { task: String(c.id), kind: c.kind },
@@ -76,6 +90,7 @@ export async function renderCallbacks(main, query) {
       }
       const o = OUTCOMES.find(([, , key]) => key === e.key);
       if (o) { e.preventDefault(); record(c, o[0], card); }
+      if (e.key === '5') { e.preventDefault(); bookFrom(c, card).catch((err) => toast(err.message, 'error')); }
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
         const all = [...document.querySelectorAll('.call:not(.done)')];
@@ -98,6 +113,7 @@ export async function renderCallbacks(main, query) {
           type: 'button', class: key === 'reached' ? 'primary' : key === 'escalate' ? 'danger' : '',
           dataset: { outcome: key }, onclick: () => record(c, key, card),
         }, label, ' ', h('kbd', {}, k))),
+        h('button', { type: 'button', class: 'book-from-call', onclick: () => bookFrom(c, card).catch((err) => toast(err.message, 'error')) }, '约到院 ', h('kbd', {}, '5')),
         note, to));
     return card;
   };
@@ -116,7 +132,7 @@ export async function renderCallbacks(main, query) {
       select('cb-kind', '类型', filters.kind, data.kinds.map((k) => [k.key, k.label]), 'kind'),
       select('cb-consultant', '顾问', filters.consultant, consultants.map((n) => [n, n]), 'consultant'),
       select('cb-membership', '会员等级', filters.membership, SCHEMES.membership[1], 'membership'),
-      h('span', { class: 'hint' }, '选中一通回访后按 1 接通 · 2 未接通 · 3 投诉 · 4 改期，↑↓ 切换')),
+      h('span', { class: 'hint' }, '选中一通回访后按 1 接通 · 2 未接通 · 3 投诉 · 4 改期 · 5 约到院，↑↓ 切换')),
     data.groups.length
       ? h('div', { id: 'checklist' }, data.groups.map((g) => h('section', { class: `panel customer-calls${g.flagged ? ' flagged' : ''}`, dataset: { customer: String(g.customer_id) } },
         h('div', { class: 'file-head' },
@@ -126,7 +142,7 @@ export async function renderCallbacks(main, query) {
           g.flagged ? h('span', { class: 'alert' }, '有未处理的投诉/不良反应') : null),
         g.memory_points.length ? h('div', { class: 'memo-strip' }, '记忆点：', g.memory_points.map((m) => h('span', { class: 'memo' }, m))) : null,
         g.allergies ? h('div', { class: 'memo-strip' }, '过敏史：', h('span', { class: 'alert' }, g.allergies)) : null,
-        h('div', { class: 'calls' }, g.calls.map((c) => callCard({ ...c, name: g.name }))))))
+        h('div', { class: 'calls' }, g.calls.map((c) => callCard({ ...c, name: g.name, phone: g.phone, customer_id: g.customer_id }))))))
       : h('div', { class: 'panel empty', id: 'checklist-empty' }, '今天的回访都完成了。'),
     h('div', { id: 'campaign-box' }));
   const first = main.querySelector('.call');

@@ -8,6 +8,7 @@ import { h, orDash, replace, toast } from '../dom.js';
 import { renderConsumptionSection } from './consumption.js';
 import { renderTierPanels } from './tiers.js';
 import { renderCustomerCalls } from './callbacks.js';
+import { renderCustomerAppointments } from './appointments.js';
 
 const GENDER = { F: '女', M: '男' };
 
@@ -185,6 +186,7 @@ export async function renderFile(main, id) {
   const consumptionBox = h('div', { id: 'consumption-section' });
   const tierBox = h('div', { id: 'tier-section' });
   const callsBox = h('div', { id: 'calls-section' });
+  const appointmentsBox = h('div', { id: 'appointments-section' });
   const flagBox = h('div', { id: 'flag-section' });
 
   replace(main,
@@ -218,13 +220,15 @@ export async function renderFile(main, id) {
           h('dt', {}, '过敏史'), h('dd', {}, c.allergies ? h('span', { class: 'alert' }, c.allergies) : orDash('')),
           h('dt', {}, '护理偏好'), h('dd', {}, orDash(c.care_preferences))))),
     memoryPanel,
+    appointmentsBox,
     tierBox,
     consumptionBox,
     callsBox,
     file.referred.length ? h('div', { class: 'panel' },
       h('h2', {}, `推荐的客户（${file.referred.length}）`),
       file.referred.map((r) => h('a', { class: 'tag', href: `#/customers/${r.id}` }, `${r.name} ${r.phone}`))) : null);
-  await Promise.all([renderTierPanels(tierBox, c.id), renderConsumptionSection(consumptionBox, c.id, todayText), renderCustomerCalls(callsBox, c.id, flagBox)]);
+  await Promise.all([renderTierPanels(tierBox, c.id), renderConsumptionSection(consumptionBox, c.id, todayText), renderCustomerCalls(callsBox, c.id, flagBox),
+    renderCustomerAppointments(appointmentsBox, c)]);
   main.focus();
 }
 

@@ -8,6 +8,7 @@ import { yuan } from '../format.js';
 import { moneyText } from './consumption.js';
 import { renderRulesPanel } from './tiers.js';
 import { renderPlansPanel } from './callbacks.js';
+import { renderBookingSettingsPanel } from './appointments.js';
 
 const IMPORTS = {
   customers: ['客户', '表头：姓名*、手机号*、性别、生日、来源渠道、推荐人手机号、顾问、标签、不接受营销、备注。同一手机号再次导入只补充信息，不会产生重复档案。'],
@@ -171,15 +172,16 @@ export async function renderSettings(main) {
   const itemsPanel = h('div', { class: 'panel', id: 'items-panel' });
   const rulesPanel = h('div', { class: 'panel', id: 'rules-panel' });
   const plansPanel = h('div', { class: 'panel', id: 'plans-panel' });
+  const bookingPanel = h('div', { class: 'panel', id: 'booking-panel' });
   const importPanel = h('div', { class: 'panel', id: 'import-panel' });
   const infoPanel = h('div', { class: 'panel', id: 'info-panel' });
   const auditPanel = h('div', { class: 'panel', id: 'audit-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, rulesPanel, plansPanel, itemsPanel, importPanel, infoPanel, auditPanel);
+  replace(main, h('h1', {}, '设置'), staffPanel, rulesPanel, plansPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
   renderImportPanel(importPanel);
   // Each panel stands alone: what a role may not manage says so, the rest works.
   const tolerant = (panel, render) => render(panel).catch((e) => replace(panel, h('p', { class: 'hint' }, e.message)));
   await Promise.all([
     tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel),
-    tolerant(plansPanel, renderPlansPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
+    tolerant(plansPanel, renderPlansPanel), tolerant(bookingPanel, renderBookingSettingsPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
   ]);
 }

@@ -10,6 +10,7 @@ import { h, orDash, replace, toast } from '../dom.js';
 import { looksLikePhone } from './customers.js';
 import { clockTime, yuan } from '../format.js';
 import { labelChips } from './tiers.js';
+import { openBookingDialog, renderExpected } from './appointments.js';
 
 const STATUS = { waiting: '等待', consulting: '咨询中', treating: '治疗中', left: '已离院' };
 const NEXT = { waiting: ['consulting', '开始咨询'], consulting: ['treating', '开始治疗'] };
@@ -28,6 +29,7 @@ export async function renderTriage(main) {
   const card = h('div', { id: 'desk-card' });
   const board = h('div', { id: 'board' });
   const counts = h('div', { class: 'hint', id: 'board-counts' });
+  const expected = h('div', { id: 'expected-box' });
 
   replace(main,
     h('div', { class: 'page-head' }, h('h1', {}, '前台分诊'), h('span', { class: 'spacer' }),
@@ -36,6 +38,7 @@ export async function renderTriage(main) {
       h('section', { class: 'desk-left', 'aria-label': '来客登记' },
         h('div', { class: 'search-box' }, input), results, card),
       h('section', { class: 'desk-right', 'aria-label': '今日到院' },
+        expected,
         h('div', { class: 'page-head' }, h('h2', {}, '今日到院'), h('span', { class: 'spacer' }), counts),
         board)));
 
@@ -57,6 +60,8 @@ export async function renderTriage(main) {
       h('tbody', {}, entries.map((e) => boardRow(e)))));
   };
 
+  const loadExpected = () => renderExpected(expected, loadBoard).catch((err) => replace(expected, h('p', { class: 'hint' }, err.message)));
+
   const move = async (e, status, outcome) => {
     try {
       await call('desk.move', { id: e.id, status, outcome });
@@ -66,6 +71,10 @@ export async function renderTriage(main) {
 
   const boardRow = (e) => {
     const actions = h('td', { class: 'row-actions' });
+    actions.append(h('button', {
+      type: 'button', class: 'link', dataset: { rebook: String(e.customer_id) },
+      onclick: async () => { await openBookingDialog({ customer: { id: e.customer_id, name: e.name, phone: e.phone } }); },
+    }, '约下次'));
     if (e.status !== 'left') {
       const next = NEXT[e.status];
       if (next) actions.append(h('button', { type: 'button', onclick: () => move(e, next[0]) }, next[1]));
@@ -118,7 +127,7 @@ export async function renderTriage(main) {
           replace(card);
           input.value = '';
           replace(results);
-          await loadBoard();
+          await Promise.all([loadBoard(), loadExpected()]);
           input.focus();
         } catch (err) { toast(err.message, 'error'); }
       },
@@ -234,7 +243,7 @@ export async function renderTriage(main) {
     }
   });
 
-  await loadBoard();
+  await Promise.all([loadBoard(), loadExpected()]);
   input.focus();
 }
 
