@@ -65,7 +65,14 @@ function customerPicker(onPick) {
  * @param {{customer?: {id:number,name:string,phone:string}, purpose?: string, taskId?: number, date?: string, time?: string, staffId?: number|null, itemId?: number|null, note?: string}} preset
  */
 export async function openBookingDialog(preset = {}) {
-  const [opts, items] = await Promise.all([options(), call('items.list')]);
+  let opts;
+  let items;
+  try {
+    [opts, { items }] = await Promise.all([options(), call('items.list')]);
+  } catch (e) {
+    toast(e.message, 'error');
+    return null;
+  }
   return new Promise((resolve) => {
     let customer = preset.customer || null;
     const back = h('div', { class: 'modal-back' });
@@ -296,7 +303,7 @@ export async function renderAppointments(main, query) {
   replace(main,
     h('div', { class: 'page-head' },
       h('h1', {}, '预约'),
-      h('span', { class: 'hint', id: 'book-date' }, view === 'week' ? `${date} 所在周` : `${date} ${weekday(date)}`),
+      h('span', { class: 'hint', id: 'book-day-label' }, view === 'week' ? `${date} 所在周` : `${date} ${weekday(date)}`),
       h('span', { class: 'spacer' }),
       h('button', { type: 'button', 'aria-label': '往前', onclick: () => go({ date: addDays(date, -step) }) }, '‹'),
       h('button', { type: 'button', onclick: () => go({ date: view === 'reminders' ? addDays(opts.today, 1) : opts.today }) }, view === 'reminders' ? '明天' : '今天'),
