@@ -11,6 +11,7 @@ const out = resolve(here, '../../docs/screenshots');
 mkdirSync(out, { recursive: true });
 
 const clinic = await openClinic({ demo: 300 });
+clinic.ownerId = (await clinic.api('staff.list')).find((s) => s.role === 'owner').id;
 const { page } = clinic;
 try {
   const shoot = async (name, fullPage = false) => {
@@ -31,6 +32,9 @@ try {
     ['segments', '#/customers/segments', '#segments-table'],
     ['callbacks', '#/callbacks', '#checklist, #checklist-empty'],
     ['report', '#/reports', '#report-cards'],
+    ['appointments', '#/appointments', '#day-book'],
+    ['appointments-week', '#/appointments?view=week', '#week-book'],
+    ['reminders', '#/appointments?view=reminders', '#reminders'],
   ])) {
     await page.goto(`${clinic.url}${hash}`);
     await page.waitForSelector(ready);

@@ -36,9 +36,8 @@ export async function renderTriage(main) {
       h('span', { class: 'hint' }, h('kbd', {}, 'F2'), ' 找客户 · ↑↓ 选择 · ', h('kbd', {}, 'Enter'), ' 确认')),
     h('div', { class: 'desk' },
       h('section', { class: 'desk-left', 'aria-label': '来客登记' },
-        h('div', { class: 'search-box' }, input), results, card),
+        h('div', { class: 'search-box' }, input), results, card, expected),
       h('section', { class: 'desk-right', 'aria-label': '今日到院' },
-        expected,
         h('div', { class: 'page-head' }, h('h2', {}, '今日到院'), h('span', { class: 'spacer' }), counts),
         board)));
 
