@@ -75,6 +75,17 @@ try {
     await page.waitForSelector('#card-name');
     await shoot('triage-card');
   }
+  // A call that ends in a booked visit: the booking dialog from the checklist.
+  await page.goto(`${clinic.url}#/callbacks`);
+  await page.waitForSelector('#checklist, #checklist-empty');
+  if (await page.locator('.call').count()) {
+    await page.waitForSelector('.call:focus');
+    await page.keyboard.press('5');
+    await page.waitForSelector('form.booking');
+    await page.selectOption('#book-staff', { index: 1 });
+    await shoot('booking');
+    await page.keyboard.press('Escape');
+  }
   void board;
 } finally {
   await clinic.close();

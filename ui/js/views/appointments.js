@@ -62,7 +62,7 @@ function customerPicker(onPick) {
 
 /**
  * The booking dialog. Resolves to the booked appointment, or null.
- * @param {{customer?: {id:number,name:string,phone:string}, purpose?: string, taskId?: number, date?: string, time?: string, staffId?: number|null, itemId?: number|null, note?: string}} preset
+ * @param {{customer?: {id:number,name:string,phone:string}, purpose?: string, taskId?: number, date?: string, time?: string, staffId?: number|null, itemId?: number|null, itemName?: string, note?: string}} preset
  */
 export async function openBookingDialog(preset = {}) {
   let opts;
@@ -98,7 +98,7 @@ export async function openBookingDialog(preset = {}) {
       [...carers, ...others].map((s) => h('option', { value: String(s.id), selected: s.id === preset.staffId ? 'selected' : null }, `${s.name}（${s.role_label}）`)));
     const purpose = h('select', { id: 'book-purpose', 'aria-label': '预约目的' }, opts.purposes.map((p) => h('option', { value: p, selected: p === (preset.purpose || '复查') ? 'selected' : null }, p)));
     const item = h('select', { id: 'book-item', 'aria-label': '项目' }, h('option', { value: '' }, '（不指定项目）'),
-      items.filter((i) => i.active).map((i) => h('option', { value: String(i.id), selected: i.id === preset.itemId ? 'selected' : null }, i.name)));
+      items.filter((i) => i.active).map((i) => h('option', { value: String(i.id), selected: i.id === preset.itemId || i.name === preset.itemName ? 'selected' : null }, i.name)));
     const note = h('input', { id: 'book-note', type: 'text', autocomplete: 'off', value: preset.note || '', placeholder: '如：主刀医生优先、怕疼先敷麻' });
     const errors = h('div', { id: 'book-errors', role: 'alert' });
     const field = (label, input) => h('div', { class: 'field' }, h('label', { for: input.id }, label), input);

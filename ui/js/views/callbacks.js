@@ -68,7 +68,7 @@ export async function renderCallbacks(main, query) {
   const bookFrom = async (task, card) => {
     const purpose = { post_treatment: '复查', repurchase: '治疗' }[task.kind] || '咨询';
     const note = /** @type {HTMLInputElement} */ (card.querySelector('.call-note'));
-    const a = await openBookingDialog({ customer: { id: task.customer_id, name: task.name, phone: task.phone }, taskId: task.id, purpose, note: note?.value || '' });
+    const a = await openBookingDialog({ customer: { id: task.customer_id, name: task.name, phone: task.phone }, taskId: task.id, purpose, itemName: task.items[0], note: note?.value || '' });
     if (!a) { card.focus(); return; }
     card.classList.add('done');
     card.replaceChildren(h('div', { class: 'hint' }, `${task.kind_label} · 已接通，约到 ${a.date} ${a.start} ${a.purpose}`));
