@@ -143,3 +143,72 @@ pub fn add_tasks(conn: &mut Connection) {
     conn.execute_batch("ANALYZE").expect("analyze");
     println!("added {} tasks in {:.1} s", TASKS - have, t.elapsed().as_secs_f64());
 }
+
+const APPOINTMENTS: i64 = 200_000;
+
+/// Ten doctors and 200,000 historical appointments over three years (most
+/// arrived, some no-shows and cancellations), plus the coming week's book.
+/// Returns the doctors' staff ids.
+pub fn add_appointments(conn: &mut Connection) -> Vec<i64> {
+    let mut doctors: Vec<i64> = conn
+        .prepare("SELECT id FROM staff WHERE name LIKE '压测医生%' ORDER BY id")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    let have: i64 = conn.query_row("SELECT count(*) FROM appointments", [], |r| r.get(0)).expect("count");
+    if doctors.len() == 10 && have >= APPOINTMENTS {
+        return doctors;
+    }
+    let t = Instant::now();
+    let clock = Clock::fixed(today());
+    for k in doctors.len()..10 {
+        let draft = liuke::staff::StaffDraft { name: format!("压测医生{k}"), role: liuke::staff::Role::Doctor, active: true };
+        doctors.push(liuke::staff::create(conn, &clock, liuke::staff::SYSTEM_STAFF, &draft).expect("doctor").id.0);
+    }
+    let max_customer: i64 = conn.query_row("SELECT max(id) FROM customers", [], |r| r.get(0)).expect("max");
+    let mut rng = fastrand::Rng::with_seed(9);
+    let tx = conn.transaction().expect("tx");
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO appointments (uid, customer_id, staff_id, day, start_min, end_min, purpose, status, booked_on, booked_for, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5 + 30, '复查', ?6, ?7, ?4, '2026-01-01T00:00:00Z', 1)",
+            )
+            .expect("p");
+        let mut customers = fastrand::Rng::with_seed(10);
+        let mut add = |day: NaiveDate, doctor: i64, slot: i64, status: &str| {
+            let booked = day.checked_sub_days(Days::new(7)).unwrap_or(day).to_string();
+            insert.execute(params![store::new_uid(), customers.i64(1..=max_customer), doctor, day.to_string(), 540 + 30 * slot, status, booked]).expect("appointment");
+        };
+        // The coming week: about half of each doctor's 24 slots a day.
+        for offset in 0..7 {
+            let day = today() + Days::new(offset);
+            for doctor in &doctors {
+                for slot in (0..24).step_by(2) {
+                    add(day, *doctor, slot, "booked");
+                }
+            }
+        }
+        let mut n = 0;
+        let mut back = 1;
+        while n < APPOINTMENTS {
+            let day = today().checked_sub_days(Days::new(back)).expect("date");
+            for doctor in &doctors {
+                for slot in 0..24 {
+                    if n < APPOINTMENTS && rng.u32(..4) == 0 {
+                        let status = match rng.u32(..10) { 0 => "no_show", 1 => "cancelled", _ => "arrived" };
+                        add(day, *doctor, slot, status);
+                        n += 1;
+                    }
+                }
+            }
+            back += 1;
+        }
+    }
+    tx.commit().expect("commit");
+    conn.execute_batch("ANALYZE").expect("analyze");
+    println!("added {APPOINTMENTS} historical appointments for 10 doctors in {:.1} s", t.elapsed().as_secs_f64());
+    doctors
+}
