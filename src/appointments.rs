@@ -124,21 +124,12 @@ impl BookingSettings {
 const SETTINGS_KEY: &str = "booking";
 
 pub fn settings(conn: &Connection) -> Result<BookingSettings> {
-    let stored: Option<String> =
-        conn.query_row("SELECT value FROM settings WHERE key = ?1", [SETTINGS_KEY], |r| r.get(0)).optional()?;
-    match stored {
-        None => Ok(BookingSettings::default()),
-        Some(json) => serde_json::from_str(&json).map_err(|e| Error::Config(format!("预约设置无法读取（{e}），请在设置中重新保存。"))),
-    }
+    crate::store::settings::get_json(conn, SETTINGS_KEY, "预约设置")
 }
 
 pub fn save_settings(conn: &Connection, s: &BookingSettings) -> Result<()> {
     s.validate().map_err(Error::Invalid)?;
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![SETTINGS_KEY, serde_json::to_string(s)?],
-    )?;
-    Ok(())
+    crate::store::settings::set_json(conn, SETTINGS_KEY, s)
 }
 
 /// "HH:MM" (or "H:MM") as minutes after midnight.

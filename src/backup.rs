@@ -234,10 +234,8 @@ pub fn full_check(conn: &Connection) -> Result<bool> {
         conn.execute("DELETE FROM settings WHERE key = 'integrity_alert'", [])?;
         Ok(true)
     } else {
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES ('integrity_alert', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [format!("数据库完整性检查发现问题（{}）。请立即在「设置 → 备份」中立即备份并联系技术支持。", result.chars().take(200).collect::<String>())],
-        )?;
+        let alert = format!("数据库完整性检查发现问题（{}）。请立即在「设置 → 备份」中立即备份并联系技术支持。", result.chars().take(200).collect::<String>());
+        crate::store::settings::set(conn, "integrity_alert", &alert)?;
         Ok(false)
     }
 }

@@ -341,10 +341,7 @@ pub fn materialize(conn: &mut Connection, clock: &Clock, d: NaiveDate) -> Result
         let start = add_days(through, 1);
         birthdays(&tx, clock, start, d, from)?;
         dormant(&tx, clock, start, d, from)?;
-        tx.execute(
-            "INSERT INTO settings (key, value) VALUES ('followups_through', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [d.to_string()],
-        )?;
+        crate::store::settings::set(&tx, "followups_through", &d.to_string())?;
     }
     // Appointments whose day has ended (never a day still to come, even
     // when the list for a later date is asked for).

@@ -4,7 +4,7 @@
 //! who made it, and a preview counts who would move before saving.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
@@ -468,13 +468,7 @@ const RULES_KEY: &str = "tier_rules";
 
 /// The rules in force: the owner's, or the SPEC defaults until they change them.
 pub fn rules(conn: &Connection) -> Result<TierRules> {
-    let stored: Option<String> =
-        conn.query_row("SELECT value FROM settings WHERE key = ?1", [RULES_KEY], |r| r.get(0)).optional()?;
-    match stored {
-        None => Ok(TierRules::default()),
-        Some(json) => serde_json::from_str(&json)
-            .map_err(|e| Error::Config(format!("分层规则设置无法读取（{e}），请在设置中重新保存分层规则。"))),
-    }
+    crate::store::settings::get_json(conn, RULES_KEY, "分层规则")
 }
 
 /// Saves new rules and logs the change with who made it.
@@ -486,10 +480,7 @@ pub fn save_rules(conn: &mut Connection, clock: &Clock, by: StaffId, new: &TierR
         return Ok(());
     }
     let new_json = serde_json::to_string(new)?;
-    tx.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![RULES_KEY, new_json],
-    )?;
+    crate::store::settings::set(&tx, RULES_KEY, &new_json)?;
     tx.execute(
         "INSERT INTO tier_rule_changes (changed_at, changed_by, before_json, after_json) VALUES (?1, ?2, ?3, ?4)",
         params![clock.now_utc(), by.0, serde_json::to_string(&old)?, new_json],

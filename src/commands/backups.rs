@@ -32,10 +32,7 @@ impl App {
                 if !p.is_empty() && !std::path::Path::new(p).is_absolute() {
                     return Err(Error::invalid("path", "请填写完整的文件夹路径，例如 /media/usb/留客备份"));
                 }
-                self.conn.execute(
-                    "INSERT INTO settings (key, value) VALUES ('backup_mirror', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [p],
-                )?;
+                crate::store::settings::set(&self.conn, "backup_mirror", p)?;
                 Ok(json!({"mirror": p}))
             }),
             "backup.restore" => self.owner(actor).and_then(|_| {
