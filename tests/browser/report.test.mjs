@@ -40,6 +40,8 @@ test('the month is shown as cards against the targets, with trends and tiers', a
     const repeat = page.locator('.card[data-key="repeat_revenue_share"]');
     assert.match(await repeat.textContent(), /100\.0%/, 'all of October\'s 2300 was spent by old customers');
     assert.match(await page.textContent('.card[data-key="revenue"]'), /¥2,300/);
+    // Two visits in October, neither left with a next visit booked.
+    assert.match(await page.textContent('.card[data-key="rebooked_rate"]'), /离院预约率\s*0\.0%\s*到院 2 人次/);
     assert.equal(await page.locator('.chart svg').count(), 4);
     assert.match(await page.textContent('#tier-table'), /信任阶段/);
     assert.deepEqual(c.pageErrors, []);

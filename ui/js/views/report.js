@@ -135,6 +135,7 @@ export async function renderReport(main, query) {
       card('老客消费占比', f.repeat_revenue_share, { percent: true, target: data.targets.repeat_revenue_share, key: 'repeat_revenue_share' }),
       card('回访完成率', f.callback_completion_rate, { percent: true, target: data.targets.callback_completion_rate, key: 'callback_completion_rate', note: `${f.callbacks_done} / ${f.callbacks_due} 通，按时 ${f.callbacks_on_time}` }),
       card('新客90天回头率', f.new_return_rate_90d, { percent: true, key: 'new_return_rate_90d', who: 'cohort_not_returned', note: `${f.new_returned_90d} / ${f.new_return_cohort} 位（3个月前的新客）` }),
+      card('离院预约率', f.rebooked_rate, { percent: true, key: 'rebooked_rate', note: `到院 ${f.visits} 人次中，当天约好下次的占比` }),
       card('净收入', null, { text: yuan(f.revenue), key: 'revenue', note: `到院 ${f.visits} 人次` }),
       card('新客', f.new_customers, { key: 'new_customers', who: 'new', note: `老带新 ${f.referrals} 位` }),
       card('老客', f.returning_customers, { key: 'returning_customers', who: 'returning' }),
@@ -150,7 +151,8 @@ export async function renderReport(main, query) {
         { name: '新客', values: data.history.map((m) => Number(m.revenue) * (1 - (m.repeat_revenue_share ?? 0))) }] }),
       chart({ title: '留存与回头', months, kind: 'lines', percent: true, series: [
         { name: '12个月留存率', values: data.history.map((m) => m.retention_rate_12m) },
-        { name: '新客90天回头率', values: data.history.map((m) => m.new_return_rate_90d) }] }),
+        { name: '新客90天回头率', values: data.history.map((m) => m.new_return_rate_90d) },
+        { name: '离院预约率', values: data.history.map((m) => m.rebooked_rate) }] }),
       chart({ title: '回访完成率与老客消费占比', months, kind: 'lines', percent: true, series: [
         { name: '回访完成率', values: data.history.map((m) => m.callback_completion_rate) },
         { name: '老客消费占比', values: data.history.map((m) => m.repeat_revenue_share) }] })),
