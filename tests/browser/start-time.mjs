@@ -10,6 +10,7 @@ import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.LIUKE_BIN || resolve(here, '../../target/release/liuke');
@@ -19,6 +20,12 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 const times = [];
+const peaks = [];
+/** The server's resident high-water mark in MiB, from /proc. */
+const peakMib = (pid) => {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s*(\d+) kB/);
+  return m ? Number(m[1]) / 1024 : NaN;
+};
 for (let i = 0; i < Number(runs); i++) {
   const t0 = performance.now();
   const server = spawn(BIN, ['--db', db, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -31,6 +38,7 @@ for (let i = 0; i < Number(runs); i++) {
   await page.goto(url);
   await page.getByRole('dialog').getByRole('button').first().waitFor();
   times.push(performance.now() - t0);
+  peaks.push(peakMib(server.pid));
   await page.close();
   server.kill();
   await new Promise((r) => server.on('exit', r));
@@ -54,4 +62,4 @@ await browser.close();
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const m = median(times);
 const f = median(floor);
-console.log(`start to usable window (${times.length} runs): median ${m.toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms; floor ${f.toFixed(0)} ms; ours ÷ floor ${(m / f).toFixed(1)}`);
+console.log(`start to usable window (${times.length} runs): median ${m.toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms; floor ${f.toFixed(0)} ms; ours ÷ floor ${(m / f).toFixed(1)}; server peak memory ${Math.max(...peaks).toFixed(0)} MiB`);
