@@ -178,6 +178,8 @@ pub fn audited(cmd: &str) -> Option<&'static str> {
         "tiers.save_rules" => "修改分层规则",
         "plans.save" => "修改回访方案",
         "appointments.save_settings" => "修改预约设置",
+        "appointments.move" => "预约改期",
+        "appointments.cancel" => "取消预约",
         "staff.create" => "新增员工",
         "staff.update" => "修改员工",
         "staff.set_pin" => "重设员工 PIN",
