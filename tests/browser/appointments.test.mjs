@@ -123,3 +123,33 @@ test('tomorrow\'s reminder list has the text ready to copy', async () => {
     await c.close();
   }
 });
+
+test('an appointment is moved and cancelled from the book, and its history says who and when', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    const a = await c.api('appointments.book', { customer_id: c.zhang, date: '2026-11-24', time: '10:00', staff_id: c.doctor, purpose: '复查' });
+    await page.goto(`${c.url}#/appointments?date=2026-11-24`);
+    await page.click(`#day-book .appt[data-appointment="${a.id}"]`);
+    await page.click('#appt-move');
+    await page.waitForSelector('form.booking');
+    assert.equal(await page.textContent('#book-title'), '改期');
+    await page.selectOption('#book-time', '14:00');
+    await page.click('#book-save');
+    await page.waitForSelector('form.booking', { state: 'detached' });
+    await page.waitForSelector(`#day-book .appt[data-appointment="${a.id}"]`);
+    const moved = await c.api('appointments.get', { id: a.id });
+    assert.equal(moved.start, '14:00');
+    await page.click(`#day-book .appt[data-appointment="${a.id}"]`);
+    await page.click('#appt-cancel');
+    await page.fill('#ask-input', '客户临时出差');
+    await page.press('#ask-input', 'Enter');
+    await page.waitForSelector('#book-body >> text=已取消：14:00 张小美');
+    const after = await c.api('appointments.get', { id: a.id });
+    assert.equal(after.status, 'cancelled');
+    assert.deepEqual(after.history.map((e) => [e.what, e.by]), [['booked', '周院长'], ['moved', '王晓燕'], ['cancelled', '王晓燕']]);
+    assert.equal(after.history[2].detail, '客户临时出差');
+  } finally {
+    await c.close();
+  }
+});

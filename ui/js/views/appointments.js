@@ -62,7 +62,7 @@ function customerPicker(onPick) {
 
 /**
  * The booking dialog. Resolves to the booked appointment, or null.
- * @param {{customer?: {id:number,name:string,phone:string}, purpose?: string, taskId?: number, date?: string, time?: string, staffId?: number|null, itemId?: number|null, itemName?: string, note?: string}} preset
+ * @param {{moveId?: number, minutes?: number, customer?: {id:number,name:string,phone:string}, purpose?: string, taskId?: number, date?: string, time?: string, staffId?: number|null, itemId?: number|null, itemName?: string, note?: string}} preset
  */
 export async function openBookingDialog(preset = {}) {
   let opts;
@@ -90,7 +90,8 @@ export async function openBookingDialog(preset = {}) {
     };
     const date = h('input', { id: 'book-date', type: 'text', inputmode: 'numeric', value: preset.date || addDays(opts.today, 1), placeholder: 'YYYY-MM-DD', 'aria-label': '预约日期' });
     const time = h('select', { id: 'book-time', 'aria-label': '预约时间' }, slots(opts.settings).map((t) => h('option', { value: t, selected: t === (preset.time || '10:00') ? 'selected' : null }, t)));
-    const length = h('select', { id: 'book-minutes', 'aria-label': '时长' }, [1, 2, 3, 4, 6].map((n) => h('option', { value: String(n * opts.settings.slot_minutes) }, `${n * opts.settings.slot_minutes} 分钟`)));
+    const length = h('select', { id: 'book-minutes', 'aria-label': '时长' }, [1, 2, 3, 4, 6].map((n) => n * opts.settings.slot_minutes)
+      .map((m) => h('option', { value: String(m), selected: m === preset.minutes ? 'selected' : null }, `${m} 分钟`)));
     const carers = opts.staff.filter((s) => ['doctor', 'consultant'].includes(s.role));
     const others = opts.staff.filter((s) => !['doctor', 'consultant'].includes(s.role));
     const staff = h('select', { id: 'book-staff', 'aria-label': '医生/顾问' },
@@ -109,22 +110,24 @@ export async function openBookingDialog(preset = {}) {
         e.preventDefault();
         if (!customer) { replace(errors, h('div', { class: 'form-errors' }, '请先选择客户')); return; }
         try {
-          const a = await call('appointments.book', {
-            customer_id: customer.id, date: date.value.trim(), time: time.value, minutes: Number(length.value),
-            staff_id: staff.value ? Number(staff.value) : null, purpose: purpose.value, item_id: item.value ? Number(item.value) : null,
-            note: note.value, task_id: preset.taskId || null,
-          });
-          toast(`已预约：${a.name} ${a.date} ${a.start} ${a.purpose}`);
+          const where = { date: date.value.trim(), time: time.value, minutes: Number(length.value), staff_id: staff.value ? Number(staff.value) : null };
+          const a = preset.moveId
+            ? await call('appointments.move', { id: preset.moveId, ...where })
+            : await call('appointments.book', {
+              customer_id: customer.id, ...where, purpose: purpose.value, item_id: item.value ? Number(item.value) : null,
+              note: note.value, task_id: preset.taskId || null,
+            });
+          toast(`${preset.moveId ? '已改期' : '已预约'}：${a.name} ${a.date} ${a.start} ${a.purpose}`);
           close(a);
         } catch (err) {
           replace(errors, h('div', { class: 'form-errors' }, err.message));
         }
       },
     },
-    h('h2', { id: 'book-title' }, preset.taskId ? '回访约到院' : '新建预约'),
+    h('h2', { id: 'book-title' }, preset.moveId ? '改期' : preset.taskId ? '回访约到院' : '新建预约'),
     errors,
     h('div', { class: 'fields' }, who, field('日期', date), field('时间', time), field('医生/顾问', staff), field('时长', length),
-      field('目的', purpose), field('项目', item), h('div', { class: 'field wide' }, h('label', { for: 'book-note' }, '备注'), note)),
+      preset.moveId ? null : [field('目的', purpose), field('项目', item), h('div', { class: 'field wide' }, h('label', { for: 'book-note' }, '备注'), note)]),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'book-save' }, '确定预约 ', h('kbd', {}, 'Enter')),
       h('button', { type: 'button', onclick: () => close(null) }, '取消 ', h('kbd', {}, 'Esc'))));
@@ -148,13 +151,14 @@ async function openDetail(id, reload) {
   const actions = [];
   if (a.status === 'booked') {
     if (a.date === opts.today) actions.push(h('button', { type: 'button', class: 'primary', id: 'appt-check-in', onclick: () => act(async () => { await call('appointments.check_in', { id }); toast(`${a.name} 已登记到院`); }) }, '到院登记'));
-    actions.push(h('button', { type: 'button', id: 'appt-move', onclick: () => act(async () => {
-      const to = await ask('改期', `新的日期和时间（如 ${addDays(opts.today, 1)} 14:00）`);
-      if (!to) return;
-      const [d, t] = to.split(/\s+/);
-      await call('appointments.move', { id, date: d, time: t || a.start, staff_id: a.staff_id });
-      toast('已改期');
-    }) }, '改期'));
+    actions.push(h('button', { type: 'button', id: 'appt-move', onclick: async () => {
+      close();
+      const moved = await openBookingDialog({
+        moveId: id, customer: { id: a.customer_id, name: a.name, phone: a.phone },
+        date: a.date, time: a.start, minutes: a.end_min - a.start_min, staffId: a.staff_id,
+      });
+      if (moved) await reload();
+    } }, '改期'));
     actions.push(h('button', { type: 'button', class: 'danger', id: 'appt-cancel', onclick: () => act(async () => {
       const reason = await ask('取消预约', '取消原因');
       if (reason == null) return;
