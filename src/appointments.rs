@@ -384,7 +384,7 @@ pub fn cancel(conn: &mut Connection, clock: &Clock, by: StaffId, id: i64, reason
 }
 
 /// The arrival kind (SPEC §7) an appointment's purpose arrives as.
-fn arrival_kind(purpose: &str) -> &'static str {
+pub fn arrival_kind(purpose: &str) -> &'static str {
     match purpose {
         "复查" | "术后拆线" => "复查",
         "治疗" => "治疗",
@@ -513,6 +513,13 @@ pub fn of_customer(conn: &Connection, customer: CustomerId, today: NaiveDate) ->
     upcoming.sort_by(|a, b| (&a.date, a.start_min).cmp(&(&b.date, b.start_min)));
     past.reverse();
     Ok((upcoming, past))
+}
+
+/// The customer's first appointment still expected on day `d`.
+pub fn expected_of(conn: &Connection, customer: CustomerId, d: NaiveDate) -> Result<Option<Appointment>> {
+    Ok(query(conn, "WHERE a.customer_id = ?1 AND a.day = ?2 AND a.status = 'booked' ORDER BY a.start_min LIMIT 1", params![customer.0, d.to_string()])?
+        .into_iter()
+        .next())
 }
 
 /// A day's appointments, by time then staff member (cancelled ones too: the

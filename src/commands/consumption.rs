@@ -113,7 +113,14 @@ impl App {
         let facts = visits::facts(&self.conn, id, clock.today())?;
         let rules = crate::tiers::rules(&self.conn)?;
         let leaving = crate::tiers::spend_leaving_30d(&self.conn, id, clock.today())?;
+        let appointment = crate::appointments::expected_of(&self.conn, id, clock.today())?.map(|a| {
+            let kind = crate::appointments::arrival_kind(&a.purpose);
+            let mut v = json!(a);
+            v["arrival_kind"] = json!(kind);
+            v
+        });
         Ok(json!({
+            "appointment_today": appointment,
             "file": file,
             "labels": crate::tiers::explain(&rules, &facts, clock.today(), leaving),
             "facts": facts,

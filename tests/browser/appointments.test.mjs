@@ -153,3 +153,26 @@ test('an appointment is moved and cancelled from the book, and its history says 
     await c.close();
   }
 });
+
+test('a customer with an appointment found at the desk is registered with it, and it counts as arrived', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    await c.api('appointments.book', { customer_id: c.wang, date: '2026-11-23', time: '16:00', staff_id: c.doctor, purpose: '治疗' });
+    await page.goto(`${c.url}#/triage`);
+    await page.waitForSelector('#desk-search:focus');
+    await page.keyboard.type('0002');
+    await page.waitForSelector('#desk-results li');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#card-appointment');
+    assert.match(await page.textContent('#card-appointment'), /今日预约：16:00 治疗 · 刘医生/);
+    assert.equal(await page.inputValue('#arrival-kind'), '治疗');
+    assert.equal(await page.locator('#arrival-assign').evaluate((s) => s.selectedOptions[0].textContent), '刘医生（医生）');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('table.board tr[data-status="waiting"]');
+    const [a] = (await c.api('appointments.day', { date: '2026-11-23' })).appointments;
+    assert.equal(a.status, 'arrived');
+  } finally {
+    await c.close();
+  }
+});

@@ -104,13 +104,16 @@ export async function renderTriage(main) {
     const c = await call('desk.card', { id });
     const cust = c.file.customer;
     const f = c.facts;
+    const booked = c.appointment_today;
+    const kindWanted = booked ? booked.arrival_kind : f.visit_days ? '复诊' : '初诊';
     const kind = h('select', { id: 'arrival-kind', name: 'kind' },
-      catalogue.arrival_kinds.map((k) => h('option', { value: k, selected: k === (f.visit_days ? '复诊' : '初诊') ? 'selected' : null }, k)));
+      catalogue.arrival_kinds.map((k) => h('option', { value: k, selected: k === kindWanted ? 'selected' : null }, k)));
     const channel = h('input', { id: 'arrival-channel', name: 'channel', value: cust.channel || '', placeholder: '如 小红书、老带新', autocomplete: 'off' });
-    const purpose = h('input', { id: 'arrival-purpose', name: 'purpose', placeholder: '如 水光复查、咨询双眼皮', autocomplete: 'off' });
+    const purpose = h('input', { id: 'arrival-purpose', name: 'purpose', value: booked ? booked.item || booked.purpose : '', placeholder: '如 水光复查、咨询双眼皮', autocomplete: 'off' });
+    const assigned = (s) => (booked && booked.staff_id ? s.id === booked.staff_id : cust.consultant === s.name);
     const assign = h('select', { id: 'arrival-assign', name: 'assigned_to' },
       h('option', { value: '' }, '暂不分配'),
-      carers.map((s) => h('option', { value: String(s.id), selected: cust.consultant === s.name ? 'selected' : null }, `${s.name}（${s.role_label}）`)));
+      carers.map((s) => h('option', { value: String(s.id), selected: assigned(s) ? 'selected' : null }, `${s.name}（${s.role_label}）`)));
     const department = h('input', { id: 'arrival-department', name: 'department', placeholder: '如 皮肤科、整形外科', autocomplete: 'off' });
     const onBoard = c.today_arrival && c.today_arrival.status !== 'left';
     const form = h('form', {
@@ -149,6 +152,7 @@ export async function renderTriage(main) {
         f.visit_days ? h('span', { class: 'tag' }, `老客 · 到院 ${f.visit_days} 天`) : h('span', { class: 'tag new' }, '新客（首次到院）'),
         cust.marketing_opt_out ? h('span', { class: 'alert' }, '不接受营销') : null),
       h('div', { id: 'card-labels', class: 'card-labels' }, labelChips(c.labels)),
+      booked ? h('div', { class: 'memo-strip', id: 'card-appointment' }, '今日预约：', h('strong', {}, `${booked.start} ${booked.item || booked.purpose}`), booked.staff_name ? ` · ${booked.staff_name}` : '', '（登记到院即为已到）') : null,
       c.file.memory_points.length ? h('div', { class: 'memo-strip', id: 'card-memory' }, '记忆点：', c.file.memory_points.map((m) => h('span', { class: 'memo' }, m.text))) : null,
       cust.allergies ? h('div', { class: 'memo-strip' }, '过敏史：', h('span', { class: 'alert' }, cust.allergies)) : null,
       h('dl', { class: 'facts inline' },
