@@ -358,6 +358,9 @@ fn extras(conn: &mut Connection, clock: &Clock, app: &mut App, out: &mut Vec<Fig
     out.push(extra("desk card at triage (random customers)", 200, || {
         std::hint::black_box(app.dispatch("desk.card", None, json!({"id": rng.i64(1..=max_id)})).expect("card"));
     }));
+    out.push(extra("分层名单 screen: one filtered page (`tiers.list`)", 5, || {
+        std::hint::black_box(app.dispatch("tiers.list", None, json!({"layer": "dormant", "limit": 100})).expect("list"));
+    }));
     out.push(extra("`liuke tiers` rows (labels, facts and points)", 3, || {
         std::hint::black_box(tiers::all_rows(conn, d).expect("rows"));
     }));

@@ -387,6 +387,24 @@ mod tests {
     }
 
     #[test]
+    fn the_segment_list_shows_the_same_points_as_the_full_row_set_whichever_the_sort() {
+        let (_d, mut app) = app();
+        let clock = app.clock().unwrap();
+        crate::demo::seed(&mut app.conn, &clock, 120, 7).unwrap();
+        let full: std::collections::HashMap<i64, i64> =
+            crate::tiers::all_rows(&app.conn, clock.today()).unwrap().into_iter().map(|r| (r.id.0, r.points)).collect();
+        assert!(full.values().any(|p| *p > 0), "the demo has points to compare");
+        for sort in ["spend_365", "points", "phone"] {
+            let page = app.dispatch("tiers.list", None, json!({"sort": sort, "limit": 1000})).unwrap();
+            let rows = page["rows"].as_array().unwrap();
+            assert_eq!(rows.len(), full.len());
+            for r in rows {
+                assert_eq!(r["points"].as_i64(), full.get(&r["id"].as_i64().unwrap()).copied(), "{sort}");
+            }
+        }
+    }
+
+    #[test]
     fn the_first_account_needs_no_actor_but_later_ones_do() {
         let (_d, mut app) = app();
         let owner = app.dispatch("staff.create", None, json!({"name": "院长", "role": "owner"})).unwrap();

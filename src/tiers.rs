@@ -247,9 +247,17 @@ pub struct Row {
 
 /// Every customer's labels, facts and points as of `d`, sorted by phone.
 pub fn all_rows(conn: &Connection, d: NaiveDate) -> Result<Vec<Row>> {
+    let mut rows = rows_without_points(conn, d)?;
+    fill_points(conn, d, &mut rows)?;
+    Ok(rows)
+}
+
+/// Every customer's labels and facts as of `d`, sorted by phone, points
+/// left at 0: a screen that shows a page of them replays points for that
+/// page only (`fill_points`), since the replay is most of the cost.
+pub fn rows_without_points(conn: &Connection, d: NaiveDate) -> Result<Vec<Row>> {
     let r = rules(conn)?;
     let facts = crate::visits::all_facts(conn, d)?;
-    let points = crate::points::all_balances(conn, d)?;
     let people: std::collections::HashMap<i64, (String, String)> = conn
         .prepare("SELECT id, phone, name FROM customers")?
         .query_map([], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?))))?
@@ -271,12 +279,22 @@ pub fn all_rows(conn: &Connection, d: NaiveDate) -> Result<Vec<Row>> {
                 visit_days: f.visit_days,
                 first_visit: f.first_visit,
                 last_visit: f.last_visit,
-                points: points.get(&id.0).copied().unwrap_or(0),
+                points: 0,
             })
         })
         .collect();
     rows.sort_by(|a, b| a.phone.cmp(&b.phone));
     Ok(rows)
+}
+
+/// Sets each row's points balance as of `d`.
+pub fn fill_points(conn: &Connection, d: NaiveDate, rows: &mut [Row]) -> Result<()> {
+    let ids: Vec<CustomerId> = rows.iter().map(|r| r.id).collect();
+    let balances = crate::points::balances_of(conn, &ids, d)?;
+    for row in rows {
+        row.points = balances.get(&row.id.0).copied().unwrap_or(0);
+    }
+    Ok(())
 }
 
 /// Rows as CSV for Excel: UTF-8 with BOM, Chinese headers and labels.

@@ -47,7 +47,7 @@ impl App {
             "tiers.card" => args_of::<IdArg>(args).and_then(|a| self.tier_card(clock, CustomerId(a.id))),
             "tiers.list" => args_of::<ListArgs>(args).and_then(|a| self.tier_list(clock, &a)),
             "tiers.export" => args_of::<ListArgs>(args).and_then(|a| {
-                let (d, rows) = self.filtered_rows(clock, &a)?;
+                let (d, rows) = self.filtered_rows(clock, &a, true)?;
                 Ok(json!({"filename": format!("客户分层-{d}.csv"), "csv": tiers::rows_csv(&rows)?, "rows": rows.len()}))
             }),
             "tiers.rules" => tiers::rules(&self.conn).and_then(|r| Ok(json!({"rules": r, "defaults": TierRules::default(), "changes": tiers::rule_changes(&self.conn)?}))),
@@ -89,12 +89,14 @@ impl App {
         }))
     }
 
-    fn filtered_rows(&self, clock: &Clock, a: &ListArgs) -> Result<(NaiveDate, Vec<Row>)> {
+    /// The rows a filter keeps, sorted; points are filled in only when `with_points`
+    /// or when they decide the order.
+    fn filtered_rows(&self, clock: &Clock, a: &ListArgs, with_points: bool) -> Result<(NaiveDate, Vec<Row>)> {
         let d = match a.as_of.as_deref().filter(|t| !t.trim().is_empty()) {
             Some(t) => crate::parse::date(t).map_err(|reason| Error::invalid("as_of", reason))?,
             None => clock.today(),
         };
-        let mut rows = tiers::all_rows(&self.conn, d)?;
+        let mut rows = tiers::rows_without_points(&self.conn, d)?;
         let keep = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w.is_empty() || w == have);
         let tagged: Option<std::collections::HashSet<i64>> = match a.tag.as_deref().filter(|t| !t.trim().is_empty()) {
             Some(tag) => Some(
@@ -111,7 +113,11 @@ impl App {
                 && keep(&a.trust, r.trust.key())
                 && tagged.as_ref().is_none_or(|t| t.contains(&r.id.0))
         });
-        match a.sort.as_deref().unwrap_or("spend_365") {
+        let sort = a.sort.as_deref().unwrap_or("spend_365");
+        if with_points || sort == "points" {
+            tiers::fill_points(&self.conn, d, &mut rows)?;
+        }
+        match sort {
             "spend_total" => rows.sort_by(|x, y| y.spend_total.cmp(&x.spend_total)),
             "visit_days" => rows.sort_by(|x, y| y.visit_days.cmp(&x.visit_days)),
             "last_visit" => rows.sort_by(|x, y| y.last_visit.cmp(&x.last_visit)),
@@ -123,13 +129,15 @@ impl App {
     }
 
     fn tier_list(&self, clock: &Clock, a: &ListArgs) -> Result<Value> {
-        let (d, rows) = self.filtered_rows(clock, a)?;
+        let (d, rows) = self.filtered_rows(clock, a, false)?;
         let total = rows.len();
         let counts = tiers::counts(rows.iter().map(|r| tiers::Labels { membership: r.membership, layer: r.layer, trust: r.trust }));
-        let page: Vec<Value> = rows
+        let mut page: Vec<Row> = rows.into_iter().skip(a.offset.unwrap_or(0)).take(a.limit.unwrap_or(100).min(1000)).collect();
+        if a.sort.as_deref() != Some("points") {
+            tiers::fill_points(&self.conn, d, &mut page)?;
+        }
+        let page: Vec<Value> = page
             .into_iter()
-            .skip(a.offset.unwrap_or(0))
-            .take(a.limit.unwrap_or(100).min(1000))
             .map(|r| {
                 let mut v = json!(r);
                 v["id"] = json!(r.id.0);
