@@ -7,61 +7,10 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT, DESKTOP, DRIVER, TODAY, ELEMENT, sleep, wd, waitFor, withWindow } from './driver.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(here, '../..');
 const CLI = join(ROOT, 'target/debug/liuke');
-const DESKTOP = join(ROOT, 'target/debug/liuke-desktop');
-const DRIVER = process.env.TAURI_DRIVER || join(process.env.HOME, '.cargo/bin/tauri-driver');
-const TODAY = '2026-11-23';
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'; // the W3C element key
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function wd(method, path, body) {
-  const r = await fetch(`http://127.0.0.1:4444${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await r.json();
-  if (!r.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
-  return json.value;
-}
-
-async function waitFor(what, fn, ms = 15000) {
-  const until = Date.now() + ms;
-  let last;
-  while (Date.now() < until) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) { last = e; }
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}: ${last ?? ''}`);
-}
-
-/** Opens the window through tauri-driver on `db`, runs `body(session helpers)`, closes. */
-async function withWindow(db, body) {
-  const env = { ...process.env, LIUKE_DB: db, LIUKE_TODAY: TODAY };
-  const driver = spawn(DRIVER, [], { env, stdio: 'ignore' });
-  let session;
-  try {
-    await waitFor('tauri-driver', async () => (await fetch('http://127.0.0.1:4444/status')).ok);
-    session = (await wd('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: DESKTOP } } } })).sessionId;
-    const s = `/session/${session}`;
-    const find = async (css) => (await wd('POST', `${s}/element`, { using: 'css selector', value: css }))[ELEMENT];
-    const text = async (css) => wd('GET', `${s}/element/${await find(css)}/text`);
-    const click = async (css) => wd('POST', `${s}/element/${await find(css)}/click`, {});
-    await body({ find, text, click });
-  } finally {
-    if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
-    driver.kill();
-  }
-}
 
 test('a damaged database opens a recovery screen that restores the newest backup', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'liuke-desktop-'));
