@@ -263,6 +263,7 @@ pub(super) fn appointments(conn: &Connection, clock: &Clock, rng: &mut fastrand:
     }
     // The coming week: each carer's day has a few appointments on free slots.
     let mut who = customers.iter().cycle().skip(11).step_by(13);
+    let mut booked_that_day = std::collections::HashSet::new();
     for offset in 0..7u64 {
         let Some(day) = today.checked_add_days(Days::new(offset)) else { continue };
         for (k, staff) in actors.carers.iter().enumerate() {
@@ -273,6 +274,10 @@ pub(super) fn appointments(conn: &Connection, clock: &Clock, rng: &mut fastrand:
                     break;
                 }
                 let Some(customer) = who.next() else { break };
+                // A small demo cycles through its customers: one appointment a day each.
+                if !booked_that_day.insert((customer.0, offset)) {
+                    continue;
+                }
                 let booked_on = today.checked_sub_days(Days::new(rng.u64(1..10))).unwrap_or(today).to_string();
                 insert.execute(rusqlite::params![
                     crate::store::new_uid(),
