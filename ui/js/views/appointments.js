@@ -313,6 +313,7 @@ export async function renderAppointments(main, query) {
       h('button', { type: 'button', onclick: () => go({ date: view === 'reminders' ? addDays(opts.today, 1) : opts.today }) }, view === 'reminders' ? '明天' : '今天'),
       h('button', { type: 'button', 'aria-label': '往后', onclick: () => go({ date: addDays(date, step) }) }, '›'),
       tab('day', '日'), tab('week', '周'), tab('reminders', '提醒清单'),
+      h('button', { type: 'button', id: 'print-book', onclick: () => window.print() }, '打印'),
       h('button', { type: 'button', class: 'primary', id: 'new-appointment', onclick: async () => { if (await openBookingDialog({ date: date < opts.today ? opts.today : date })) await reload(); } }, '新建预约')),
     h('p', { class: 'hint' }, `营业时间 ${opts.settings.open}–${opts.settings.close}，每格 ${opts.settings.slot_minutes} 分钟。点空格直接预约；同一位医生同一时段只能约一位。`),
     body);
