@@ -370,7 +370,7 @@ fn extras(conn: &mut Connection, clock: &Clock, app: &mut App, out: &mut Vec<Fig
         std::hint::black_box((report::csv(&months).expect("csv"), report::workbook(&months).expect("xlsx")));
     }));
     out.push(extra("bringing follow-ups up to today, already there", 5, || {
-        followups::materialize(conn, clock, d).expect("materialize");
+        liuke::catch_up::day_pass(conn, clock, d).expect("materialize");
     }));
 }
 
@@ -378,7 +378,7 @@ fn main() {
     let (mut conn, clock, path) = common::large_clinic();
     common::add_tasks(&mut conn);
     common::add_appointments(&mut conn);
-    followups::materialize(&mut conn, &clock, common::today()).expect("materialize");
+    liuke::catch_up::day_pass(&mut conn, &clock, common::today()).expect("materialize");
     let mut app = App::open(&path, Some(common::today())).expect("app");
     let mut figures = Vec::new();
     search_figures(&conn, &mut figures);

@@ -429,46 +429,104 @@ pub fn arrived_tx(conn: &Connection, clock: &Clock, by: StaffId, customer: Custo
     Ok(())
 }
 
-/// Closes the days before `d`: a booked appointment whose customer arrived
-/// that day (registered without it) is marked arrived; any other becomes
-/// 爽约 with a `no_show` call due the next day. Idempotent; joins the
-/// caller's transaction (the daily follow-up pass).
+/// Closes the days before `d`: every appointment still booked becomes
+/// arrived when the customer had a visit day on it (an arrival, a positive
+/// payment or an executed session), else 爽约 with a `no_show` call due the
+/// next day. Idempotent; joins the caller's transaction (the daily pass).
 pub fn close_days_before(conn: &Connection, clock: &Clock, d: NaiveDate) -> Result<()> {
-    let ended: Vec<(i64, i64, String, String, Option<String>)> = conn
-        .prepare(
-            "SELECT a.id, a.customer_id, a.day, a.purpose, i.name FROM appointments a LEFT JOIN items i ON i.id = a.item_id
-             WHERE a.status = 'booked' AND a.day < ?1",
-        )?
-        .query_map([d.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, customer, day, purpose, item) in ended {
-        let Ok(date) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else { continue };
-        let arrival: Option<i64> = conn
-            .prepare_cached("SELECT min(id) FROM arrivals WHERE customer_id = ?1 AND visit_date = ?2 AND voided_at IS NULL")?
-            .query_row(params![customer, day], |r| r.get(0))?;
-        if let Some(arrival) = arrival {
-            conn.execute("UPDATE appointments SET status = 'arrived', arrival_id = ?2 WHERE id = ?1", params![id, arrival])?;
-            event(conn, clock, SYSTEM_STAFF, id, "arrived", Some("当天已登记到院"))?;
-            continue;
+    let ended = ended_of(conn, "a.status = 'booked' AND a.day < ?1", params![d.to_string()])?;
+    for a in ended {
+        let visited = crate::visits::visited_on(conn, CustomerId(a.customer), a.day)?;
+        settle(conn, clock, &a, visited)?;
+    }
+    Ok(())
+}
+
+/// One customer's appointments set right after their visit days changed (a
+/// late entry, an import, a void): on a day that has ended, a visit day makes
+/// it arrived and cancels its `no_show` call, and no visit day makes it 爽约;
+/// today, a visit day makes a booked one arrived. `visited(day)` answers from
+/// the customer's visit days. Joins the caller's transaction.
+pub fn settle_customer(conn: &Connection, clock: &Clock, customer: CustomerId, visited: impl Fn(NaiveDate) -> bool) -> Result<()> {
+    let today = clock.today();
+    let mine = ended_of(
+        conn,
+        "a.customer_id = ?1 AND a.day <= ?2 AND a.status IN ('booked', 'arrived', 'no_show')",
+        params![customer.0, today.to_string()],
+    )?;
+    for a in mine {
+        let on_the_day = visited(a.day);
+        if a.day < today || (on_the_day && a.status == Status::Booked) {
+            settle(conn, clock, &a, on_the_day)?;
         }
-        conn.execute("UPDATE appointments SET status = 'no_show' WHERE id = ?1", [id])?;
-        event(conn, clock, SYSTEM_STAFF, id, "no_show", Some("预约当天未到院"))?;
-        let what = item.unwrap_or(purpose);
-        followups::upsert(
-            conn,
-            clock,
-            &NewTask {
-                customer: CustomerId(customer),
+    }
+    Ok(())
+}
+
+/// An appointment whose day is being settled.
+struct Ended {
+    id: i64,
+    customer: i64,
+    day: NaiveDate,
+    status: Status,
+    what: String,
+}
+
+fn ended_of(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Vec<Ended>> {
+    let rows: Vec<(i64, i64, String, String, String, Option<String>)> = conn
+        .prepare_cached(&format!(
+            "SELECT a.id, a.customer_id, a.day, a.status, a.purpose, i.name FROM appointments a LEFT JOIN items i ON i.id = a.item_id WHERE {filter}"
+        ))?
+        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(id, customer, day, status, purpose, item)| {
+            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| Error::Config(format!("预约 {id} 的日期「{day}」无法读取")))?;
+            Ok(Ended { id, customer, day, status: Status::parse(&status), what: item.unwrap_or(purpose) })
+        })
+        .collect()
+}
+
+/// Puts one appointment where its day's visit says it stands, with the
+/// event and the `no_show` call that go with the change.
+fn settle(conn: &Connection, clock: &Clock, a: &Ended, visited: bool) -> Result<()> {
+    let source = format!("appointment:{}", a.id);
+    match (a.status, visited) {
+        (Status::Booked | Status::NoShow, true) => {
+            let arrival: Option<i64> = conn
+                .prepare_cached("SELECT min(id) FROM arrivals WHERE customer_id = ?1 AND visit_date = ?2 AND voided_at IS NULL")?
+                .query_row(params![a.customer, a.day.to_string()], |r| r.get(0))?;
+            conn.execute("UPDATE appointments SET status = 'arrived', arrival_id = ?2 WHERE id = ?1", params![a.id, arrival])?;
+            let why = if a.status == Status::NoShow { "补录了当天的到院、收款或划扣记录" } else { "当天有到院、收款或划扣记录" };
+            event(conn, clock, SYSTEM_STAFF, a.id, "arrived", Some(why))?;
+            conn.prepare_cached(
+                "UPDATE tasks SET status = 'cancelled', cancel_reason = '预约当天已到院（记录补录）'
+                 WHERE status = 'open' AND kind = 'no_show' AND id IN (SELECT task_id FROM task_sources WHERE source = ?1)",
+            )?
+            .execute([&source])?;
+        }
+        (Status::Booked | Status::Arrived, false) => {
+            conn.execute("UPDATE appointments SET status = 'no_show', arrival_id = NULL WHERE id = ?1", [a.id])?;
+            let why = if a.status == Status::Arrived { "当天的到院记录已作废" } else { "预约当天未到院" };
+            event(conn, clock, SYSTEM_STAFF, a.id, "no_show", Some(why))?;
+            let call = NewTask {
+                customer: CustomerId(a.customer),
                 kind: Kind::NoShow,
-                due: date.checked_add_days(Days::new(1)).unwrap_or(date),
-                anchor: date,
+                due: a.day.checked_add_days(Days::new(1)).unwrap_or(a.day),
+                anchor: a.day,
                 purpose: Some("爽约回访"),
                 script: None,
-                source: format!("appointment:{id}"),
-                item: Some(&what),
+                source,
+                item: Some(&a.what),
                 history: false,
-            },
-        )?;
+            };
+            if let Some(t) = followups::upsert_task(conn, clock, &call)? {
+                if t.status == "cancelled" {
+                    followups::reopen(conn, t.id, t.fresh_status)?;
+                }
+            }
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -72,7 +72,7 @@ impl App {
     pub fn bring_followups_up_to_today(&mut self) -> Result<()> {
         let clock = self.clock()?;
         if self.followups_on != Some(clock.today()) {
-            crate::followups::materialize(&mut self.conn, &clock, clock.today())?;
+            crate::catch_up::day_pass(&mut self.conn, &clock, clock.today())?;
             self.followups_on = Some(clock.today());
         }
         Ok(())
@@ -281,6 +281,7 @@ impl App {
     fn info(&self, clock: &Clock) -> Result<Value> {
         Ok(json!({
             "app": "留客 Liuke",
+            "clinic_name": crate::appointments::settings(&self.conn)?.clinic_name,
             "version": env!("CARGO_PKG_VERSION"),
             "db_path": self.db_path.display().to_string(),
             "schema_version": store::schema_version(),

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::catch_up::Touched;
 use crate::clock::Clock;
 use crate::customers::{self, CustomerId};
 use crate::error::{Error, Problem, Result};
@@ -238,6 +239,7 @@ pub fn create_order(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &O
             insert_payment_tx(&tx, clock, by, draft.customer_id, Some(order_id), date, p.amount, &check_method(&p.method)?)?;
         }
     }
+    crate::catch_up::customers(&tx, clock, &Touched::one(draft.customer_id), false)?;
     tx.commit()?;
     Ok(order_id)
 }
@@ -308,6 +310,7 @@ pub fn add_payment(conn: &mut Connection, clock: &Clock, by: StaffId, p: &LaterP
         }
     }
     let id = insert_payment_tx(&tx, clock, by, p.customer_id, p.order_id, date, p.amount, &check_method(&p.method)?)?;
+    crate::catch_up::customers(&tx, clock, &Touched::one(p.customer_id), false)?;
     tx.commit()?;
     Ok(id)
 }
@@ -488,6 +491,7 @@ pub fn execute(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &Execut
     let date = record_date(&draft.date, clock, "date")?;
     let performer = trimmed(&draft.performer);
     let id = insert_execution_tx(&tx, clock, by, draft.line_id, date, draft.count, performer.as_deref(), None)?;
+    crate::catch_up::customers(&tx, clock, &Touched::one(customer_of(&tx, "executions", id)?), false)?;
     tx.commit()?;
     Ok(id)
 }
@@ -711,7 +715,13 @@ pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: 
     for execution in voided_executions {
         crate::followups::on_void_execution(tx, execution)?;
     }
+    crate::catch_up::customers(tx, clock, &Touched::one(customer_of(tx, table, id)?), false)?;
     Ok(())
+}
+
+/// The customer a record of `table` belongs to.
+fn customer_of(conn: &Connection, table: &str, id: i64) -> Result<CustomerId> {
+    Ok(CustomerId(conn.query_row(&format!("SELECT customer_id FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?))
 }
 
 /// One entry of a timeline (a customer's, or the clinic's day).

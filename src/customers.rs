@@ -14,7 +14,7 @@ use crate::store::{new_uid, write_tx};
 use crate::{parse, phone, search_keys};
 
 /// A customer's id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CustomerId(pub i64);
 
@@ -300,6 +300,8 @@ pub fn update(conn: &mut Connection, clock: &Clock, by: StaffId, id: CustomerId,
         return Err(Error::invalid("referrer_phone", "推荐人不能是客户本人"));
     }
     update_tx(&tx, clock, by, id, &values, referrer)?;
+    // A birthday or a marketing choice changed: the calls follow.
+    crate::catch_up::customers(&tx, clock, &crate::catch_up::Touched::one(id), false)?;
     tx.commit()?;
     Ok(())
 }

@@ -134,6 +134,9 @@ fn demo_birthday(rng: &mut fastrand::Rng, today: NaiveDate) -> Option<NaiveDate>
     Some(start + Duration::days(rng.i64(0..365)))
 }
 
+/// The demo clinic's name, in its booking settings and so in the window's title.
+pub const DEMO_CLINIC: &str = "留客演示诊所";
+
 /// Fills an empty archive with a demo clinic of `customers` customers.
 pub fn seed(conn: &mut Connection, clock: &Clock, customers: usize, seed: u64) -> Result<DemoReport> {
     if customers::count(conn)? > 0 {
@@ -209,6 +212,9 @@ pub fn seed(conn: &mut Connection, clock: &Clock, customers: usize, seed: u64) -
         history::appointments(&tx, clock, &mut rng, &actors, &everyone)?;
     }
     history::some_voids(&tx, clock, SYSTEM_STAFF)?;
+    // The window's title names the clinic: a first look says plainly that this is the demo.
+    let booking = crate::appointments::BookingSettings { clinic_name: DEMO_CLINIC.into(), ..crate::appointments::settings(&tx)? };
+    crate::appointments::save_settings(&tx, &booking)?;
     let orders: i64 = tx.query_row("SELECT count(*) FROM orders", [], |r| r.get(0))?;
     tx.commit()?;
     Ok(DemoReport { staff: staff_count, customers, orders, seed })

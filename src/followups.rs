@@ -16,7 +16,7 @@ use crate::customers::CustomerId;
 use crate::error::{Error, Result};
 use crate::items::{self, Category, ItemId};
 use crate::staff::StaffId;
-use crate::store::{new_uid, write_tx};
+use crate::store::new_uid;
 
 /// The task kinds of SPEC §5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -190,7 +190,7 @@ pub fn horizon(conn: &Connection, clock: &Clock) -> Result<NaiveDate> {
     Ok(today)
 }
 
-fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
+pub fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
     if n >= 0 {
         d.checked_add_days(Days::new(n as u64)).unwrap_or(NaiveDate::MAX)
     } else {
@@ -220,6 +220,21 @@ pub struct NewTask<'a> {
 /// same customer, kind and due date. Idempotent. Returns the task id, or
 /// None when the customer does not accept marketing and the kind is marketing.
 pub fn upsert(conn: &Connection, clock: &Clock, t: &NewTask) -> Result<Option<i64>> {
+    Ok(upsert_task(conn, clock, t)?.map(|u| u.id))
+}
+
+/// A task as [`upsert_task`] left it.
+pub struct Upserted {
+    pub id: i64,
+    /// Its status after the upsert: `open`, `historical`, or what it already was.
+    pub status: String,
+    /// The status a task made now for this reason gets (`open`, or
+    /// `historical` for imported history due before today).
+    pub fresh_status: &'static str,
+}
+
+/// [`upsert`], saying where the task stands afterwards.
+pub fn upsert_task(conn: &Connection, clock: &Clock, t: &NewTask) -> Result<Option<Upserted>> {
     if t.kind.is_marketing() && opted_out(conn, t.customer)? {
         return Ok(None);
     }
@@ -230,7 +245,7 @@ pub fn upsert(conn: &Connection, clock: &Clock, t: &NewTask) -> Result<Option<i6
          VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (customer_id, kind, due) DO NOTHING",
     )?
     .execute(params![new_uid(), t.customer.0, t.kind.key(), due, status, t.purpose, t.script, t.anchor.to_string(), clock.now_utc()])?;
-    let (id, current): (i64, String) = conn
+    let (id, mut current): (i64, String) = conn
         .prepare_cached("SELECT id, status FROM tasks WHERE customer_id = ?1 AND kind = ?2 AND due = ?3")?
         .query_row(params![t.customer.0, t.kind.key(), due], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let added = conn
@@ -238,9 +253,30 @@ pub fn upsert(conn: &Connection, clock: &Clock, t: &NewTask) -> Result<Option<i6
         .execute(params![id, t.source, t.item])?;
     // A new live reason for a task that was cancelled (e.g. every earlier source voided) opens it again.
     if added > 0 && current == "cancelled" && status == "open" {
-        conn.execute("UPDATE tasks SET status = 'open', cancel_reason = NULL, next_on = due WHERE id = ?1", [id])?;
+        reopen(conn, id, status)?;
+        current = status.to_string();
     }
-    Ok(Some(id))
+    Ok(Some(Upserted { id, status: current, fresh_status: status }))
+}
+
+/// A cancelled task whose reason holds again goes back to `status`.
+pub fn reopen(conn: &Connection, id: i64, status: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE tasks SET status = ?2, cancel_reason = NULL, next_on = due WHERE id = ?1 AND status = 'cancelled'")?
+        .execute(params![id, status])?;
+    Ok(())
+}
+
+/// The date a task counts its days from (its script's {天数}).
+pub fn set_anchor(conn: &Connection, id: i64, anchor: NaiveDate) -> Result<()> {
+    conn.prepare_cached("UPDATE tasks SET anchor = ?2 WHERE id = ?1")?.execute(params![id, anchor.to_string()])?;
+    Ok(())
+}
+
+/// Cancels an open task, saying why.
+pub fn cancel(conn: &Connection, id: i64, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE tasks SET status = 'cancelled', cancel_reason = ?2 WHERE id = ?1 AND status = 'open'")?
+        .execute(params![id, reason])?;
+    Ok(())
 }
 
 /// An execution was recorded: post-treatment calls by the item's plan, and a
@@ -333,27 +369,23 @@ pub fn birthday_in(year: i32, birthday: NaiveDate) -> Option<NaiveDate> {
 /// ends of no-deal arrival days in (watermark, d], then cancels what no
 /// longer applies (the customer came back, or does not accept marketing).
 /// Running it twice, or for an earlier date, changes nothing.
-pub fn materialize(conn: &mut Connection, clock: &Clock, d: NaiveDate) -> Result<()> {
-    let tx = write_tx(conn)?;
-    let from = horizon(&tx, clock)?;
-    let through = setting_date(&tx, "followups_through")?.unwrap_or_else(|| add_days(from, -1));
+pub fn materialize_tx(tx: &Connection, clock: &Clock, d: NaiveDate) -> Result<()> {
+    let from = horizon(tx, clock)?;
+    let through = setting_date(tx, "followups_through")?.unwrap_or_else(|| add_days(from, -1));
     if d > through {
         let start = add_days(through, 1);
-        birthdays(&tx, clock, start, d, from)?;
-        dormant(&tx, clock, start, d, from)?;
-        crate::store::settings::set(&tx, "followups_through", &d.to_string())?;
+        birthdays(tx, clock, start, d, from)?;
+        dormant(tx, clock, start, d, from)?;
+        crate::store::settings::set(tx, "followups_through", &d.to_string())?;
     }
-    // Appointments whose day has ended (never a day still to come, even
-    // when the list for a later date is asked for).
-    crate::appointments::close_days_before(&tx, clock, d.min(clock.today()))?;
     // Arrival days are looked at every time, a week back: an arrival imported
     // or entered late still gets its calls; upsert makes this idempotent.
-    no_deal(&tx, clock, add_days(through.min(d).max(add_days(from, -1)), -7), add_days(d, -1), from)?;
+    no_deal(tx, clock, add_days(through.min(d).max(add_days(from, -1)), -7), add_days(d, -1), from)?;
     tx.execute(
         // The three live fact indexes, not the visit_days view: this runs
         // over every open call, and each probe must stay an index seek.
         "UPDATE tasks SET status = 'cancelled', cancel_reason = '客户已再次到院'
-         WHERE status = 'open' AND kind IN ('dormant', 'no_deal')
+         WHERE status = 'open' AND kind IN ('dormant', 'no_deal', 'no_show')
            AND (EXISTS (SELECT 1 FROM arrivals AS a INDEXED BY arrivals_live WHERE a.customer_id = tasks.customer_id AND a.voided_at IS NULL AND a.visit_date > tasks.anchor AND a.visit_date <= ?1)
              OR EXISTS (SELECT 1 FROM payments AS p INDEXED BY payments_live WHERE p.customer_id = tasks.customer_id AND p.voided_at IS NULL AND p.pay_date > tasks.anchor AND p.pay_date <= ?1)
              OR EXISTS (SELECT 1 FROM executions AS e INDEXED BY executions_live WHERE e.customer_id = tasks.customer_id AND e.voided_at IS NULL AND e.exec_date > tasks.anchor AND e.exec_date <= ?1))",
@@ -365,7 +397,6 @@ pub fn materialize(conn: &mut Connection, clock: &Clock, d: NaiveDate) -> Result
            AND customer_id IN (SELECT id FROM customers WHERE marketing_opt_out = 1)",
         [],
     )?;
-    tx.commit()?;
     Ok(())
 }
 
@@ -376,17 +407,16 @@ fn birthdays(conn: &Connection, clock: &Clock, start: NaiveDate, end: NaiveDate,
         .collect::<rusqlite::Result<_>>()?;
     for (id, text) in people {
         let Ok(born) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") else { continue };
-        for year in start.year()..=end.year() {
-            let Some(day) = birthday_in(year, born) else { continue };
-            if day < start || day > end || day < from {
-                continue;
-            }
-            let visited: bool = conn
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM visit_days WHERE customer_id = ?1 AND day <= ?2)")?
-                .query_row(params![id, day.to_string()], |r| r.get(0))?;
-            if visited {
-                upsert(conn, clock, &NewTask { customer: CustomerId(id), kind: Kind::Birthday, due: day, anchor: day, purpose: Some("生日关怀"), script: None, source: format!("birthday:{year}"), item: None, history: false })?;
-            }
+        let (from, to) = (start.max(from), end);
+        if !(from.year()..=to.year()).any(|y| birthday_in(y, born).is_some_and(|d| d >= from && d <= to)) {
+            continue;
+        }
+        let first_visit: Option<String> = conn
+            .prepare_cached("SELECT min(day) FROM visit_days WHERE customer_id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        let first_visit = first_visit.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
+        for t in birthday_calls(CustomerId(id), born, first_visit, from, to, false) {
+            upsert(conn, clock, &t)?;
         }
     }
     Ok(())
@@ -397,58 +427,128 @@ pub const DORMANT_DAYS: [i64; 3] = [180, 270, 360];
 
 fn dormant(conn: &Connection, clock: &Clock, start: NaiveDate, end: NaiveDate, from: NaiveDate) -> Result<()> {
     for (customer, f) in crate::visits::all_facts(conn, end)? {
-        let Some(last) = f.last_visit else { continue };
-        for n in DORMANT_DAYS {
-            let due = add_days(last, n);
-            if due >= start && due <= end && due >= from {
-                upsert(conn, clock, &NewTask { customer, kind: Kind::Dormant, due, anchor: last, purpose: Some("沉睡唤醒"), script: None, source: format!("dormant:{n}:{last}"), item: None, history: false })?;
-            }
+        for t in dormant_calls(customer, f.last_visit, start.max(from), end, false) {
+            upsert(conn, clock, &t)?;
         }
     }
     Ok(())
 }
 
+/// The birthday calls due in [from, to]: each year's birthday (Feb 29 →
+/// Feb 28 in other years) on or after the customer's first visit day.
+pub fn birthday_calls(customer: CustomerId, born: NaiveDate, first_visit: Option<NaiveDate>, from: NaiveDate, to: NaiveDate, history: bool) -> Vec<NewTask<'static>> {
+    let Some(first) = first_visit else { return Vec::new() };
+    (from.year()..=to.year())
+        .filter_map(|year| birthday_in(year, born).map(|day| (year, day)))
+        .filter(|(_, day)| *day >= from && *day <= to && first <= *day)
+        .map(|(year, day)| NewTask {
+            customer,
+            kind: Kind::Birthday,
+            due: day,
+            anchor: day,
+            purpose: Some("生日关怀"),
+            script: None,
+            source: format!("birthday:{year}"),
+            item: None,
+            history,
+        })
+        .collect()
+}
+
+/// The dormant calls due in [from, to]: the days 180, 270 and 360 days after
+/// the last visit day.
+pub fn dormant_calls(customer: CustomerId, last_visit: Option<NaiveDate>, from: NaiveDate, to: NaiveDate, history: bool) -> Vec<NewTask<'static>> {
+    let Some(last) = last_visit else { return Vec::new() };
+    DORMANT_DAYS
+        .into_iter()
+        .map(|n| (n, add_days(last, n)))
+        .filter(|(_, due)| *due >= from && *due <= to)
+        .map(|(n, due)| NewTask {
+            customer,
+            kind: Kind::Dormant,
+            due,
+            anchor: last,
+            purpose: Some("沉睡唤醒"),
+            script: None,
+            source: format!("dormant:{n}:{last}"),
+            item: None,
+            history,
+        })
+        .collect()
+}
+
+/// An arrival day that ended with no positive payment and no session.
+pub struct NoDealDay {
+    pub customer: CustomerId,
+    pub day: NaiveDate,
+    /// The day's first arrival, the calls' source.
+    pub arrival: i64,
+    pub purpose: Option<String>,
+    /// Whether an arrival of that day was imported (history).
+    pub imported: bool,
+}
+
+/// The no-deal arrival days in [first, last], of one customer or of everyone.
+pub fn no_deal_days(conn: &Connection, first: NaiveDate, last: NaiveDate, customer: Option<CustomerId>) -> Result<Vec<NoDealDay>> {
+    if last < first {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT a.customer_id, a.visit_date, min(a.id), min(a.purpose), max(a.import_key IS NOT NULL) FROM arrivals a
+         WHERE a.voided_at IS NULL AND a.visit_date BETWEEN ?1 AND ?2 {}
+           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.customer_id = a.customer_id AND p.pay_date = a.visit_date AND p.voided_at IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.customer_id = a.customer_id AND e.exec_date = a.visit_date AND e.voided_at IS NULL)
+         GROUP BY a.customer_id, a.visit_date",
+        if customer.is_some() { "AND a.customer_id = ?3" } else { "AND ?3 IS NULL" }
+    );
+    let rows: Vec<(i64, String, i64, Option<String>, bool)> = conn
+        .prepare_cached(&sql)?
+        .query_map(params![first.to_string(), last.to_string(), customer.map(|c| c.0)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(c, day, arrival, purpose, imported)| {
+            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?;
+            Some(NoDealDay { customer: CustomerId(c), day, arrival, purpose, imported })
+        })
+        .collect())
+}
+
+/// The calls a no-deal day brings: the next day and a week later, none due
+/// before `from`.
+pub fn no_deal_calls(d: &NoDealDay, from: NaiveDate) -> Vec<NewTask<'_>> {
+    [1, 7]
+        .into_iter()
+        .map(|offset| add_days(d.day, offset))
+        .filter(|due| *due >= from)
+        .map(|due| NewTask {
+            customer: d.customer,
+            kind: Kind::NoDeal,
+            due,
+            anchor: d.day,
+            purpose: Some("未成交回访"),
+            script: None,
+            source: format!("arrival:{}", d.arrival),
+            item: d.purpose.as_deref(),
+            history: d.imported,
+        })
+        .collect()
+}
+
 /// Arrival days in [first, last] that ended with no payment and no session:
 /// calls the next day and a week later.
 fn no_deal(conn: &Connection, clock: &Clock, first: NaiveDate, last: NaiveDate, from: NaiveDate) -> Result<()> {
-    if last < first {
-        return Ok(());
-    }
-    let days: Vec<(i64, String, i64, Option<String>, bool)> = conn
-        .prepare(
-            "SELECT a.customer_id, a.visit_date, min(a.id), min(a.purpose), max(a.import_key IS NOT NULL) FROM arrivals a
-             WHERE a.voided_at IS NULL AND a.visit_date BETWEEN ?1 AND ?2
-               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.customer_id = a.customer_id AND p.pay_date = a.visit_date AND p.voided_at IS NULL)
-               AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.customer_id = a.customer_id AND e.exec_date = a.visit_date AND e.voided_at IS NULL)
-             GROUP BY a.customer_id, a.visit_date",
-        )?
-        .query_map(params![first.to_string(), last.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (customer, day, arrival, purpose, imported) in days {
-        let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else { continue };
-        for offset in [1, 7] {
-            let due = add_days(day, offset);
-            if due < from {
-                continue;
-            }
-            upsert(
-                conn,
-                clock,
-                &NewTask {
-                    customer: CustomerId(customer),
-                    kind: Kind::NoDeal,
-                    due,
-                    anchor: day,
-                    purpose: Some("未成交回访"),
-                    script: None,
-                    source: format!("arrival:{arrival}"),
-                    item: purpose.as_deref(),
-                    history: imported,
-                },
-            )?;
+    for day in no_deal_days(conn, first, last, None)? {
+        for t in no_deal_calls(&day, from) {
+            upsert(conn, clock, &t)?;
         }
     }
     Ok(())
+}
+
+/// The watermark: the last day the time-based tasks were brought up to.
+pub fn watermark(conn: &Connection) -> Result<Option<NaiveDate>> {
+    setting_date(conn, "followups_through")
 }
 
 mod calls;

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod catch_up;
 pub mod backup;
 pub mod clock;
 pub mod commands;

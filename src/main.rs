@@ -88,6 +88,9 @@ enum Command {
         customers: usize,
         #[arg(long, default_value_t = 20261123)]
         seed: u64,
+        /// 数据库已有客户时不写入，也不算出错（快速开始脚本用）
+        #[arg(long)]
+        if_empty: bool,
     },
 }
 
@@ -235,8 +238,12 @@ fn run(cli: Cli) -> CliResult {
         Command::Callbacks { action } => run_callbacks(&mut app, action).map_err(no_file),
         Command::Appointments { date, format } => list_appointments(&mut app, date.as_deref(), format).map_err(no_file),
         Command::Tiers { as_of, format } => list_tiers(&mut app, as_of.as_deref(), format).map_err(no_file),
-        Command::Demo { customers, seed } => {
+        Command::Demo { customers, seed, if_empty } => {
             let clock = app.clock().map_err(no_file)?;
+            if if_empty && liuke::customers::count(app.conn()).map_err(no_file)? > 0 {
+                println!("数据库里已有客户档案，没有写入演示数据：{}", db.display());
+                return Ok(());
+            }
             let r = demo::seed(app.conn(), &clock, customers, seed).map_err(no_file)?;
             println!("演示诊所已写入：员工 {} 位，客户 {} 位，订单 {} 张（种子 {}）。", r.staff, r.customers, r.orders, r.seed);
             Ok(())
@@ -288,7 +295,7 @@ fn run_callbacks(app: &mut App, action: CallbacksAction) -> Result<()> {
     match action {
         CallbacksAction::Due { date: d, format } => {
             let d = date(&d, "--date")?;
-            followups::materialize(app.conn(), &clock, d)?;
+            liuke::catch_up::day_pass(app.conn(), &clock, d)?;
             let list = followups::due(app.conn(), d)?;
             match format {
                 Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?,

@@ -28,20 +28,55 @@ impl Money {
         Decimal::new(self.0, 2)
     }
 
-    /// Reads an amount as clinics write it: `1234.5`, `1,234.50`, `¥1234`,
-    /// `-¥100`, `￥88`. More than two decimals is refused rather than rounded.
+    /// Reads an amount as clinics and spreadsheet programs write it: `1234.5`,
+    /// `1,234.50`, `¥1234`, `￥88`, `-¥100`, `¥-149` (Excel's zh-CN negative
+    /// currency), `(149.00)` and `¥(149.00)` (accounting negatives),
+    /// `1,234.50元`, with ordinary or non-breaking spaces around the symbols.
+    /// What could be read two ways is refused rather than guessed: digit groups
+    /// that are not groups of three (`1,2,3`), a minus sign and parentheses
+    /// together, more than two decimals.
     pub fn parse(text: &str) -> Result<Money, String> {
         let t = text.trim();
-        let bad = || format!("金额「{t}」无法识别，请写成 1234.5、1,234.50 或 ¥1234");
-        let (negative, rest) = match t.strip_prefix('-') {
-            Some(r) => (true, r.trim_start()),
-            None => (false, t),
-        };
-        let rest = rest.trim_start_matches(['¥', '￥']).trim();
-        let digits: String = rest.chars().filter(|c| *c != ',' && *c != '，').collect();
-        if digits.is_empty() || digits.starts_with(['+', '-']) || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        let bad = || format!("金额「{t}」无法识别，请写成 1234.5、1,234.50、¥1234 或 -¥149");
+        let mut rest = t;
+        let mut minus = false;
+        let mut parens = false;
+        let mut currency = false;
+        // Sign, currency symbol and an opening parenthesis, in any order, each at most once.
+        loop {
+            rest = rest.trim_start();
+            let Some(c) = rest.chars().next() else { break };
+            match c {
+                '-' | '－' | '−' if !minus => minus = true,
+                '¥' | '￥' if !currency => currency = true,
+                '(' | '（' if !parens => parens = true,
+                _ => break,
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        let mut rest = rest.trim_end();
+        if parens {
+            match rest.strip_suffix([')', '）']) {
+                Some(r) => rest = r.trim_end(),
+                None => return Err(bad()),
+            }
+        }
+        if let Some(r) = rest.strip_suffix('元') {
+            rest = r.trim_end();
+        }
+        if parens && rest.ends_with([')', '）']) {
             return Err(bad());
         }
+        if minus && parens {
+            return Err(format!("金额「{t}」既有负号又有括号，无法确定是收款还是退款，请只用其中一种"));
+        }
+        let digits = ungrouped(rest).ok_or_else(|| {
+            if rest.contains([',', '，']) {
+                format!("金额「{t}」的千位分隔不对（逗号应每三位一个，如 1,234.50），请核对")
+            } else {
+                bad()
+            }
+        })?;
         let value: Decimal = digits.parse().map_err(|_| bad())?;
         if value.scale() > 2 && value.normalize().scale() > 2 {
             return Err(format!("金额「{t}」超过两位小数（分），请核对"));
@@ -50,8 +85,34 @@ impl Money {
         if fen > 100_000_000_000 {
             return Err(format!("金额「{t}」过大，请核对"));
         }
-        Ok(Money(if negative { -fen } else { fen }))
+        Ok(Money(if minus || parens { -fen } else { fen }))
     }
+}
+
+/// Plain digits with an optional fraction, or digits grouped by threes with
+/// commas (ASCII or full-width); the digits without their separators, or None.
+fn ungrouped(text: &str) -> Option<String> {
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if frac.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    let groups: Vec<&str> = int.split([',', '，']).collect();
+    let grouped_by_three = groups.len() == 1
+        || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    let bare_fraction = frac.is_some() && groups == [""];
+    if !bare_fraction && (!grouped_by_three || !groups.iter().all(|g| all_digits(g))) {
+        return None;
+    }
+    let mut out: String = groups.concat();
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(out)
 }
 
 impl Money {
@@ -155,10 +216,57 @@ mod tests {
     }
 
     #[test]
+    fn amounts_are_read_as_spreadsheet_programs_write_them() {
+        let cases = [
+            ("¥-149", -14900),
+            ("-¥149", -14900),
+            ("￥149", 14900),
+            ("(149.00)", -14900),
+            ("¥(149.00)", -14900),
+            ("(¥149.00)", -14900),
+            ("（149）", -14900),
+            ("1,234.50元", 123450),
+            ("-1,234.50 元", -123450),
+            ("¥\u{a0}1,234.50", 123450),
+            ("\u{a0}¥-149.00\u{a0}", -14900),
+            ("¥ 88", 8800),
+            ("－88", -8800),
+            ("1,234,567.8", 123456780),
+            ("123", 12300),
+            (".5", 50),
+        ];
+        for (text, fen) in cases {
+            assert_eq!(Money::parse(text), Ok(Money(fen)), "{text}");
+        }
+    }
+
+    #[test]
     fn amounts_that_are_not_money_are_refused() {
-        for bad in ["", "abc", "12.345", "1.2.3", "--5", "¥", "1e5", "+5"] {
+        for bad in ["", "abc", "1.2.3", "--5", "¥", "1e5", "+5", "()", "(149", "149)", "¥¥5", "5元元", "1 234", "12.", "1,234.5.6"] {
             assert!(Money::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn digit_groups_that_are_not_threes_are_refused_as_ambiguous() {
+        for bad in ["1,2,3", "12,34", "1,2345", "1234,567", ",123", "1,,234"] {
+            let reason = Money::parse(bad).unwrap_err();
+            assert!(reason.contains("千位分隔"), "{bad}: {reason}");
+        }
+    }
+
+    #[test]
+    fn a_minus_sign_and_parentheses_together_are_refused() {
+        for bad in ["-(149)", "¥-(149.00)", "(-149)"] {
+            let reason = Money::parse(bad).unwrap_err();
+            assert!(reason.contains("既有负号又有括号"), "{bad}: {reason}");
+        }
+    }
+
+    #[test]
+    fn more_than_two_decimals_are_refused_not_rounded() {
+        assert_eq!(Money::parse("12.345").unwrap_err(), "金额「12.345」超过两位小数（分），请核对");
+        assert_eq!(Money::parse("(0.001)").unwrap_err(), "金额「(0.001)」超过两位小数（分），请核对");
     }
 
     #[test]

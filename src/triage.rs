@@ -186,6 +186,7 @@ pub fn register(conn: &mut Connection, clock: &Clock, by: StaffId, d: &ArrivalDr
         },
     )?;
     crate::appointments::arrived_tx(&tx, clock, by, d.customer_id, today, id)?;
+    crate::catch_up::customers(&tx, clock, &crate::catch_up::Touched::one(d.customer_id), false)?;
     tx.commit()?;
     entry(conn, id)
 }

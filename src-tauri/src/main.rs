@@ -20,7 +20,7 @@ struct Core {
 }
 
 #[tauri::command]
-fn rpc(core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Value, token: Option<String>) -> Result<Value, ApiError> {
+fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Value, token: Option<String>) -> Result<Value, ApiError> {
     let mut guard = match core.app.lock() {
         Ok(g) => g,
         // A panic in an earlier command poisoned the lock; the connection itself is still sound.
@@ -32,10 +32,20 @@ fn rpc(core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Valu
         guard.as_ref().map_err(Clone::clone)?;
         return Ok(json!(restored));
     }
-    match guard.as_mut() {
+    let asked_for_info = cmd == "app.info";
+    let answer = match guard.as_mut() {
         Ok(app) => app.handle(Request { cmd, actor, args, token }),
         Err(e) => Err(e.clone()),
+    };
+    // The title bar and the taskbar name the clinic whose database is open.
+    if let (true, Ok(info)) = (asked_for_info, &answer) {
+        if let Some(clinic) = info.get("clinic_name").and_then(Value::as_str) {
+            if let Err(e) = window.set_title(&format!("留客 · {clinic}")) {
+                eprintln!("窗口标题没有更新：{e}");
+            }
+        }
     }
+    answer
 }
 
 /// The damaged database is set aside and the newest good backup put in its place.

@@ -125,14 +125,14 @@ fn an_appointment_not_arrived_by_the_end_of_its_day_becomes_a_no_show_with_a_cal
     let appt = book(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(a, None, ymd(2026, 11, 25), "10:00")).unwrap();
     // On its own day it is still expected, even late in the day.
     on(&mut c, ymd(2026, 11, 25));
-    followups::materialize(&mut c.conn, &c.clock, ymd(2026, 11, 25)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 25)).unwrap();
     assert_eq!(get(&c.conn, appt.id).unwrap().status, Status::Booked);
     // A list asked for a later date does not end days still to come.
-    followups::materialize(&mut c.conn, &c.clock, ymd(2026, 11, 30)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 30)).unwrap();
     assert_eq!(get(&c.conn, appt.id).unwrap().status, Status::Booked);
     on(&mut c, ymd(2026, 11, 26));
-    followups::materialize(&mut c.conn, &c.clock, ymd(2026, 11, 26)).unwrap();
-    followups::materialize(&mut c.conn, &c.clock, ymd(2026, 11, 26)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 26)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 26)).unwrap();
     assert_eq!(get(&c.conn, appt.id).unwrap().status, Status::NoShow);
     assert_eq!(tasks_of(&c, a), [("no_show".to_string(), "2026-11-26".to_string(), "open".to_string())]);
     assert_eq!(history(&c.conn, appt.id).unwrap().last().unwrap().what, "no_show");
@@ -146,7 +146,7 @@ fn a_customer_who_arrived_without_checking_in_the_appointment_is_not_a_no_show()
     // The arrival was entered later (an import, a registration outside the desk).
     let arrival = c.arrive(a, today());
     on(&mut c, ymd(2026, 11, 24));
-    followups::materialize(&mut c.conn, &c.clock, ymd(2026, 11, 24)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 24)).unwrap();
     let after = get(&c.conn, appt.id).unwrap();
     assert_eq!((after.status, after.arrival_id), (Status::Arrived, Some(arrival)));
     assert!(tasks_of(&c, a).iter().all(|t| t.0 != "no_show"));

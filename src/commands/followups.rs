@@ -51,7 +51,7 @@ impl App {
                 };
                 // Today's calls were brought up to date when this command arrived.
                 if d != clock.today() {
-                    followups::materialize(&mut self.conn, clock, d)?;
+                    crate::catch_up::day_pass(&mut self.conn, clock, d)?;
                 }
                 let groups = followups::checklist(&self.conn, d, &a.filter)?;
                 let calls: usize = groups.iter().map(|g| g.calls.len()).sum();

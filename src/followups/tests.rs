@@ -120,11 +120,11 @@ fn a_no_deal_day_is_called_the_next_day_and_a_week_later_once_the_day_has_ended(
     c.arrive(a, ymd(2026, 11, 23));
     c.arrive(buyer, ymd(2026, 11, 23));
     c.buy(buyer, ymd(2026, 11, 23), item, 1, "980");
-    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 23)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 23)).unwrap();
     assert!(dues(&c, a, "no_deal").is_empty(), "the day has not ended");
     on(&mut c, ymd(2026, 11, 24));
-    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 24)).unwrap();
-    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 24)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 24)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 24)).unwrap();
     assert_eq!(dues(&c, a, "no_deal"), ["2026-11-24", "2026-11-30"]);
     assert!(dues(&c, buyer, "no_deal").is_empty(), "a payment that day is a deal");
 }
@@ -134,11 +134,11 @@ fn a_customer_who_comes_back_is_not_called_as_no_deal_or_dormant() {
     let mut c = Clinic::on(ymd(2026, 11, 23));
     let a = c.customer("张小美", "13800000001");
     c.arrive(a, ymd(2026, 11, 23));
-    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 23)).unwrap(); // the app opened that day
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 23)).unwrap(); // the app opened that day
     on(&mut c, ymd(2026, 11, 25));
-    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 25)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 25)).unwrap();
     c.arrive(a, ymd(2026, 11, 25));
-    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 25)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 25)).unwrap();
     let no_deal: Vec<(String, String)> = tasks_of(&c, a).into_iter().filter(|t| t.0 == "no_deal").map(|t| (t.1, t.2)).collect();
     assert_eq!(no_deal, [("2026-11-24".into(), "cancelled".into()), ("2026-11-30".into(), "cancelled".into())]);
 }
@@ -148,9 +148,9 @@ fn dormant_calls_come_at_180_270_and_360_days_after_the_last_visit() {
     let mut c = Clinic::on(ymd(2026, 1, 1));
     let a = c.customer("张小美", "13800000001");
     c.arrive(a, ymd(2026, 1, 1));
-    materialize(&mut c.conn, &c.clock, ymd(2026, 1, 1)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 1, 1)).unwrap();
     on(&mut c, ymd(2027, 1, 1));
-    materialize(&mut c.conn, &c.clock, ymd(2027, 1, 1)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2027, 1, 1)).unwrap();
     // 2026-01-01 + 180 = 2026-06-30, + 270 = 2026-09-28, + 360 = 2026-12-27.
     assert_eq!(dues(&c, a, "dormant"), ["2026-06-30", "2026-09-28", "2026-12-27"]);
 }
@@ -163,9 +163,9 @@ fn a_birthday_call_needs_a_visit_on_or_before_it_and_feb_29_falls_on_feb_28() {
     let never = CustomerDraft { name: "没来过".into(), phone: "13800000002".into(), birthday: Some("1990-03-01".into()), ..Default::default() };
     let b = crate::customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &never).unwrap();
     c.arrive(a, ymd(2026, 1, 1));
-    materialize(&mut c.conn, &c.clock, ymd(2026, 1, 1)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 1, 1)).unwrap();
     on(&mut c, ymd(2028, 12, 31));
-    materialize(&mut c.conn, &c.clock, ymd(2028, 12, 31)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2028, 12, 31)).unwrap();
     assert_eq!(dues(&c, a, "birthday"), ["2026-02-28", "2027-02-28", "2028-02-29"]);
     assert!(dues(&c, b, "birthday").is_empty());
 }
@@ -175,7 +175,7 @@ fn nothing_is_materialised_before_the_day_liuke_started() {
     let mut c = Clinic::on(ymd(2026, 11, 23));
     let a = c.customer("张小美", "13800000001");
     c.arrive(a, ymd(2025, 1, 1)); // long dormant before Liuke was in use
-    materialize(&mut c.conn, &c.clock, ymd(2026, 11, 23)).unwrap();
+    crate::catch_up::day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 23)).unwrap();
     assert!(tasks_of(&c, a).is_empty(), "{:?}", tasks_of(&c, a));
 }
 

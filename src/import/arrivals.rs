@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use super::rows::{already_imported, RowCheck, RowKeys};
 use super::table::Column;
 use super::ImportReport;
+use crate::catch_up::Touched;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::staff::StaffId;
@@ -23,6 +24,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
     let super::Opened { table, mut problems, mut report } = super::open("arrivals", bytes, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
+    let mut touched = Touched::default();
     for row in &table.rows {
         let mut check = RowCheck::new(&table.header, row);
         let customer = check.customer(&tx)?;
@@ -51,7 +53,8 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
             import_key: Some(key),
         };
         triage::insert_tx(&tx, clock, by, &arrival)?;
+        touched.add(customer);
         report.created += 1;
     }
-    super::finish(tx, problems, report)
+    super::finish(tx, clock, problems, report, &touched)
 }

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::rows::{already_imported, RowCheck, RowKeys};
 use super::table::Column;
 use super::ImportReport;
+use crate::catch_up::Touched;
 use crate::clock::Clock;
 use crate::consumption::{self, LineId, NewLine, NewOrder, NewRefund, OrderId};
 use crate::error::{Problem, Result};
@@ -38,6 +39,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
     let super::Opened { table, mut problems, mut report } = super::open("consumption", bytes, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
+    let mut touched = Touched::default();
     let mut order_no_lines: HashMap<String, u64> = HashMap::new();
     for row in &table.rows {
         let mut check = RowCheck::new(&table.header, row);
@@ -96,6 +98,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
                 import_key: Some(key),
             };
             consumption::insert_refund_tx(&tx, clock, by, &refund)?;
+            touched.add(customer);
             report.created += 1;
             continue;
         }
@@ -138,9 +141,10 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
                 problems.push(Problem::at(row.line, table.header.label("executed"), e.to_string()));
             }
         }
+        touched.add(customer);
         report.created += 1;
     }
-    super::finish(tx, problems, report)
+    super::finish(tx, clock, problems, report, &touched)
 }
 
 /// The order a refund row belongs to: the one its 单号 names, else the

@@ -151,6 +151,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
     }
 
     // First every customer, then the referrer links, so a referrer may come later in the file.
+    let mut touched = crate::catch_up::Touched::default();
     let mut written: Vec<(CustomerId, &Parsed, CustomerValues)> = Vec::with_capacity(parsed.len());
     for row in &parsed {
         match customers::id_by_phone(&tx, &row.values.phone)? {
@@ -166,6 +167,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
                     report.unchanged += 1;
                 } else {
                     customers::update_tx(&tx, clock, by, id, &values, referrer_id(&tx, &existing.referrer_phone)?)?;
+                    touched.add(id);
                     report.updated += 1;
                 }
                 written.push((id, row, values));
@@ -183,10 +185,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
             )?;
         }
     }
-    if !dry_run {
-        tx.commit()?;
-    }
-    Ok(report)
+    super::finish(tx, clock, Vec::new(), report, &touched)
 }
 
 fn referrer_id(conn: &Connection, phone: &Option<String>) -> Result<Option<CustomerId>> {

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use super::rows::{RowCheck, RowKeys};
 use super::table::Column;
 use super::ImportReport;
+use crate::catch_up::Touched;
 use crate::clock::Clock;
 use crate::consumption;
 use crate::error::{Error, Problem, Result};
@@ -25,6 +26,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
     let super::Opened { table, mut problems, mut report } = super::open("executions", bytes, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
+    let mut touched = Touched::default();
     for row in &table.rows {
         let mut check = RowCheck::new(&table.header, row);
         let customer = check.customer(&tx)?;
@@ -50,14 +52,17 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
             continue;
         }
         match consumption::execute_oldest_first_tx(&tx, clock, by, customer, item.id, date, count, Some(&key)) {
-            Ok(()) => report.created += 1,
+            Ok(()) => {
+                touched.add(customer);
+                report.created += 1;
+            }
             Err(Error::Invalid(ps)) => {
                 problems.extend(ps.into_iter().map(|p| Problem::at(row.line, table.header.label("count"), p.reason)));
             }
             Err(e) => return Err(e),
         }
     }
-    super::finish(tx, problems, report)
+    super::finish(tx, clock, problems, report, &touched)
 }
 
 fn exists(conn: &Connection, key: &str) -> Result<bool> {

@@ -16,6 +16,8 @@ pub mod table;
 use rusqlite::Transaction;
 use serde::Serialize;
 
+use crate::catch_up::Touched;
+use crate::clock::Clock;
 use crate::error::{Error, Problem, Result};
 
 /// What an import did (or, in a dry run, would do).
@@ -82,14 +84,16 @@ pub fn open(kind: &'static str, bytes: &[u8], columns: &[table::Column], dry_run
 }
 
 /// Ends an import: with any problem, nothing is written and every problem is
-/// returned in line order; otherwise the transaction is committed, unless this
-/// is a dry run.
-pub fn finish(tx: Transaction<'_>, mut problems: Vec<Problem>, report: ImportReport) -> Result<ImportReport> {
+/// returned in line order; otherwise the calls and appointments of the
+/// customers it touched catch up with their new facts and the transaction is
+/// committed, unless this is a dry run.
+pub fn finish(tx: Transaction<'_>, clock: &Clock, mut problems: Vec<Problem>, report: ImportReport, touched: &Touched) -> Result<ImportReport> {
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line);
         return Err(Error::Import(problems));
     }
     if !report.dry_run {
+        crate::catch_up::customers(&tx, clock, touched, true)?;
         tx.commit()?;
     }
     Ok(report)
