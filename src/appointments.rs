@@ -235,8 +235,11 @@ fn query(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result
 }
 
 fn event(conn: &Connection, clock: &Clock, by: StaffId, id: i64, what: &str, detail: Option<&str>) -> Result<()> {
-    conn.prepare_cached("INSERT INTO appointment_events (appointment_id, what, on_date, at, by_staff, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![id, what, clock.today().to_string(), clock.now_utc(), by.0, detail])?;
+    conn.prepare_cached(
+        "INSERT INTO appointment_events (appointment_id, what, on_date, at, by_staff, detail, day_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT day FROM appointments WHERE id = ?1))",
+    )?
+    .execute(params![id, what, clock.today().to_string(), clock.now_utc(), by.0, detail])?;
     Ok(())
 }
 
@@ -693,17 +696,21 @@ pub fn reminders(conn: &Connection, d: NaiveDate) -> Result<Vec<Reminder>> {
         .collect())
 }
 
-/// The (customer, day) pairs in [first, last] on which the customer had, by
-/// the end of that day, a future appointment booked that same day: booked for
-/// a later day and not cancelled before the day ended. What the report's
-/// `rebooked_rate` counts against the month's visits.
+/// The (customer, day) pairs in [first, last] on which the customer had, at
+/// the end of that day, an appointment booked that same day, still live then,
+/// for a day that, as it stood then, was after that day: its history says how
+/// it stood (a move or a cancellation on the day counts; a later one does
+/// not). What the report's `rebooked_rate` counts against the month's visits.
 pub fn rebooked_days(conn: &Connection, first: NaiveDate, last: NaiveDate) -> Result<Vec<(i64, NaiveDate)>> {
     let rows: Vec<(i64, String)> = conn
         .prepare_cached(
             "SELECT DISTINCT a.customer_id, a.booked_on FROM appointments a
-             WHERE a.booked_on BETWEEN ?1 AND ?2 AND a.booked_for > a.booked_on
+             WHERE a.booked_on BETWEEN ?1 AND ?2
                AND NOT EXISTS (SELECT 1 FROM appointment_events e
-                               WHERE e.appointment_id = a.id AND e.what = 'cancelled' AND e.on_date = a.booked_on)",
+                               WHERE e.appointment_id = a.id AND e.what = 'cancelled' AND e.on_date <= a.booked_on)
+               AND (SELECT e.day_after FROM appointment_events e
+                    WHERE e.appointment_id = a.id AND e.what IN ('booked', 'moved') AND e.on_date <= a.booked_on
+                    ORDER BY e.id DESC LIMIT 1) > a.booked_on",
         )?
         .query_map(params![first.to_string(), last.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;

@@ -288,6 +288,62 @@ fn the_rebooking_rate_counts_visits_that_left_with_a_future_appointment_booked_t
     assert_eq!(report::monthly(&c.conn, Month::parse("2026-11").unwrap()).unwrap().rebooked_rate, None);
 }
 
+/// Moves on the visit day count as the day ended; later ones do not.
+///   A visits 10-05, books 10-20 that day, moves it to 10-05 18:00 that same day → not rebooked
+///   B visits 10-08, books 10-08 18:00 that day, moves it to 10-22 that same day → rebooked
+///   C visits 10-10, books 11-01 that day, moves it to 11-03 the next day → rebooked (a later move changes nothing)
+///   D visits 10-12, books 10-25 that day, moves it to 10-12 19:00 that same day → not rebooked
+///   rebooked_rate = 2 / 4 = 0.5 (reading the day as first booked would give A, C, D: 0.75)
+#[test]
+fn the_rebooking_rate_reads_each_appointment_as_it_stood_when_the_visit_day_ended() {
+    let mut c = Clinic::on(ymd(2026, 10, 5));
+    let (a, b, cc) = (c.customer("A", "13800000001"), c.customer("B", "13800000002"), c.customer("C", "13800000003"));
+    let visit = |c: &mut Clinic, who: CustomerId, day: NaiveDate| {
+        on(c, day);
+        c.arrive(who, day);
+    };
+    visit(&mut c, a, ymd(2026, 10, 5));
+    let next = book(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(a, None, ymd(2026, 10, 20), "10:00")).unwrap();
+    reschedule(&mut c.conn, &c.clock, SYSTEM_STAFF, next.id, "2026-10-05", "18:00", None, None).unwrap();
+    visit(&mut c, b, ymd(2026, 10, 8));
+    let tonight = book(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(b, None, ymd(2026, 10, 8), "18:00")).unwrap();
+    reschedule(&mut c.conn, &c.clock, SYSTEM_STAFF, tonight.id, "2026-10-22", "10:00", None, None).unwrap();
+    visit(&mut c, cc, ymd(2026, 10, 10));
+    let later = book(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(cc, None, ymd(2026, 11, 1), "10:00")).unwrap();
+    on(&mut c, ymd(2026, 10, 11));
+    reschedule(&mut c.conn, &c.clock, SYSTEM_STAFF, later.id, "2026-11-03", "10:00", None, None).unwrap();
+    let d = c.customer("D", "13800000004");
+    visit(&mut c, d, ymd(2026, 10, 12));
+    let soon = book(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(d, None, ymd(2026, 10, 25), "10:00")).unwrap();
+    reschedule(&mut c.conn, &c.clock, SYSTEM_STAFF, soon.id, "2026-10-12", "19:00", None, None).unwrap();
+    let f = report::monthly(&c.conn, Month::parse("2026-10").unwrap()).unwrap();
+    assert_eq!(f.visits, 4);
+    assert_eq!(f.rebooked_rate, Some(0.5));
+}
+
+#[test]
+fn an_appointments_booking_cannot_be_rewritten_by_sql() {
+    let mut c = Clinic::on(today());
+    let a = c.customer("张小美", "13800000001");
+    let b = c.customer("王芳", "13800000002");
+    let appt = book(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(a, None, ymd(2026, 11, 25), "10:00")).unwrap();
+    let before = get(&c.conn, appt.id).unwrap();
+    for sql in [
+        "UPDATE appointments SET customer_id = ?2 WHERE id = ?1",
+        "UPDATE appointments SET booked_on = '2026-10-01' WHERE id = ?1 AND ?2 > 0",
+        "UPDATE appointments SET booked_for = '2026-12-01' WHERE id = ?1 AND ?2 > 0",
+        "UPDATE appointments SET purpose = '治疗' WHERE id = ?1 AND ?2 > 0",
+        "UPDATE appointments SET created_by = ?2 WHERE id = ?1",
+    ] {
+        assert!(c.conn.execute(sql, [appt.id, b.0]).is_err(), "{sql}");
+    }
+    cancel(&mut c.conn, &c.clock, SYSTEM_STAFF, appt.id, Some("出差")).unwrap();
+    assert!(c.conn.execute("UPDATE appointments SET status = 'booked' WHERE id = ?1", [appt.id]).is_err(), "a cancellation is final");
+    assert!(c.conn.execute("UPDATE appointments SET day = '2026-11-26' WHERE id = ?1", [appt.id]).is_err(), "only a booked one moves");
+    let after = get(&c.conn, appt.id).unwrap();
+    assert_eq!((after.customer_id, after.date, after.purpose, after.booked_on), (before.customer_id, before.date, before.purpose, before.booked_on));
+}
+
 #[test]
 fn appointment_history_is_append_only_and_appointments_are_never_deleted() {
     let mut c = Clinic::on(today());

@@ -244,7 +244,10 @@ pub(super) fn appointments(conn: &Connection, clock: &Clock, rng: &mut fastrand:
         "INSERT INTO appointments (uid, customer_id, staff_id, day, start_min, end_min, purpose, status, arrival_id, booked_on, booked_for, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5 + 30, ?6, ?7, ?8, ?9, ?4, ?10, ?11)",
     )?;
-    let mut event = conn.prepare("INSERT INTO appointment_events (appointment_id, what, on_date, at, by_staff) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut event = conn.prepare(
+        "INSERT INTO appointment_events (appointment_id, what, on_date, at, by_staff, day_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, (SELECT day FROM appointments WHERE id = ?1))",
+    )?;
     let by = actors.reception.first().copied().unwrap_or(crate::staff::SYSTEM_STAFF).0;
     for (customer, day, next) in booked {
         if rng.u32(..10) >= 3 || next >= today.to_string() {

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_followups.sql"),
     include_str!("migrations/0005_accounts_audit.sql"),
     include_str!("migrations/0006_appointments.sql"),
+    include_str!("migrations/0007_appointment_days.sql"),
 ];
 
 /// The schema version this program writes.
@@ -38,6 +39,36 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn appointment_events_written_before_0007_learn_the_day_they_left_the_appointment_on() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        // Bare rows for the one table under test, without the customer and staff they name.
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO appointments (id, uid, customer_id, day, start_min, end_min, purpose, booked_on, booked_for, created_at, created_by)
+             VALUES (1, 'u1', 1, '2026-10-22', 600, 630, '复查', '2026-10-08', '2026-10-08', 'now', 1);
+             INSERT INTO appointment_events (appointment_id, what, on_date, at, by_staff, detail)
+             VALUES (1, 'booked', '2026-10-08', 'now', 1, '2026-10-08 18:00–18:30 不指定 复查'),
+                    (1, 'moved', '2026-10-08', 'now', 1, '2026-10-08 18:00–18:30 不指定 复查 → 2026-10-22 10:00–10:30 不指定 复查'),
+                    (1, 'arrived', '2026-10-22', 'now', 1, NULL);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let days: Vec<Option<String>> = conn
+            .prepare("SELECT day_after FROM appointment_events ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(days, [Some("2026-10-08".into()), Some("2026-10-22".into()), None]);
+        assert!(conn.execute("UPDATE appointment_events SET day_after = 'x'", []).is_err(), "append-only again");
+    }
 
     #[test]
     fn migrations_apply_from_empty_to_the_current_version() {
