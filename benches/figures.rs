@@ -323,7 +323,7 @@ fn import_figure(out: &mut Vec<Figure>) {
         3,
         || {
             let mut conn = fresh_db(path);
-            let report = liuke::import::run(liuke::import::Kind::Customers, &mut conn, &clock, liuke::staff::SYSTEM_STAFF, &csv, false).expect("import");
+            let report = liuke::import::run(liuke::import::Kind::Customers, &mut conn, &clock, liuke::staff::SYSTEM_STAFF, liuke::import::File::new(&csv), false).expect("import");
             imported = report.created;
         },
         || {

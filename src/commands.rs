@@ -186,7 +186,8 @@ impl App {
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(a.content_base64.as_bytes())
                     .map_err(|_| Error::invalid("file", "上传的文件内容无法读取，请重新选择文件"))?;
-                let report = import::run(kind, &mut self.conn, &clock, by, &bytes, a.dry_run)?;
+                let file = import::File { bytes: &bytes, sheet: a.sheet.as_deref().filter(|s| !s.trim().is_empty()) };
+                let report = import::run(kind, &mut self.conn, &clock, by, file, a.dry_run)?;
                 Ok(json!({"report": report, "summary": report.summary()}))
             }
             other => {
@@ -375,6 +376,9 @@ struct ImportArgs {
     content_base64: String,
     #[serde(default)]
     dry_run: bool,
+    /// For a workbook: the sheet to read (the first when absent).
+    #[serde(default)]
+    sheet: Option<String>,
 }
 
 #[cfg(test)]

@@ -15,22 +15,33 @@ pub struct Problem {
     pub column: String,
     /// What is wrong, in plain Chinese, with what to do about it.
     pub reason: String,
+    /// The worksheet, for a problem in an Excel workbook (then `line` is
+    /// the Excel row number and `column` names the column letter and header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 impl Problem {
     /// A problem in a form field (no line).
     pub fn field(column: impl Into<String>, reason: impl Into<String>) -> Self {
-        Problem { line: None, column: column.into(), reason: reason.into() }
+        Problem { line: None, column: column.into(), reason: reason.into(), sheet: None }
     }
 
     /// A problem at a line and column of an imported file.
     pub fn at(line: u64, column: impl Into<String>, reason: impl Into<String>) -> Self {
-        Problem { line: Some(line), column: column.into(), reason: reason.into() }
+        Problem { line: Some(line), column: column.into(), reason: reason.into(), sheet: None }
     }
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let (Some(sheet), Some(line)) = (&self.sheet, self.line) {
+            return if self.column.is_empty() {
+                write!(f, "工作表「{sheet}」第 {line} 行：{}", self.reason)
+            } else {
+                write!(f, "工作表「{sheet}」第 {line} 行，{}：{}", self.column, self.reason)
+            };
+        }
         match self.line {
             Some(line) if self.column.is_empty() => write!(f, "第 {line} 行：{}", self.reason),
             Some(line) => write!(f, "第 {line} 行，列「{}」：{}", self.column, self.reason),

@@ -29,10 +29,13 @@ struct Cli {
 enum Command {
     /// 创建或升级数据库（可重复执行）
     Init,
-    /// 从 CSV 文件导入（UTF-8 或 GBK；整份导入或完全不导入）
+    /// 从 CSV 文件或 Excel 工作簿导入（.csv UTF-8 或 GBK，.xlsx .xls .xlsb .ods；整份导入或完全不导入）
     Import {
         kind: ImportKind,
         file: PathBuf,
+        /// 工作簿中的哪一张工作表（默认第一张）
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// 只检查，不写入
         #[arg(long)]
         dry_run: bool,
@@ -213,7 +216,7 @@ fn run(cli: Cli) -> CliResult {
             println!("数据库已就绪：{}（结构版本 {}）", db.display(), liuke::store::schema_version());
             Ok(())
         }
-        Command::Import { kind, file, dry_run } => run_import(&mut app, kind, &file, dry_run).map_err(|e| (Some(file), e)),
+        Command::Import { kind, file, sheet, dry_run } => run_import(&mut app, kind, &file, sheet.as_deref(), dry_run).map_err(|e| (Some(file), e)),
         Command::Customers { search, format } => list_customers(&mut app, search.as_deref(), format).map_err(no_file),
         Command::Serve { port } => {
             liuke::serve::run(app, port, |address| {
@@ -251,11 +254,11 @@ fn run(cli: Cli) -> CliResult {
     }
 }
 
-fn run_import(app: &mut App, kind: ImportKind, file: &Path, dry_run: bool) -> Result<()> {
+fn run_import(app: &mut App, kind: ImportKind, file: &Path, sheet: Option<&str>, dry_run: bool) -> Result<()> {
     let bytes = std::fs::read(file)
         .map_err(|e| Error::Config(format!("无法读取文件 {}：{e}", file.display())))?;
     let clock = app.clock()?;
-    let report = import::run(kind.into(), app.conn(), &clock, SYSTEM_STAFF, &bytes, dry_run)?;
+    let report = import::run(kind.into(), app.conn(), &clock, SYSTEM_STAFF, import::File { bytes: &bytes, sheet }, dry_run)?;
     println!("{}", report.summary());
     Ok(())
 }

@@ -78,14 +78,19 @@ impl Money {
             }
         })?;
         let value: Decimal = digits.parse().map_err(|_| bad())?;
+        let fen = Money::from_decimal(value, t)?;
+        Ok(Money(if minus || parens { -fen.0 } else { fen.0 }))
+    }
+
+    /// An exact decimal amount (a number cell of a workbook, or parsed text
+    /// shown to staff as `shown`): more than two decimals is refused rather
+    /// than rounded.
+    pub fn from_decimal(value: Decimal, shown: &str) -> Result<Money, String> {
         if value.scale() > 2 && value.normalize().scale() > 2 {
-            return Err(format!("金额「{t}」超过两位小数（分），请核对"));
+            return Err(format!("金额「{shown}」超过两位小数（分），请核对"));
         }
-        let fen = (value * Decimal::ONE_HUNDRED).trunc().to_i64().ok_or_else(bad)?;
-        if fen > 100_000_000_000 {
-            return Err(format!("金额「{t}」过大，请核对"));
-        }
-        Ok(Money(if minus || parens { -fen } else { fen }))
+        let fen = (value * Decimal::ONE_HUNDRED).trunc().to_i64().filter(|f| f.abs() <= 100_000_000_000);
+        fen.map(Money).ok_or_else(|| format!("金额「{shown}」过大，请核对"))
     }
 }
 

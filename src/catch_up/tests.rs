@@ -24,7 +24,7 @@ fn next_morning(c: &mut Clinic, day: NaiveDate) {
 }
 
 fn import(c: &mut Clinic, file: File, csv: &str) {
-    import::run(file, &mut c.conn, &c.clock, SYSTEM_STAFF, csv.as_bytes(), false).unwrap();
+    import::run(file, &mut c.conn, &c.clock, SYSTEM_STAFF, import::File::new(csv.as_bytes()), false).unwrap();
 }
 
 /// The checklist of `day` as (name, kind, due).

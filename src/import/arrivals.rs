@@ -20,8 +20,8 @@ pub const COLUMNS: &[Column] = &[
     Column { key: "channel", zh: "渠道", en: "channel", required: false },
 ];
 
-pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    let super::Opened { table, mut problems, mut report } = super::open("arrivals", bytes, COLUMNS, dry_run)?;
+pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::File<'_>, dry_run: bool) -> Result<ImportReport> {
+    let super::Opened { table, mut problems, mut report } = super::open("arrivals", file, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();

@@ -35,8 +35,8 @@ pub const COLUMNS: &[Column] = &[
 
 const MAX_SESSIONS: i64 = 999;
 
-pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    let super::Opened { table, mut problems, mut report } = super::open("consumption", bytes, COLUMNS, dry_run)?;
+pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::File<'_>, dry_run: bool) -> Result<ImportReport> {
+    let super::Opened { table, mut problems, mut report } = super::open("consumption", file, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
@@ -51,7 +51,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
         }
         let category = check.cell("category").and_then(|c| Category::parse(c).map_err(|r| check.problem("category", r)).ok());
         let sessions = check.count("sessions", 1, 1, MAX_SESSIONS, "次数");
-        let amount = check.cell("amount").and_then(|a| Money::parse(a).map_err(|r| check.problem("amount", r)).ok());
+        let amount = check.money("amount");
         let executed = match sessions {
             Some(s) => check.count("executed", s, 0, s, "已执行次数"),
             None => None,

@@ -7,11 +7,11 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::Connection;
 
-use super::table::{self, Column, Header, Row};
+use super::table::{Column, Header, Row};
 use super::ImportReport;
 use crate::clock::Clock;
 use crate::customers::{self, CustomerDraft, CustomerId, CustomerValues};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Problem, Result};
 use crate::staff::StaffId;
 use crate::store::write_tx;
 
@@ -118,25 +118,15 @@ fn merged(existing: &CustomerValues, row: &Parsed) -> CustomerValues {
 }
 
 /// Imports a customer file: all of it, or nothing and every problem.
-pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    let (text, encoding) = table::decode(bytes).map_err(|p| Error::Import(vec![p]))?;
-    let table = table::read(&text, COLUMNS).map_err(Error::Import)?;
+pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::File<'_>, dry_run: bool) -> Result<ImportReport> {
+    let super::Opened { table, mut problems, mut report } = super::open("customers", file, COLUMNS, dry_run)?;
     let header = &table.header;
     let (parsed, row_problems) = parse_rows(header, &table.rows, clock);
-    let mut problems = table.problems.clone();
     problems.extend(row_problems);
     let phone_of = |row: &Row, key: &str| header.cell(row, key).and_then(|p| crate::phone::normalize(p).ok());
     let in_file: HashSet<String> = table.rows.iter().filter_map(|r| phone_of(r, "phone")).collect();
 
     let tx = write_tx(conn)?;
-    let mut report = ImportReport {
-        kind: "customers",
-        encoding: Some(encoding),
-        rows: table.row_count,
-        ignored_columns: header.ignored.clone(),
-        dry_run,
-        ..Default::default()
-    };
     // Every row's referrer is checked, even a row with other problems, so one pass shows them all.
     for row in &table.rows {
         if let Some(referrer) = phone_of(row, "referrer_phone") {
@@ -146,8 +136,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, bytes: &[u8], d
         }
     }
     if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
-        return Err(Error::Import(problems));
+        return super::finish(tx, clock, problems, report, &Default::default());
     }
 
     // First every customer, then the referrer links, so a referrer may come later in the file.

@@ -13,7 +13,7 @@ fn clinic() -> (rusqlite::Connection, Clock) {
     let mut conn = crate::store::open_in_memory().unwrap();
     let clock = Clock::fixed(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let seed = "姓名,手机号\n张小美,13800000001\n李娜,13800000002\n";
-    run(Kind::Customers, &mut conn, &clock, SYSTEM_STAFF, seed.as_bytes(), false).unwrap();
+    run(Kind::Customers, &mut conn, &clock, SYSTEM_STAFF, super::File::new(seed.as_bytes()), false).unwrap();
     (conn, clock)
 }
 
@@ -59,7 +59,7 @@ fn check(kind: Kind, bytes: &[u8]) -> Result<(), TestCaseError> {
     let (mut conn, clock) = clinic();
     let before = snapshot(&conn);
     // A panic fails the property; an Err must leave everything as it was.
-    if run(kind, &mut conn, &clock, SYSTEM_STAFF, bytes, false).is_err() {
+    if run(kind, &mut conn, &clock, SYSTEM_STAFF, super::File::new(bytes), false).is_err() {
         prop_assert_eq!(snapshot(&conn), before);
     }
     let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();

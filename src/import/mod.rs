@@ -1,5 +1,6 @@
-//! Imports: a clinic's existing records brought in from CSV files, whole or not
-//! at all. Each kind reads its file through [`table`], validates every row
+//! Imports: a clinic's existing records brought in from CSV files or Excel
+//! workbooks, whole or not at all. Each kind reads its file through [`table`]
+//! (a workbook through [`workbook`] into the same rows), validates every row
 //! (collecting every problem with its line and column), and writes inside one
 //! transaction that is committed only when nothing is wrong and this is not a
 //! dry run. Re-importing a file already imported changes nothing.
@@ -12,6 +13,7 @@ pub mod executions;
 mod fuzz;
 pub mod rows;
 pub mod table;
+pub mod workbook;
 
 use rusqlite::Transaction;
 use serde::Serialize;
@@ -25,8 +27,11 @@ use crate::error::{Error, Problem, Result};
 pub struct ImportReport {
     /// Which import: `customers`, …
     pub kind: &'static str,
-    /// The encoding the file was read in.
+    /// The encoding a CSV file was read in.
     pub encoding: Option<table::Encoding>,
+    /// The worksheet a workbook was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// Data rows read.
     pub rows: usize,
     /// Records created.
@@ -43,10 +48,11 @@ pub struct ImportReport {
 
 impl ImportReport {
     /// An empty report for a file just read.
-    pub fn new(kind: &'static str, encoding: table::Encoding, table: &table::Table, dry_run: bool) -> Self {
+    pub fn new(kind: &'static str, encoding: Option<table::Encoding>, table: &table::Table, dry_run: bool) -> Self {
         ImportReport {
             kind,
-            encoding: Some(encoding),
+            encoding,
+            sheet: table.sheet.clone(),
             rows: table.row_count,
             ignored_columns: table.header.ignored.clone(),
             dry_run,
@@ -57,10 +63,11 @@ impl ImportReport {
     /// One line for staff: what was done.
     pub fn summary(&self) -> String {
         let verb = if self.dry_run { "检查通过（未写入）" } else { "导入完成" };
-        let mut s = format!(
-            "{verb}：共 {} 行，新增 {}，更新 {}，未变 {}",
-            self.rows, self.created, self.updated, self.unchanged
-        );
+        let mut s = match &self.sheet {
+            Some(sheet) => format!("工作表「{sheet}」"),
+            None => String::new(),
+        };
+        s.push_str(&format!("{verb}：共 {} 行，新增 {}，更新 {}，未变 {}", self.rows, self.created, self.updated, self.unchanged));
         if !self.ignored_columns.is_empty() {
             s.push_str(&format!("；未使用的列：{}", self.ignored_columns.join("、")));
         }
@@ -76,9 +83,35 @@ pub struct Opened {
     pub report: ImportReport,
 }
 
-pub fn open(kind: &'static str, bytes: &[u8], columns: &[table::Column], dry_run: bool) -> Result<Opened> {
-    let (text, encoding) = table::decode(bytes).map_err(|p| Error::Import(vec![p]))?;
-    let table = table::read(&text, columns).map_err(Error::Import)?;
+/// An import file as it arrived: its bytes, and for a workbook the sheet
+/// asked for (the first when none).
+#[derive(Debug, Clone, Copy)]
+pub struct File<'a> {
+    pub bytes: &'a [u8],
+    pub sheet: Option<&'a str>,
+}
+
+impl<'a> File<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        File { bytes, sheet: None }
+    }
+}
+
+/// Reads a CSV file or a workbook (told apart by their first bytes, whatever
+/// the file is called) into rows.
+pub fn read(file: File<'_>, columns: &[table::Column]) -> Result<(table::Table, Option<table::Encoding>)> {
+    if workbook::is_workbook(file.bytes) {
+        return Ok((workbook::read(file.bytes, file.sheet, columns).map_err(Error::Import)?, None));
+    }
+    if let Some(sheet) = file.sheet {
+        return Err(Error::Config(format!("这是 CSV 文件，没有工作表；--sheet「{sheet}」只用于 Excel 工作簿")));
+    }
+    let (text, encoding) = table::decode(file.bytes).map_err(|p| Error::Import(vec![p]))?;
+    Ok((table::read(&text, columns).map_err(Error::Import)?, Some(encoding)))
+}
+
+pub fn open(kind: &'static str, file: File<'_>, columns: &[table::Column], dry_run: bool) -> Result<Opened> {
+    let (table, encoding) = read(file, columns)?;
     let report = ImportReport::new(kind, encoding, &table, dry_run);
     Ok(Opened { problems: table.problems.clone(), table, report })
 }
@@ -90,6 +123,9 @@ pub fn open(kind: &'static str, bytes: &[u8], columns: &[table::Column], dry_run
 pub fn finish(tx: Transaction<'_>, clock: &Clock, mut problems: Vec<Problem>, report: ImportReport, touched: &Touched) -> Result<ImportReport> {
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line);
+        for p in &mut problems {
+            p.sheet = report.sheet.clone();
+        }
         return Err(Error::Import(problems));
     }
     if !report.dry_run {
@@ -110,11 +146,11 @@ pub enum Kind {
 }
 
 /// Imports one file of the given kind.
-pub fn run(kind: Kind, conn: &mut rusqlite::Connection, clock: &crate::clock::Clock, by: crate::staff::StaffId, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+pub fn run(kind: Kind, conn: &mut rusqlite::Connection, clock: &Clock, by: crate::staff::StaffId, file: File<'_>, dry_run: bool) -> Result<ImportReport> {
     match kind {
-        Kind::Customers => customers::import(conn, clock, by, bytes, dry_run),
-        Kind::Consumption => consumption::import(conn, clock, by, bytes, dry_run),
-        Kind::Executions => executions::import(conn, clock, by, bytes, dry_run),
-        Kind::Arrivals => arrivals::import(conn, clock, by, bytes, dry_run),
+        Kind::Customers => customers::import(conn, clock, by, file, dry_run),
+        Kind::Consumption => consumption::import(conn, clock, by, file, dry_run),
+        Kind::Executions => executions::import(conn, clock, by, file, dry_run),
+        Kind::Arrivals => arrivals::import(conn, clock, by, file, dry_run),
     }
 }

@@ -7,9 +7,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::table::{Header, Row};
+use rust_decimal::prelude::ToPrimitive;
+
+use super::table::{Header, Row, Typed};
 use crate::customers::{self, CustomerId};
 use crate::error::{Problem, Result};
+use crate::money::Money;
 
 /// Collects a row's problems with their line and the file's own column names.
 pub struct RowCheck<'a> {
@@ -50,10 +53,15 @@ impl<'a> RowCheck<'a> {
         }
     }
 
-    /// A required date, not after today.
+    /// A required date, not after today: a workbook's date cell as it is,
+    /// text in any of the written forms.
     pub fn date(&mut self, key: &str, today: NaiveDate) -> Option<NaiveDate> {
-        let text = self.cell(key)?;
-        match crate::parse::date(text) {
+        let parsed = match self.header.typed(self.row, key)? {
+            Typed::Date(d) => Ok(d),
+            Typed::Text(text) => crate::parse::date(text),
+            Typed::Number(n) => Err(format!("日期这一格是数字 {n}，不是日期：请在 Excel 中把这一列设为日期格式，或写成 2026-10-05")),
+        };
+        match parsed {
             Ok(d) if d > today => {
                 self.problem(key, format!("日期 {d} 在今天（{today}）之后，不能导入未来的记录"));
                 None
@@ -66,13 +74,30 @@ impl<'a> RowCheck<'a> {
         }
     }
 
+    /// An amount: a workbook's number cell exactly as Excel shows it, text in
+    /// any of the written forms of [`Money::parse`].
+    pub fn money(&mut self, key: &str) -> Option<Money> {
+        let parsed = match self.header.typed(self.row, key)? {
+            Typed::Number(n) => Money::from_decimal(n, &n.to_string()),
+            Typed::Text(text) => Money::parse(text),
+            Typed::Date(d) => Err(format!("金额这一格是日期 {d}，请改成金额")),
+        };
+        parsed.map_err(|reason| self.problem(key, reason)).ok()
+    }
+
     /// A whole number in `min..=max`, or `default` when the cell is blank.
     pub fn count(&mut self, key: &str, default: i64, min: i64, max: i64, what: &str) -> Option<i64> {
-        let Some(text) = self.cell(key) else { return Some(default) };
-        match text.parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => Some(n),
+        let Some(cell) = self.header.typed(self.row, key) else { return Some(default) };
+        let n = match cell {
+            Typed::Number(n) if n.fract().is_zero() => n.to_i64(),
+            Typed::Text(text) => text.parse::<i64>().ok(),
+            _ => None,
+        };
+        match n {
+            Some(n) if (min..=max).contains(&n) => Some(n),
             _ => {
-                self.problem(key, format!("{what}「{text}」应为 {min} 到 {max} 之间的整数"));
+                let shown = self.cell(key).unwrap_or_default();
+                self.problem(key, format!("{what}「{shown}」应为 {min} 到 {max} 之间的整数"));
                 None
             }
         }

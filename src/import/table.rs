@@ -1,9 +1,14 @@
 //! Reading an import file into rows: the encoding (UTF-8 with or without BOM,
 //! or GB18030/GBK as Excel in Chinese saves it, detected automatically), the
 //! CSV itself, and the header row (Chinese or English names, any order, any
-//! case). Every row keeps its line number so problems can point at it.
+//! case). Every row keeps its line number so problems can point at it. A
+//! workbook ([`super::workbook`]) reads into the same rows, its cells keeping
+//! their numbers and dates.
 
 use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use crate::error::Problem;
 
@@ -45,11 +50,55 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Problem> {
     Ok((text.into_owned(), Encoding::Gb18030))
 }
 
-/// A data row: its line in the file and its cells.
+/// A data row: its line in the file (a workbook's row number) and its cells.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub line: u64,
-    cells: Vec<String>,
+    cells: Vec<Cell>,
+}
+
+/// One cell: its text (what a text field reads), and what a workbook said it
+/// holds. A CSV cell is always text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    text: String,
+    value: Value,
+}
+
+/// What a cell holds beyond its text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Value {
+    Text,
+    Number(Decimal),
+    Date(NaiveDate),
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Cell {
+        Cell { text: text.into(), value: Value::Text }
+    }
+
+    /// A number cell; its text is the number written plainly (`13812345678`, `-149.5`).
+    pub fn number(n: Decimal) -> Cell {
+        Cell { text: n.normalize().to_string(), value: Value::Number(n) }
+    }
+
+    /// A date cell; its text is `YYYY-MM-DD`.
+    pub fn date(d: NaiveDate) -> Cell {
+        Cell { text: d.to_string(), value: Value::Date(d) }
+    }
+
+    pub fn text_of(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A non-blank cell as an import reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Typed<'r> {
+    Text(&'r str),
+    Number(Decimal),
+    Date(NaiveDate),
 }
 
 /// The file's header row, mapped onto the columns an import understands.
@@ -61,13 +110,32 @@ pub struct Header {
     pub ignored: Vec<String>,
     /// field key → the Chinese header, for messages about absent columns.
     names: HashMap<&'static str, &'static str>,
+    /// A workbook's column letters by position, for messages.
+    letters: Option<Vec<String>>,
 }
 
 impl Header {
-    /// The trimmed cell of `key` in `row`, or `None` when the column is absent or the cell blank.
+    /// The trimmed text of `key`'s cell in `row`, or `None` when the column is absent or the cell blank.
     pub fn cell<'r>(&self, row: &'r Row, key: &str) -> Option<&'r str> {
         let (i, _) = self.positions.get(key)?;
-        row.cells.get(*i).map(|c| c.trim()).filter(|c| !c.is_empty())
+        row.cells.get(*i).map(|c| c.text.trim()).filter(|c| !c.is_empty())
+    }
+
+    /// `key`'s cell in `row` with what it holds: a workbook's number or date
+    /// as such, anything else as its trimmed text; `None` when blank.
+    pub fn typed<'r>(&self, row: &'r Row, key: &str) -> Option<Typed<'r>> {
+        let (i, _) = self.positions.get(key)?;
+        let cell = row.cells.get(*i)?;
+        match cell.value {
+            Value::Number(n) => Some(Typed::Number(n)),
+            Value::Date(d) => Some(Typed::Date(d)),
+            Value::Text => Some(cell.text.trim()).filter(|t| !t.is_empty()).map(Typed::Text),
+        }
+    }
+
+    /// Whether the column at this position is one the import reads.
+    pub fn uses(&self, index: usize) -> bool {
+        self.positions.values().any(|(i, _)| *i == index)
     }
 
     /// Whether the file has this column.
@@ -75,11 +143,13 @@ impl Header {
         self.positions.contains_key(key)
     }
 
-    /// The header of `key` as the file writes it (for messages).
+    /// The header of `key` as the file writes it (for messages); in a
+    /// workbook, with its column letter: `C 列「实收金额」`.
     pub fn label(&self, key: &str) -> String {
-        match self.positions.get(key) {
-            Some((_, written)) => written.clone(),
-            None => self.names.get(key).map_or_else(|| key.to_string(), |zh| zh.to_string()),
+        match (self.positions.get(key), &self.letters) {
+            (Some((i, written)), Some(letters)) => format!("{} 列「{written}」", letters.get(*i).map_or("", String::as_str)),
+            (Some((_, written)), None) => written.clone(),
+            (None, _) => self.names.get(key).map_or_else(|| key.to_string(), |zh| zh.to_string()),
         }
     }
 }
@@ -89,7 +159,7 @@ fn header_key(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace() && *c != '*' && *c != '＊').flat_map(char::to_lowercase).collect()
 }
 
-fn map_header(cells: &[String], columns: &[Column]) -> Result<Header, Vec<Problem>> {
+pub(super) fn map_header(cells: &[String], columns: &[Column], letters: Option<Vec<String>>) -> Result<Header, Vec<Problem>> {
     let mut positions: HashMap<&'static str, (usize, String)> = HashMap::new();
     let mut ignored = Vec::new();
     let mut problems = Vec::new();
@@ -102,7 +172,8 @@ fn map_header(cells: &[String], columns: &[Column]) -> Result<Header, Vec<Proble
         match columns.iter().find(|c| header_key(c.zh) == k || header_key(c.en) == k) {
             Some(col) => {
                 if let Some((_, first)) = positions.get(col.key) {
-                    problems.push(Problem::at(1, written.clone(), format!("与列「{first}」重复（都是{}），请删去一列", col.zh)));
+                    let at = letters.as_ref().and_then(|l| l.get(i)).map_or_else(|| written.clone(), |l| format!("{l} 列「{written}」"));
+                    problems.push(Problem::at(1, at, format!("与列「{first}」重复（都是{}），请删去一列", col.zh)));
                 } else {
                     positions.insert(col.key, (i, written));
                 }
@@ -117,7 +188,7 @@ fn map_header(cells: &[String], columns: &[Column]) -> Result<Header, Vec<Proble
     }
     if problems.is_empty() {
         let names = columns.iter().map(|c| (c.key, c.zh)).collect();
-        Ok(Header { positions, ignored, names })
+        Ok(Header { positions, ignored, names, letters })
     } else {
         Err(problems)
     }
@@ -127,6 +198,8 @@ fn map_header(cells: &[String], columns: &[Column]) -> Result<Header, Vec<Proble
 /// problems of the rows that are not (left out of `rows`).
 #[derive(Debug)]
 pub struct Table {
+    /// The worksheet read, for a workbook.
+    pub sheet: Option<String>,
     pub header: Header,
     pub rows: Vec<Row>,
     /// Data rows in the file, whole or not.
@@ -146,7 +219,7 @@ pub fn read(text: &str, columns: &[Column]) -> Result<Table, Vec<Problem>> {
         Some(Err(e)) => return Err(vec![Problem::at(1, "", format!("表头无法读取：{e}"))]),
         None => return Err(vec![Problem::at(1, "", "文件是空的：第一行应为表头，之后每行一条记录")]),
     };
-    let header = map_header(&header_cells, columns)?;
+    let header = map_header(&header_cells, columns, None)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut row_count = 0;
@@ -162,27 +235,42 @@ pub fn read(text: &str, columns: &[Column]) -> Result<Table, Vec<Problem>> {
             }
         };
         let line = record.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-        let cells: Vec<String> = record.iter().map(str::to_string).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        let cells: Vec<Cell> = record.iter().map(Cell::text).collect();
+        if cells.iter().all(|c| c.text.trim().is_empty()) {
             continue;
         }
         row_count += 1;
-        if cells.iter().skip(header_cells.len()).any(|c| !c.trim().is_empty()) {
+        if cells.iter().skip(header_cells.len()).any(|c| !c.text.trim().is_empty()) {
             problems.push(Problem::at(line, "", format!("这一行的格数（{}）多于表头（{}），可能是某格里有逗号却没有加引号", cells.len(), header_cells.len())));
             continue;
         }
-        let row = Row { line, cells };
-        let before = problems.len();
-        for col in columns.iter().filter(|c| c.required) {
-            if header.cell(&row, col.key).is_none() {
-                problems.push(Problem::at(line, header.label(col.key), format!("{}不能为空", col.zh)));
-            }
-        }
-        if problems.len() == before {
+        if let Some(row) = whole_row(&header, columns, Row { line, cells }, &mut problems) {
             rows.push(row);
         }
     }
-    Ok(Table { header, rows, row_count, problems })
+    Ok(Table { sheet: None, header, rows, row_count, problems })
+}
+
+/// The row, when every required cell is filled; otherwise its problems.
+pub(super) fn whole_row(header: &Header, columns: &[Column], row: Row, problems: &mut Vec<Problem>) -> Option<Row> {
+    let before = problems.len();
+    for col in columns.iter().filter(|c| c.required) {
+        if header.typed(&row, col.key).is_none() {
+            problems.push(Problem::at(row.line, header.label(col.key), format!("{}不能为空", col.zh)));
+        }
+    }
+    (problems.len() == before).then_some(row)
+}
+
+impl Row {
+    /// A row of cells read from a workbook (see [`super::workbook`]).
+    pub(super) fn new(line: u64, cells: Vec<Cell>) -> Row {
+        Row { line, cells }
+    }
+
+    pub(super) fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.value == Value::Text && c.text.trim().is_empty())
+    }
 }
 
 /// Line numbers from byte offsets, counted forward once (the csv crate's own
