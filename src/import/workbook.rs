@@ -178,6 +178,128 @@ mod tests {
         assert_eq!(letters, ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
     }
 
+    use crate::import::{self, File, Kind};
+    use crate::staff::SYSTEM_STAFF;
+    use crate::testing::{ymd, Clinic};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    /// A workbook as a clinic keeps it: a title row above the header, phones
+    /// as numbers, dates as date cells shown the Chinese way, money as
+    /// currency cells whose negatives Excel shows as ¥-149, and a second sheet.
+    fn consumption_book(amount_in_row_4: Option<&str>) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let date = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+        let money = Format::new().set_num_format("\"¥\"#,##0.00;\"¥\"-#,##0.00");
+        let sheet = book.add_worksheet();
+        sheet.set_name("消费").unwrap();
+        sheet.write_string(0, 0, "2026 年消费记录（旧系统导出）").unwrap();
+        for (j, h) in ["手机号", "日期", "项目", "项目类别", "次数", "实收金额", "单号"].iter().enumerate() {
+            sheet.write_string(1, j as u16, *h).unwrap();
+        }
+        let rows: [(f64, (u16, u8, u8), &str, f64, f64, &str); 3] = [
+            (13800000001.0, (2026, 10, 5), "水光针", 1.0, 1280.0, "A1"),
+            (13800000001.0, (2026, 10, 20), "水光针", 1.0, -149.0, "A1"),
+            (13800000002.0, (2026, 11, 2), "光子嫩肤", 3.0, 0.1 + 0.2, "B7"),
+        ];
+        for (i, (phone, (y, m, d), item, n, amount, no)) in rows.iter().enumerate() {
+            let r = 2 + i as u32;
+            sheet.write_number(r, 0, *phone).unwrap();
+            sheet.write_datetime_with_format(r, 1, &ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
+            sheet.write_string(r, 2, *item).unwrap();
+            sheet.write_string(r, 3, if *item == "水光针" { "注射" } else { "光电" }).unwrap();
+            sheet.write_number(r, 4, *n).unwrap();
+            match (i, amount_in_row_4) {
+                (2, Some(text)) => sheet.write_string(r, 5, text).unwrap(),
+                _ => sheet.write_number_with_format(r, 5, *amount, &money).unwrap(),
+            };
+            sheet.write_string(r, 6, *no).unwrap();
+        }
+        let other = book.add_worksheet();
+        other.set_name("说明").unwrap();
+        other.write_string(0, 0, "这一页不是数据").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    fn clinic_with_two_customers() -> Clinic {
+        let mut c = Clinic::on(ymd(2026, 11, 23));
+        c.customer("张小美", "13800000001");
+        c.customer("王芳", "13800000002");
+        c
+    }
+
+    #[test]
+    fn a_workbook_imports_with_its_dates_and_money_as_cells_hold_them() {
+        let mut c = clinic_with_two_customers();
+        let bytes = consumption_book(None);
+        let report = import::run(Kind::Consumption, &mut c.conn, &c.clock, SYSTEM_STAFF, File::new(&bytes), false).unwrap();
+        assert_eq!((report.rows, report.created, report.sheet.as_deref()), (3, 3, Some("消费")));
+        let moves: Vec<(String, i64)> = c
+            .conn
+            .prepare("SELECT day, amount_fen FROM money_moves ORDER BY day")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // ¥-149 is a refund of 149.00; 0.1 + 0.2 is 0.30 as Excel shows it.
+        assert_eq!(moves, [("2026-10-05".into(), 128000), ("2026-10-20".into(), -14900), ("2026-11-02".into(), 30)]);
+        let again = import::run(Kind::Consumption, &mut c.conn, &c.clock, SYSTEM_STAFF, File::new(&bytes), false).unwrap();
+        assert_eq!((again.created, again.unchanged), (0, 3), "re-importing the workbook changes nothing");
+    }
+
+    #[test]
+    fn a_problem_in_a_workbook_names_the_sheet_the_row_and_the_column_letter_with_its_header() {
+        let mut c = clinic_with_two_customers();
+        let bytes = consumption_book(Some("约 300"));
+        let err = import::run(Kind::Consumption, &mut c.conn, &c.clock, SYSTEM_STAFF, File::new(&bytes), false).unwrap_err();
+        let problems = err.problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].to_string(),
+            "工作表「消费」第 5 行，F 列「实收金额」：金额「约 300」无法识别，请写成 1234.5、1,234.50、¥1234 或 -¥149"
+        );
+        let orders: i64 = c.conn.query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+        assert_eq!(orders, 0, "nothing written");
+    }
+
+    #[test]
+    fn another_sheet_is_read_when_named_and_an_unknown_one_is_refused_with_the_sheets_there() {
+        let mut c = clinic_with_two_customers();
+        let bytes = consumption_book(None);
+        let named = File { bytes: &bytes, sheet: Some("说明") };
+        let err = import::run(Kind::Consumption, &mut c.conn, &c.clock, SYSTEM_STAFF, named, true).unwrap_err();
+        assert!(err.problems()[0].to_string().starts_with("工作表「说明」第 1 行"), "{:?}", err.problems());
+        let unknown = File { bytes: &bytes, sheet: Some("2025") };
+        let err = import::run(Kind::Consumption, &mut c.conn, &c.clock, SYSTEM_STAFF, unknown, true).unwrap_err();
+        assert_eq!(err.problems()[0].reason, "没有名为「2025」的工作表；这个文件里有：消费、说明");
+    }
+
+    #[test]
+    fn a_number_where_a_date_belongs_is_refused_not_guessed() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (j, h) in ["手机号", "日期"].iter().enumerate() {
+            sheet.write_string(0, j as u16, *h).unwrap();
+        }
+        sheet.write_string(1, 0, "13800000001").unwrap();
+        sheet.write_number(1, 1, 46300.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let mut c = clinic_with_two_customers();
+        let err = import::run(Kind::Arrivals, &mut c.conn, &c.clock, SYSTEM_STAFF, File::new(&bytes), false).unwrap_err();
+        assert_eq!(
+            err.problems()[0].to_string(),
+            "工作表「Sheet1」第 2 行，B 列「日期」：日期这一格是数字 46300，不是日期：请在 Excel 中把这一列设为日期格式，或写成 2026-10-05"
+        );
+    }
+
+    #[test]
+    fn a_csv_file_given_a_sheet_is_told_it_has_none() {
+        let mut c = clinic_with_two_customers();
+        let csv = "手机号,日期\n13800000001,2026-10-05\n";
+        let err = import::run(Kind::Arrivals, &mut c.conn, &c.clock, SYSTEM_STAFF, File { bytes: csv.as_bytes(), sheet: Some("Sheet1") }, false).unwrap_err();
+        assert!(err.to_string().contains("只用于 Excel 工作簿"), "{err}");
+    }
+
     #[test]
     fn text_that_is_not_a_workbook_is_not_taken_for_one() {
         assert!(!is_workbook("姓名,手机号\n".as_bytes()));
