@@ -1,5 +1,6 @@
 mod appointments;
 mod callbacks;
+mod first_day;
 mod import_consumption;
 mod import_customers;
 mod init_and_today;
