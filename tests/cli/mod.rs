@@ -6,4 +6,5 @@ mod import_customers;
 mod init_and_today;
 mod nothing_lost;
 mod report;
+mod round_trip;
 mod tiers;
