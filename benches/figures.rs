@@ -13,6 +13,10 @@
 
 #[path = "common.rs"]
 mod common;
+#[path = "history.rs"]
+mod history;
+#[path = "imports.rs"]
+mod imports;
 
 use std::path::Path;
 use std::time::Instant;
@@ -375,6 +379,13 @@ fn extras(conn: &mut Connection, clock: &Clock, app: &mut App, out: &mut Vec<Fig
 }
 
 fn main() {
+    // `cargo bench --bench figures -- import`: the import figures only.
+    if std::env::args().any(|a| a == "import") {
+        let mut figures = Vec::new();
+        imports::figures(&mut figures);
+        print_table(&figures);
+        return;
+    }
     let (mut conn, clock, path) = common::large_clinic();
     common::add_tasks(&mut conn);
     common::add_appointments(&mut conn);
@@ -391,5 +402,6 @@ fn main() {
     drop(app);
     drop(conn);
     import_figure(&mut figures);
+    imports::figures(&mut figures);
     print_table(&figures);
 }

@@ -382,13 +382,15 @@ pub struct Package {
     pub left: i64,
     pub price: Money,
     pub voided: bool,
+    #[serde(skip)]
+    pub customer_id: CustomerId,
 }
 
 const PACKAGE_SQL: &str = "
     SELECT l.id, o.id, o.order_date, o.order_no, i.id, i.name, i.category, l.sessions,
            (SELECT coalesce(sum(e.count), 0) FROM executions e WHERE e.order_line_id = l.id AND e.voided_at IS NULL),
            (SELECT coalesce(sum(r.sessions_returned), 0) FROM refunds r WHERE r.order_line_id = l.id AND r.voided_at IS NULL),
-           l.price_fen, o.voided_at IS NOT NULL
+           l.price_fen, o.voided_at IS NOT NULL, o.customer_id
     FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN items i ON i.id = l.item_id";
 
 fn package_of(r: &rusqlite::Row) -> rusqlite::Result<Package> {
@@ -410,6 +412,7 @@ fn package_of(r: &rusqlite::Row) -> rusqlite::Result<Package> {
         left: if voided { 0 } else { (sessions - done - returned).max(0) },
         price: r.get(10)?,
         voided,
+        customer_id: CustomerId(r.get(12)?),
     })
 }
 
@@ -473,12 +476,25 @@ pub fn insert_execution_tx(
     if date.to_string() < pkg.order_date {
         return Err(Error::invalid("date", format!("划扣日期早于开单日期 {}", pkg.order_date)));
     }
-    let customer: i64 = conn.query_row("SELECT customer_id FROM orders WHERE id = ?1", [pkg.order_id.0], |r| r.get(0))?;
+    write_execution(conn, clock, by, &pkg, date, count, performer, import_key)
+}
+
+/// Writes an execution already checked against its package, and the calls it brings.
+fn write_execution(
+    conn: &Connection,
+    clock: &Clock,
+    by: StaffId,
+    pkg: &Package,
+    date: NaiveDate,
+    count: i64,
+    performer: Option<&str>,
+    import_key: Option<&str>,
+) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO executions (uid, customer_id, order_line_id, exec_date, count, performer, import_key, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![new_uid(), customer, line.0, date.to_string(), count, performer, import_key, clock.now_utc(), by.0])?;
+    .execute(params![new_uid(), pkg.customer_id.0, pkg.line_id.0, date.to_string(), count, performer, import_key, clock.now_utc(), by.0])?;
     let id = conn.last_insert_rowid();
     // Imported history (an import key) makes follow-ups due before today historical.
     crate::followups::on_execution(conn, clock, id, import_key.is_some())?;
@@ -532,7 +548,8 @@ pub fn execute_oldest_first_tx(
             break;
         }
         let take = remaining.min(pkg.left);
-        insert_execution_tx(conn, clock, by, pkg.line_id, date, take, None, import_key)?;
+        // Dated on or before `date`, live and with `take` sessions left: checked by the query above.
+        write_execution(conn, clock, by, &pkg, date, take, None, import_key)?;
         remaining -= take;
     }
     Ok(())

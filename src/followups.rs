@@ -117,10 +117,6 @@ pub fn default_plan(scope: &str) -> Vec<Step> {
     }
 }
 
-fn scope_of_category(c: Category) -> String {
-    format!("category:{}", c.as_str())
-}
-
 /// The plan stored for a scope, or its seed.
 pub fn plan(conn: &Connection, scope: &str) -> Result<Vec<Step>> {
     let stored: Option<String> =
@@ -135,16 +131,7 @@ pub fn plan(conn: &Connection, scope: &str) -> Result<Vec<Step>> {
 /// (其他 follows the default plan).
 pub fn plan_for_item(conn: &Connection, item: ItemId) -> Result<Vec<Step>> {
     let it = items::get(conn, item)?;
-    let own = format!("item:{}", item.0);
-    let has_own: bool =
-        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM followup_plans WHERE scope = ?1)")?.query_row([&own], |r| r.get(0))?;
-    if has_own {
-        plan(conn, &own)
-    } else if it.category == Category::Other {
-        plan(conn, "default")
-    } else {
-        plan(conn, &scope_of_category(it.category))
-    }
+    plan_of(conn, item, it.category.as_str())
 }
 
 /// Saves a plan. Tasks already created keep their due dates (SPEC: a plan
@@ -235,19 +222,31 @@ pub struct Upserted {
 
 /// [`upsert`], saying where the task stands afterwards.
 pub fn upsert_task(conn: &Connection, clock: &Clock, t: &NewTask) -> Result<Option<Upserted>> {
-    if t.kind.is_marketing() && opted_out(conn, t.customer)? {
+    let opted_out = t.kind.is_marketing() && opted_out(conn, t.customer)?;
+    upsert_for(conn, clock, t, opted_out)
+}
+
+/// [`upsert_task`] for a customer whose marketing choice is already known.
+fn upsert_for(conn: &Connection, clock: &Clock, t: &NewTask, opted_out: bool) -> Result<Option<Upserted>> {
+    if t.kind.is_marketing() && opted_out {
         return Ok(None);
     }
     let status = if t.history && t.due < clock.today() { "historical" } else { "open" };
     let due = t.due.to_string();
-    conn.prepare_cached(
-        "INSERT INTO tasks (uid, customer_id, kind, due, next_on, status, purpose, script, anchor, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (customer_id, kind, due) DO NOTHING",
-    )?
-    .execute(params![new_uid(), t.customer.0, t.kind.key(), due, status, t.purpose, t.script, t.anchor.to_string(), clock.now_utc()])?;
-    let (id, mut current): (i64, String) = conn
-        .prepare_cached("SELECT id, status FROM tasks WHERE customer_id = ?1 AND kind = ?2 AND due = ?3")?
-        .query_row(params![t.customer.0, t.kind.key(), due], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    // A new task answers with its id; an existing one is looked up.
+    let inserted: Option<i64> = conn
+        .prepare_cached(
+            "INSERT INTO tasks (uid, customer_id, kind, due, next_on, status, purpose, script, anchor, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (customer_id, kind, due) DO NOTHING RETURNING id",
+        )?
+        .query_row(params![new_uid(), t.customer.0, t.kind.key(), due, status, t.purpose, t.script, t.anchor.to_string(), clock.now_utc()], |r| r.get(0))
+        .optional()?;
+    let (id, mut current): (i64, String) = match inserted {
+        Some(id) => (id, status.to_string()),
+        None => conn
+            .prepare_cached("SELECT id, status FROM tasks WHERE customer_id = ?1 AND kind = ?2 AND due = ?3")?
+            .query_row(params![t.customer.0, t.kind.key(), due], |r| Ok((r.get(0)?, r.get(1)?)))?,
+    };
     let added = conn
         .prepare_cached("INSERT INTO task_sources (task_id, source, item) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
         .execute(params![id, t.source, t.item])?;
@@ -283,62 +282,80 @@ pub fn cancel(conn: &Connection, id: i64, reason: &str) -> Result<()> {
 /// repurchase reminder for an item with a cycle (earlier reminders of that
 /// item whose due date is after this execution are cancelled: it was done again).
 pub fn on_execution(conn: &Connection, clock: &Clock, execution_id: i64, history: bool) -> Result<()> {
-    let (customer, day, item, item_name, cycle): (i64, String, i64, String, Option<i64>) = conn
+    // One read for everything the calls need: the execution, its item and
+    // category, the plans that could apply, and whether the customer takes marketing.
+    let (customer, day, item, item_name, category, cycle, opted_out): (i64, String, i64, String, String, Option<i64>, bool) = conn
         .prepare_cached(
-            "SELECT e.customer_id, e.exec_date, i.id, i.name, i.repurchase_days
-             FROM executions e JOIN order_lines l ON l.id = e.order_line_id JOIN items i ON i.id = l.item_id WHERE e.id = ?1",
+            "SELECT e.customer_id, e.exec_date, i.id, i.name, i.category, i.repurchase_days, c.marketing_opt_out
+             FROM executions e JOIN order_lines l ON l.id = e.order_line_id JOIN items i ON i.id = l.item_id
+             JOIN customers c ON c.id = e.customer_id WHERE e.id = ?1",
         )?
-        .query_row([execution_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        .query_row([execution_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?;
     let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| Error::Config("执行日期无法读取".into()))?;
     let customer = CustomerId(customer);
     horizon(conn, clock)?;
-    for s in plan_for_item(conn, ItemId(item))? {
-        upsert(
-            conn,
-            clock,
-            &NewTask {
-                customer,
-                kind: Kind::PostTreatment,
-                due: add_days(day, s.offset),
-                anchor: day,
-                purpose: Some(&s.purpose),
-                script: Some(&s.script).filter(|t| !t.is_empty()).map(|t| t.as_str()),
-                source: format!("execution:{execution_id}"),
-                item: Some(&item_name),
-                history,
-            },
-        )?;
+    let source = format!("execution:{execution_id}");
+    for s in plan_of(conn, ItemId(item), &category)? {
+        let t = NewTask {
+            customer,
+            kind: Kind::PostTreatment,
+            due: add_days(day, s.offset),
+            anchor: day,
+            purpose: Some(&s.purpose),
+            script: Some(&s.script).filter(|t| !t.is_empty()).map(|t| t.as_str()),
+            source: source.clone(),
+            item: Some(&item_name),
+            history,
+        };
+        upsert_for(conn, clock, &t, opted_out)?;
     }
     cancel_repurchase_after(conn, customer, ItemId(item), day)?;
     if let Some(c) = cycle {
-        upsert(
-            conn,
-            clock,
-            &NewTask {
-                customer,
-                kind: Kind::Repurchase,
-                due: add_days(day, c - 7),
-                anchor: day,
-                purpose: Some("复购提醒"),
-                script: None,
-                source: format!("repurchase:{item}:{day}"),
-                item: Some(&item_name),
-                history,
-            },
-        )?;
+        let t = NewTask {
+            customer,
+            kind: Kind::Repurchase,
+            due: add_days(day, c - 7),
+            anchor: day,
+            purpose: Some("复购提醒"),
+            script: None,
+            source: format!("repurchase:{item}:{day}"),
+            item: Some(&item_name),
+            history,
+        };
+        upsert_for(conn, clock, &t, opted_out)?;
     }
     Ok(())
+}
+
+/// The plan an item follows, read in one query: its own, else its
+/// category's (其他 follows the default), else the seed.
+fn plan_of(conn: &Connection, item: ItemId, category: &str) -> Result<Vec<Step>> {
+    let own = format!("item:{}", item.0);
+    let category_scope = if category == Category::Other.as_str() { "default".to_string() } else { format!("category:{category}") };
+    let stored: Vec<(String, String)> = conn
+        .prepare_cached("SELECT scope, steps_json FROM followup_plans WHERE scope IN (?1, ?2)")?
+        .query_map(params![own, category_scope], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let pick = |scope: &str| stored.iter().find(|(s, _)| s == scope).map(|(_, json)| json);
+    match pick(&own).or_else(|| pick(&category_scope)) {
+        Some(json) => Ok(serde_json::from_str(json)?),
+        None => Ok(default_plan(&category_scope)),
+    }
 }
 
 /// An item was bought or executed again on `day`: its pending repurchase
 /// reminders anchored before that day and due after it are moot.
 pub fn cancel_repurchase_after(conn: &Connection, customer: CustomerId, item: ItemId, day: NaiveDate) -> Result<()> {
+    // The customer's own reminders first (an index seek), then their sources:
+    // a pattern over every source in the clinic would grow with the clinic.
     conn.prepare_cached(
         "UPDATE tasks SET status = 'cancelled', cancel_reason = '已再次购买或执行该项目'
-         WHERE status = 'open' AND kind = 'repurchase' AND customer_id = ?1 AND anchor < ?3 AND due > ?3
-           AND id IN (SELECT task_id FROM task_sources WHERE source LIKE 'repurchase:' || ?2 || ':%')",
+         WHERE customer_id = ?1 AND kind = 'repurchase' AND due > ?3 AND status = 'open' AND anchor < ?3
+           AND EXISTS (SELECT 1 FROM task_sources s WHERE s.task_id = tasks.id AND substr(s.source, 1, length(?2)) = ?2)",
     )?
-    .execute(params![customer.0, item.0, day.to_string()])?;
+    // Not LIKE: a pattern bound as a parameter makes SQLite recompile the
+    // statement at every new value, which dominated a large import.
+    .execute(params![customer.0, format!("repurchase:{}:", item.0), day.to_string()])?;
     Ok(())
 }
 

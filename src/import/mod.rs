@@ -145,12 +145,21 @@ pub enum Kind {
     Arrivals,
 }
 
+/// SQLite's page cache while an import runs (KiB): a whole file is one
+/// transaction, and with the usual 2 MB its dirty pages spill to the log
+/// and its index pages are read again and again.
+const IMPORT_CACHE_KIB: i64 = 256 * 1024;
+
 /// Imports one file of the given kind.
 pub fn run(kind: Kind, conn: &mut rusqlite::Connection, clock: &Clock, by: crate::staff::StaffId, file: File<'_>, dry_run: bool) -> Result<ImportReport> {
-    match kind {
+    let usual: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    let result = match kind {
         Kind::Customers => customers::import(conn, clock, by, file, dry_run),
         Kind::Consumption => consumption::import(conn, clock, by, file, dry_run),
         Kind::Executions => executions::import(conn, clock, by, file, dry_run),
         Kind::Arrivals => arrivals::import(conn, clock, by, file, dry_run),
-    }
+    };
+    conn.pragma_update(None, "cache_size", usual)?;
+    result
 }
