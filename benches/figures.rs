@@ -379,10 +379,12 @@ fn extras(conn: &mut Connection, clock: &Clock, app: &mut App, out: &mut Vec<Fig
 }
 
 fn main() {
-    // `cargo bench --bench figures -- import`: the import figures only.
-    if std::env::args().any(|a| a == "import") {
+    // `cargo bench --bench figures -- import` (or `-- import-history`): the
+    // import figures only (or only the whole history through the CLI).
+    let history_only = std::env::args().any(|a| a == "import-history");
+    if history_only || std::env::args().any(|a| a == "import") {
         let mut figures = Vec::new();
-        imports::figures(&mut figures);
+        imports::figures(&mut figures, history_only);
         print_table(&figures);
         return;
     }
@@ -402,6 +404,6 @@ fn main() {
     drop(app);
     drop(conn);
     import_figure(&mut figures);
-    imports::figures(&mut figures);
+    imports::figures(&mut figures, false);
     print_table(&figures);
 }

@@ -51,6 +51,8 @@ pub struct App {
     followups_on: Option<NaiveDate>,
     /// Signed-in sessions: token → staff member.
     sessions: std::collections::HashMap<String, StaffId>,
+    /// Where imports report how far they have got.
+    watch: import::progress::Watch,
 }
 
 impl App {
@@ -58,7 +60,7 @@ impl App {
     pub fn open(db_path: &Path, pinned_today: Option<NaiveDate>) -> Result<App> {
         crate::backup::check_before_open(db_path)?;
         let conn = store::open(db_path)?;
-        Ok(App { conn, db_path: db_path.to_path_buf(), pinned_today, followups_on: None, sessions: Default::default() })
+        Ok(App { conn, db_path: db_path.to_path_buf(), pinned_today, followups_on: None, sessions: Default::default(), watch: Default::default() })
     }
 
     /// The clock for this request: today is read anew each time, so a window
@@ -99,6 +101,17 @@ impl App {
         restored
     }
 
+    /// How far the import under way has got: a handle the server and the
+    /// window keep, to answer `import.progress` while the import holds the app.
+    pub fn import_watch(&self) -> import::progress::Watch {
+        self.watch.clone()
+    }
+
+    /// Reports imports to a handle kept elsewhere (the window keeps one across a restore).
+    pub fn set_import_watch(&mut self, watch: import::progress::Watch) {
+        self.watch = watch;
+    }
+
     /// The database file this app works on.
     pub fn db_path(&self) -> &Path {
         &self.db_path
@@ -113,12 +126,13 @@ impl App {
     pub fn dispatch(&mut self, cmd: &str, actor: Option<i64>, args: Value) -> Result<Value> {
         // What the opening window asks for first must not wait for the
         // day's follow-up pass (half a second on a large clinic).
-        if !matches!(cmd, "app.info" | "staff.list") {
+        if !matches!(cmd, "app.info" | "staff.list" | "import.progress") {
             self.bring_followups_up_to_today()?;
         }
         let clock = self.clock()?;
         match cmd {
             "app.info" => self.info(&clock),
+            "import.progress" => to_json(self.watch.current()),
             "staff.list" => to_json(staff::list(&self.conn)?),
             "staff.create" => {
                 let by = self.actor_or_first_run(actor)?;
@@ -179,14 +193,17 @@ impl App {
                 customers::remove_memory_point(&self.conn, &clock, by, a.id)?;
                 Ok(json!({"removed": a.id}))
             }
+            "import.sheets" => {
+                self.actor(actor)?;
+                let a: ImportArgs = args_of(args)?;
+                Ok(json!({"sheets": import::workbook::sheet_names(&uploaded(&a)?)}))
+            }
             "import.customers" | "import.consumption" | "import.executions" | "import.arrivals" => {
                 let by = self.actor(actor)?;
                 let a: ImportArgs = args_of(args)?;
                 let kind: import::Kind = serde_json::from_value(json!(&cmd["import.".len()..]))?;
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(a.content_base64.as_bytes())
-                    .map_err(|_| Error::invalid("file", "上传的文件内容无法读取，请重新选择文件"))?;
-                let file = import::File { bytes: &bytes, sheet: a.sheet.as_deref().filter(|s| !s.trim().is_empty()) };
+                let bytes = uploaded(&a)?;
+                let file = import::File { bytes: &bytes, sheet: a.sheet.as_deref().filter(|s| !s.trim().is_empty()), watch: Some(&self.watch) };
                 let report = import::run(kind, &mut self.conn, &clock, by, file, a.dry_run)?;
                 Ok(json!({"report": report, "summary": report.summary()}))
             }
@@ -369,6 +386,13 @@ struct PinArgs {
 struct AuditArgs {
     target: Option<String>,
     limit: Option<usize>,
+}
+
+/// The bytes of an uploaded file.
+fn uploaded(a: &ImportArgs) -> Result<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD
+        .decode(a.content_base64.as_bytes())
+        .map_err(|_| Error::invalid("file", "上传的文件内容无法读取，请重新选择文件"))
 }
 
 #[derive(Deserialize)]

@@ -258,9 +258,36 @@ fn run_import(app: &mut App, kind: ImportKind, file: &Path, sheet: Option<&str>,
     let bytes = std::fs::read(file)
         .map_err(|e| Error::Config(format!("无法读取文件 {}：{e}", file.display())))?;
     let clock = app.clock()?;
-    let report = import::run(kind.into(), app.conn(), &clock, SYSTEM_STAFF, import::File { bytes: &bytes, sheet }, dry_run)?;
+    let watch = import::progress::Watch::default();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // A large file takes a while: say how far it has got, on a terminal only.
+    let shown = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let (watch, done) = (watch.clone(), done.clone());
+        std::thread::spawn(move || show_progress(&watch, &done))
+    });
+    let result = import::run(kind.into(), app.conn(), &clock, SYSTEM_STAFF, import::File { bytes: &bytes, sheet, watch: Some(&watch) }, dry_run);
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(t) = shown {
+        let _ = t.join();
+    }
+    let report = result?;
     println!("{}", report.summary());
     Ok(())
+}
+
+/// Four times a second: `导入中（检查并写入）：120000 / 864165 行`, on one line.
+fn show_progress(watch: &import::progress::Watch, done: &std::sync::atomic::AtomicBool) {
+    let mut shown = false;
+    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        if let Some(p) = watch.current().filter(|p| p.total >= 5_000) {
+            let _ = write!(std::io::stderr(), "\r导入中（{}）：{} / {} 行   ", p.step, p.done, p.total);
+            shown = true;
+        }
+    }
+    if shown {
+        let _ = writeln!(std::io::stderr());
+    }
 }
 
 fn monthly_report(app: &mut App, month: &str, format: ReportFormat, out: Option<&Path>) -> Result<()> {

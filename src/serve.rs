@@ -18,10 +18,16 @@ use crate::commands::{App, Request};
 use crate::error::{ApiError, Error, Result};
 use crate::ui_assets;
 
-/// The largest request accepted (an import file travels inside one).
-const MAX_BODY: usize = 32 * 1024 * 1024;
+/// The largest request accepted: an import file travels inside one, as
+/// base64 (a million-row CSV is about 70 MB of it).
+const MAX_BODY: usize = 256 * 1024 * 1024;
 
-type Shared = Arc<Mutex<App>>;
+#[derive(Clone)]
+struct Shared {
+    app: Arc<Mutex<App>>,
+    /// Read without the app's lock: an import holds it for its whole run.
+    watch: crate::import::progress::Watch,
+}
 
 /// Serves until the process ends. `on_ready` receives the bound address.
 pub fn run(mut app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
@@ -42,7 +48,7 @@ pub fn run(mut app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
             .route("/api", post(api))
             .fallback(asset)
             .layer(DefaultBodyLimit::max(MAX_BODY))
-            .with_state(Arc::new(Mutex::new(app)));
+            .with_state(Shared { watch: app.import_watch(), app: Arc::new(Mutex::new(app)) });
         axum::serve(listener, router).await?;
         Ok(())
     })
@@ -62,11 +68,15 @@ fn error_response(error: ApiError) -> Response {
 }
 
 /// `POST /api {cmd, actor, args}` → `{ok: true, data}` or `{ok: false, error}`.
-async fn api(State(app): State<Shared>, body: Bytes) -> Response {
+async fn api(State(shared): State<Shared>, body: Bytes) -> Response {
     let request: Request = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => return error_response(ApiError::from(Error::Json(e))),
     };
+    if request.cmd == "import.progress" {
+        return json_response(StatusCode::OK, serde_json::json!({"ok": true, "data": shared.watch.current()}));
+    }
+    let app = shared.app;
     let answer = tokio::task::spawn_blocking(move || {
         // A command that panicked poisons the lock; the connection itself is still sound.
         let mut app = app.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use liuke::commands::{App, Request};
+use liuke::import::progress::Watch;
 use liuke::{backup, clock, store, ApiError, Error};
 use serde_json::{json, Value};
 
@@ -17,10 +18,17 @@ struct Core {
     app: Mutex<Result<App, ApiError>>,
     db: PathBuf,
     today: Option<NaiveDate>,
+    /// How far an import has got, read without the app's lock (the import holds it).
+    watch: Watch,
 }
 
-#[tauri::command]
+/// `async`: commands run off the window's main thread, so a long import
+/// leaves the window responsive and its progress can be asked meanwhile.
+#[tauri::command(async)]
 fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Value, token: Option<String>) -> Result<Value, ApiError> {
+    if cmd == "import.progress" {
+        return Ok(json!(core.watch.current()));
+    }
     let mut guard = match core.app.lock() {
         Ok(g) => g,
         // A panic in an earlier command poisoned the lock; the connection itself is still sound.
@@ -28,7 +36,7 @@ fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, 
     };
     if cmd == "recovery.restore_newest" && guard.is_err() {
         let restored = restore_newest(&core.db, core.today)?;
-        *guard = open_app(&core.db, core.today);
+        *guard = open_app(&core.db, core.today, &core.watch);
         guard.as_ref().map_err(Clone::clone)?;
         return Ok(json!(restored));
     }
@@ -56,8 +64,9 @@ fn restore_newest(db: &std::path::Path, today: Option<NaiveDate>) -> Result<back
     Ok(backup::restore(db, &newest.path, &clock)?)
 }
 
-fn open_app(db: &std::path::Path, today: Option<NaiveDate>) -> Result<App, ApiError> {
+fn open_app(db: &std::path::Path, today: Option<NaiveDate>, watch: &Watch) -> Result<App, ApiError> {
     let mut app = App::open(db, today)?;
+    app.set_import_watch(watch.clone());
     if let Err(e) = app.daily_backup() {
         eprintln!("今天的自动备份没有开始：{e}");
     }
@@ -79,8 +88,11 @@ fn locate() -> Result<(PathBuf, Option<NaiveDate>), ApiError> {
 
 fn main() {
     let core = match locate() {
-        Ok((db, today)) => Core { app: Mutex::new(open_app(&db, today)), db, today },
-        Err(e) => Core { app: Mutex::new(Err(e)), db: PathBuf::new(), today: None },
+        Ok((db, today)) => {
+            let watch = Watch::default();
+            Core { app: Mutex::new(open_app(&db, today, &watch)), db, today, watch }
+        }
+        Err(e) => Core { app: Mutex::new(Err(e)), db: PathBuf::new(), today: None, watch: Watch::default() },
     };
     let result = tauri::Builder::default()
         .manage(core)

@@ -36,12 +36,13 @@ pub const COLUMNS: &[Column] = &[
 const MAX_SESSIONS: i64 = 999;
 
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::File<'_>, dry_run: bool) -> Result<ImportReport> {
-    let super::Opened { table, mut problems, mut report } = super::open("consumption", file, COLUMNS, dry_run)?;
+    let super::Opened { table, mut problems, mut report, mut progress } = super::open("consumption", file, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
     let mut order_no_lines: HashMap<String, u64> = HashMap::new();
-    for row in &table.rows {
+    for (i, row) in table.rows.iter().enumerate() {
+        progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
         let customer = check.customer(&tx)?;
         let date = check.date("date", clock.today());
@@ -144,7 +145,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
         touched.add(customer);
         report.created += 1;
     }
-    super::finish(tx, clock, problems, report, &touched)
+    super::finish(tx, clock, problems, report, &touched, &mut progress)
 }
 
 /// The order a refund row belongs to: the one its 单号 names, else the

@@ -119,7 +119,7 @@ fn merged(existing: &CustomerValues, row: &Parsed) -> CustomerValues {
 
 /// Imports a customer file: all of it, or nothing and every problem.
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::File<'_>, dry_run: bool) -> Result<ImportReport> {
-    let super::Opened { table, mut problems, mut report } = super::open("customers", file, COLUMNS, dry_run)?;
+    let super::Opened { table, mut problems, mut report, mut progress } = super::open("customers", file, COLUMNS, dry_run)?;
     let header = &table.header;
     let (parsed, row_problems) = parse_rows(header, &table.rows, clock);
     problems.extend(row_problems);
@@ -136,13 +136,14 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
         }
     }
     if !problems.is_empty() {
-        return super::finish(tx, clock, problems, report, &Default::default());
+        return super::finish(tx, clock, problems, report, &Default::default(), &mut progress);
     }
 
     // First every customer, then the referrer links, so a referrer may come later in the file.
     let mut touched = crate::catch_up::Touched::default();
     let mut written: Vec<(CustomerId, &Parsed, CustomerValues)> = Vec::with_capacity(parsed.len());
-    for row in &parsed {
+    for (i, row) in parsed.iter().enumerate() {
+        progress.row(i);
         match customers::id_by_phone(&tx, &row.values.phone)? {
             None => {
                 let id = customers::insert_tx(&tx, clock, by, &row.values, None)?;
@@ -174,7 +175,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
             )?;
         }
     }
-    super::finish(tx, clock, Vec::new(), report, &touched)
+    super::finish(tx, clock, Vec::new(), report, &touched, &mut progress)
 }
 
 fn referrer_id(conn: &Connection, phone: &Option<String>) -> Result<Option<CustomerId>> {

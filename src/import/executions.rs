@@ -23,11 +23,12 @@ pub const COLUMNS: &[Column] = &[
 ];
 
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::File<'_>, dry_run: bool) -> Result<ImportReport> {
-    let super::Opened { table, mut problems, mut report } = super::open("executions", file, COLUMNS, dry_run)?;
+    let super::Opened { table, mut problems, mut report, mut progress } = super::open("executions", file, COLUMNS, dry_run)?;
     let tx = write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
-    for row in &table.rows {
+    for (i, row) in table.rows.iter().enumerate() {
+        progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
         let customer = check.customer(&tx)?;
         let date = check.date("date", clock.today());
@@ -62,7 +63,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
             Err(e) => return Err(e),
         }
     }
-    super::finish(tx, clock, problems, report, &touched)
+    super::finish(tx, clock, problems, report, &touched, &mut progress)
 }
 
 fn exists(conn: &Connection, key: &str) -> Result<bool> {

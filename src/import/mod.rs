@@ -11,6 +11,7 @@ pub mod customers;
 pub mod executions;
 #[cfg(test)]
 mod fuzz;
+pub mod progress;
 pub mod rows;
 pub mod table;
 pub mod workbook;
@@ -81,19 +82,21 @@ pub struct Opened {
     pub table: table::Table,
     pub problems: Vec<Problem>,
     pub report: ImportReport,
+    pub progress: progress::Tracker,
 }
 
-/// An import file as it arrived: its bytes, and for a workbook the sheet
-/// asked for (the first when none).
+/// An import file as it arrived: its bytes, for a workbook the sheet asked
+/// for (the first when none), and where to report how far the import has got.
 #[derive(Debug, Clone, Copy)]
 pub struct File<'a> {
     pub bytes: &'a [u8],
     pub sheet: Option<&'a str>,
+    pub watch: Option<&'a progress::Watch>,
 }
 
 impl<'a> File<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
-        File { bytes, sheet: None }
+        File { bytes, sheet: None, watch: None }
     }
 }
 
@@ -111,16 +114,19 @@ pub fn read(file: File<'_>, columns: &[table::Column]) -> Result<(table::Table, 
 }
 
 pub fn open(kind: &'static str, file: File<'_>, columns: &[table::Column], dry_run: bool) -> Result<Opened> {
+    let unwatched = progress::Watch::default();
+    let mut progress = progress::Tracker::start(file.watch.unwrap_or(&unwatched), kind);
     let (table, encoding) = read(file, columns)?;
+    progress.rows(table.rows.len());
     let report = ImportReport::new(kind, encoding, &table, dry_run);
-    Ok(Opened { problems: table.problems.clone(), table, report })
+    Ok(Opened { problems: table.problems.clone(), table, report, progress })
 }
 
 /// Ends an import: with any problem, nothing is written and every problem is
 /// returned in line order; otherwise the calls and appointments of the
 /// customers it touched catch up with their new facts and the transaction is
 /// committed, unless this is a dry run.
-pub fn finish(tx: Transaction<'_>, clock: &Clock, mut problems: Vec<Problem>, report: ImportReport, touched: &Touched) -> Result<ImportReport> {
+pub fn finish(tx: Transaction<'_>, clock: &Clock, mut problems: Vec<Problem>, report: ImportReport, touched: &Touched, progress: &mut progress::Tracker) -> Result<ImportReport> {
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line);
         for p in &mut problems {
@@ -129,6 +135,7 @@ pub fn finish(tx: Transaction<'_>, clock: &Clock, mut problems: Vec<Problem>, re
         return Err(Error::Import(problems));
     }
     if !report.dry_run {
+        progress.catching_up();
         crate::catch_up::customers(&tx, clock, touched, true)?;
         tx.commit()?;
     }

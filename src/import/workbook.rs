@@ -21,6 +21,14 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
+/// The sheets of a workbook, in order; none for anything else.
+pub fn sheet_names(bytes: &[u8]) -> Vec<String> {
+    if !is_workbook(bytes) {
+        return Vec::new();
+    }
+    calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map(|b| b.sheet_names()).unwrap_or_default()
+}
+
 /// How many rows from the top may come before the header (a title row, a
 /// note): the header is the first row that names every required column.
 const HEADER_SEARCH_ROWS: usize = 10;

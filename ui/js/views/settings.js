@@ -29,49 +29,107 @@ async function toBase64(file) {
 }
 
 function problemTable(problems) {
+  const workbook = problems.some((p) => p.sheet);
   return h('table', { class: 'list problems' },
-    h('thead', {}, h('tr', {}, h('th', {}, '行'), h('th', {}, '列'), h('th', {}, '问题'))),
-    h('tbody', {}, problems.map((p) => h('tr', {}, h('td', {}, p.line ?? ''), h('td', {}, p.column), h('td', {}, p.reason)))));
+    h('thead', {}, h('tr', {}, workbook ? h('th', {}, '工作表') : null, h('th', {}, '行'), h('th', {}, '列'), h('th', {}, '问题'))),
+    h('tbody', {}, problems.map((p) => h('tr', {},
+      workbook ? h('td', {}, p.sheet ?? '') : null, h('td', {}, p.line ?? ''), h('td', {}, p.column), h('td', {}, p.reason)))));
+}
+
+const FILE_TYPES = '.csv,.xlsx,.xls,.xlsb,.ods,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet';
+
+/**
+ * While an import runs (it holds the database), asks the core how far it has
+ * got and shows it as a bar with the rows done; the window stays usable.
+ */
+function watchProgress(box, verb) {
+  const bar = h('progress', { id: 'import-progress', max: 1, value: 0 });
+  const text = h('span', { class: 'progress' }, `${verb}…`);
+  const started = Date.now();
+  replace(box, h('div', { class: 'import-progress' }, bar, text));
+  const timer = setInterval(async () => {
+    const seconds = Math.round((Date.now() - started) / 1000);
+    let p = null;
+    try { p = await call('import.progress'); } catch { /* the answer comes with the import itself */ }
+    if (p && p.total > 0) {
+      bar.max = p.total;
+      bar.value = p.done;
+      text.textContent = `${p.step}：${p.done.toLocaleString('zh-CN')} / ${p.total.toLocaleString('zh-CN')} 行 · 已用 ${seconds} 秒`;
+    } else if (p) {
+      text.textContent = `${p.step}… 已用 ${seconds} 秒`;
+    }
+  }, 400);
+  return () => clearInterval(timer);
 }
 
 function renderImportPanel(panel) {
-  const input = h('input', { type: 'file', id: 'import-file', accept: '.csv,text/csv' });
+  const input = h('input', { type: 'file', id: 'import-file', accept: FILE_TYPES, class: 'visually-hidden' });
   const hint = h('p', { class: 'hint', id: 'import-hint' });
-  const kind = h('select', {
-    id: 'import-kind', 'aria-label': '导入哪种文件',
-    onchange: () => { replace(hint, IMPORTS[kind.value][1]); replace(result); input.value = ''; },
-  }, Object.entries(IMPORTS).map(([k, [label]]) => h('option', { value: k }, label)));
   const result = h('div', { id: 'import-result', 'aria-live': 'polite' });
   let content = '';
   let fileName = '';
+  let sheet = null;
+  const kind = h('select', {
+    id: 'import-kind', 'aria-label': '导入哪种文件',
+    onchange: () => { replace(hint, IMPORTS[kind.value][1]); replace(result); input.value = ''; content = ''; },
+  }, Object.entries(IMPORTS).map(([k, [label]]) => h('option', { value: k }, label)));
+
+  let sheets = [];
+  // A workbook with several sheets: which one holds the records (the first unless chosen).
+  const sheetPicker = () => {
+    if (sheets.length < 2) return null;
+    const select = h('select', {
+      id: 'import-sheet', 'aria-label': '工作表',
+      onchange: () => { sheet = select.value; run(true); },
+    }, sheets.map((name) => h('option', { value: name, selected: name === (sheet ?? sheets[0]) }, name)));
+    return h('label', { class: 'sheet-picker' }, '工作表 ', select);
+  };
 
   const run = async (dryRun) => {
-    replace(result, h('p', { class: 'progress' }, dryRun ? '正在检查文件…' : '正在导入…'));
+    const stop = watchProgress(result, dryRun ? '正在检查文件' : '正在导入');
     try {
-      const { report, summary } = await call(`import.${kind.value}`, { content_base64: content, dry_run: dryRun });
+      const { report, summary } = await call(`import.${kind.value}`, { content_base64: content, dry_run: dryRun, sheet });
+      stop();
       replace(result,
+        sheetPicker(),
         h('p', {}, `${fileName}：${summary}`),
         dryRun && report.rows > 0 ? h('button', { type: 'button', class: 'primary', id: 'import-confirm', onclick: () => run(false) }, `确认导入 ${report.rows} 行`) : null);
       if (!dryRun) toast(summary);
     } catch (e) {
-      replace(result, h('div', { class: 'form-errors' }, h('strong', {}, e.message)), e.problems.length ? problemTable(e.problems) : null);
+      stop();
+      replace(result, sheetPicker(), h('div', { class: 'form-errors' }, h('strong', {}, e.message)), e.problems.length ? problemTable(e.problems) : null);
     }
   };
 
-  input.addEventListener('change', async () => {
-    const file = input.files && input.files[0];
+  const take = async (file) => {
     if (!file) return;
     fileName = file.name;
+    sheet = null;
+    replace(result, h('p', { class: 'progress' }, `正在读取 ${file.name}…`));
     content = await toBase64(file);
+    sheets = [];
+    try { sheets = (await call('import.sheets', { content_base64: content })).sheets; } catch { /* not a workbook we can read: the check says why */ }
     await run(true);
+  };
+  input.addEventListener('change', () => take(input.files && input.files[0]));
+
+  const drop = h('label', { class: 'drop-zone', id: 'import-drop', for: 'import-file', tabindex: '0',
+    onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } } },
+    h('strong', {}, '把 Excel 或 CSV 文件拖到这里'), h('span', { class: 'hint' }, '或点此选择文件（.xlsx .xls .xlsb .ods .csv）'), input);
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    take(e.dataTransfer && e.dataTransfer.files[0]);
   });
 
   replace(hint, IMPORTS.customers[1]);
   replace(panel,
     h('h2', {}, '导入数据'),
-    h('p', { class: 'hint' }, 'CSV 文件（Excel 另存为 CSV 即可，UTF-8 或 GBK 均可），表头可用中文或英文。先检查，全部无误才导入；有任何问题则一行也不写入。同一文件重复导入不会重复记录。请先导入客户，再导入消费、划扣和到院记录。'),
-    h('div', { class: 'inline-form', style: 'align-items:center;margin-bottom:8px' }, kind, input),
-    hint, result);
+    h('p', { class: 'hint' }, 'Excel 工作簿（.xlsx .xls .xlsb，WPS 保存的也可以）、OpenDocument（.ods）或 CSV 文件（UTF-8 或 GBK 均可），表头可用中文或英文；日期和金额按表格里的样子读取（如 2026年10月5日、¥-149）。先检查，全部无误才导入；有任何问题则一行也不写入。同一文件重复导入不会重复记录。请先导入客户，再导入消费、划扣和到院记录。'),
+    h('div', { class: 'inline-form', style: 'align-items:center;margin-bottom:8px' }, h('label', {}, '导入 ', kind)),
+    drop, hint, result);
 }
 
 async function renderItemsPanel(panel) {
