@@ -274,10 +274,10 @@ mod tests {
     fn another_sheet_is_read_when_named_and_an_unknown_one_is_refused_with_the_sheets_there() {
         let mut c = clinic_with_two_customers();
         let bytes = consumption_book(None);
-        let named = File { bytes: &bytes, sheet: Some("说明") };
+        let named = File { bytes: &bytes, sheet: Some("说明"), watch: None };
         let err = import::run(Kind::Consumption, &mut c.conn, &c.clock, SYSTEM_STAFF, named, true).unwrap_err();
         assert!(err.problems()[0].to_string().starts_with("工作表「说明」第 1 行"), "{:?}", err.problems());
-        let unknown = File { bytes: &bytes, sheet: Some("2025") };
+        let unknown = File { bytes: &bytes, sheet: Some("2025"), watch: None };
         let err = import::run(Kind::Consumption, &mut c.conn, &c.clock, SYSTEM_STAFF, unknown, true).unwrap_err();
         assert_eq!(err.problems()[0].reason, "没有名为「2025」的工作表；这个文件里有：消费、说明");
     }
@@ -304,7 +304,7 @@ mod tests {
     fn a_csv_file_given_a_sheet_is_told_it_has_none() {
         let mut c = clinic_with_two_customers();
         let csv = "手机号,日期\n13800000001,2026-10-05\n";
-        let err = import::run(Kind::Arrivals, &mut c.conn, &c.clock, SYSTEM_STAFF, File { bytes: csv.as_bytes(), sheet: Some("Sheet1") }, false).unwrap_err();
+        let err = import::run(Kind::Arrivals, &mut c.conn, &c.clock, SYSTEM_STAFF, File { bytes: csv.as_bytes(), sheet: Some("Sheet1"), watch: None }, false).unwrap_err();
         assert!(err.to_string().contains("只用于 Excel 工作簿"), "{err}");
     }
 
