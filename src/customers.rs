@@ -158,7 +158,8 @@ pub fn validate(draft: &CustomerDraft, today: NaiveDate) -> std::result::Result<
 /// The customer with this phone, if any.
 pub fn id_by_phone(conn: &Connection, phone: &str) -> Result<Option<CustomerId>> {
     Ok(conn
-        .query_row("SELECT id FROM customers WHERE phone = ?1", [phone], |r| r.get(0))
+        .prepare_cached("SELECT id FROM customers WHERE phone = ?1")?
+        .query_row([phone], |r| r.get(0))
         .optional()?
         .map(CustomerId))
 }

@@ -168,7 +168,7 @@ pub fn save_plan(conn: &Connection, clock: &Clock, by: StaffId, scope: &str, ste
 /// The first day Liuke schedules for: set on first use to that day's today.
 pub fn horizon(conn: &Connection, clock: &Clock) -> Result<NaiveDate> {
     let stored: Option<String> =
-        conn.query_row("SELECT value FROM settings WHERE key = 'followups_from'", [], |r| r.get(0)).optional()?;
+        conn.prepare_cached("SELECT value FROM settings WHERE key = 'followups_from'")?.query_row([], |r| r.get(0)).optional()?;
     if let Some(d) = stored.as_deref().and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()) {
         return Ok(d);
     }

@@ -250,7 +250,7 @@ impl Basis {
                 "SELECT count(*),
                         coalesce(sum(status IN ('reached', 'unreachable', 'escalate')), 0),
                         coalesce(sum(status IN ('reached', 'unreachable', 'escalate') AND closed_on <= due), 0)
-                 FROM tasks WHERE due BETWEEN ?1 AND ?2 AND status NOT IN ('cancelled', 'historical')",
+                 FROM tasks WHERE due BETWEEN ?1 AND ?2 AND status <> 'historical' AND status <> 'cancelled'",
             )?
             .query_row(params![m.first_day().to_string(), m.last_day().to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         f.callbacks_due = due;

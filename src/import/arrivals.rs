@@ -10,7 +10,6 @@ use crate::catch_up::Touched;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::staff::StaffId;
-use crate::store::write_tx;
 use crate::triage::{self, NewArrival, Status};
 
 pub const COLUMNS: &[Column] = &[
@@ -22,10 +21,10 @@ pub const COLUMNS: &[Column] = &[
 
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::File<'_>, dry_run: bool) -> Result<ImportReport> {
     let super::Opened { table, mut problems, mut report, mut progress } = super::open("arrivals", file, COLUMNS, dry_run)?;
-    let tx = write_tx(conn)?;
+    let tx = crate::store::write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
-    for (i, row) in table.rows.iter().enumerate() {
+    for (i, row) in super::rows::by_customer(&table.header, &table.rows).into_iter().enumerate() {
         progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
         let customer = check.customer(&tx)?;

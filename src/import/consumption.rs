@@ -18,7 +18,6 @@ use crate::error::{Problem, Result};
 use crate::items::{self, Category};
 use crate::money::Money;
 use crate::staff::StaffId;
-use crate::store::write_tx;
 
 pub const COLUMNS: &[Column] = &[
     Column { key: "phone", zh: "手机号", en: "phone", required: true },
@@ -37,11 +36,11 @@ const MAX_SESSIONS: i64 = 999;
 
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::File<'_>, dry_run: bool) -> Result<ImportReport> {
     let super::Opened { table, mut problems, mut report, mut progress } = super::open("consumption", file, COLUMNS, dry_run)?;
-    let tx = write_tx(conn)?;
+    let tx = crate::store::write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
-    let mut order_no_lines: HashMap<String, u64> = HashMap::new();
-    for (i, row) in table.rows.iter().enumerate() {
+    let first_line_of_order_no = first_lines_of_order_nos(&table);
+    for (i, row) in super::rows::by_customer(&table.header, &table.rows).into_iter().enumerate() {
         progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
         let customer = check.customer(&tx)?;
@@ -59,10 +58,9 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
         };
         let order_no = check.cell("order_no").map(str::to_string);
         if let (Some(no), Some(a)) = (&order_no, amount) {
-            if a.fen() >= 0 {
-                if let Some(first) = order_no_lines.insert(no.clone(), row.line) {
-                    check.problem("order_no", format!("单号 {no} 与第 {first} 行重复"));
-                }
+            match first_line_of_order_no.get(no) {
+                Some(first) if a.fen() >= 0 && *first != row.line => check.problem("order_no", format!("单号 {no} 与第 {first} 行重复")),
+                _ => {}
             }
         }
         let (Some((customer, phone)), Some(date), Some(item_name), Some(sessions), Some(amount), Some(executed), true) =
@@ -132,7 +130,10 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
             arrival_id: None,
             import_key,
         };
-        crate::followups::cancel_repurchase_after(&tx, customer, item.id, date)?;
+        if executed == 0 {
+            // Bought again: an earlier reminder for the item is moot (an execution below does this itself).
+            crate::followups::cancel_repurchase_after(&tx, customer, item.id, date)?;
+        }
         let (order_id, lines) = consumption::insert_order_tx(&tx, clock, by, &order)?;
         if amount.fen() > 0 {
             consumption::insert_payment_tx(&tx, clock, by, customer, Some(order_id), date, amount, "导入")?;
@@ -146,6 +147,21 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
         report.created += 1;
     }
     super::finish(tx, clock, problems, report, &touched, &mut progress)
+}
+
+/// Each 单号's first line among the rows that are orders (not refunds), in
+/// file order: a later order row with the same 单号 is a mistake.
+fn first_lines_of_order_nos(table: &super::table::Table) -> HashMap<String, u64> {
+    let mut first = HashMap::new();
+    for row in &table.rows {
+        let mut check = RowCheck::new(&table.header, row);
+        if let (Some(no), Some(amount)) = (check.cell("order_no"), check.money("amount")) {
+            if amount.fen() >= 0 {
+                first.entry(no.to_string()).or_insert(row.line);
+            }
+        }
+    }
+    first
 }
 
 /// The order a refund row belongs to: the one its 单号 names, else the

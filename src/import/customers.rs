@@ -13,7 +13,6 @@ use crate::clock::Clock;
 use crate::customers::{self, CustomerDraft, CustomerId, CustomerValues};
 use crate::error::{Problem, Result};
 use crate::staff::StaffId;
-use crate::store::write_tx;
 
 /// The columns of a customer file (SPEC §7).
 pub const COLUMNS: &[Column] = &[
@@ -126,7 +125,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
     let phone_of = |row: &Row, key: &str| header.cell(row, key).and_then(|p| crate::phone::normalize(p).ok());
     let in_file: HashSet<String> = table.rows.iter().filter_map(|r| phone_of(r, "phone")).collect();
 
-    let tx = write_tx(conn)?;
+    let tx = crate::store::write_tx(conn)?;
     // Every row's referrer is checked, even a row with other problems, so one pass shows them all.
     for row in &table.rows {
         if let Some(referrer) = phone_of(row, "referrer_phone") {

@@ -161,6 +161,8 @@ const IMPORT_CACHE_KIB: i64 = 256 * 1024;
 pub fn run(kind: Kind, conn: &mut rusqlite::Connection, clock: &Clock, by: crate::staff::StaffId, file: File<'_>, dry_run: bool) -> Result<ImportReport> {
     let usual: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    // Each statement's undo copy stays in memory rather than a temp file.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     let result = match kind {
         Kind::Customers => customers::import(conn, clock, by, file, dry_run),
         Kind::Consumption => consumption::import(conn, clock, by, file, dry_run),

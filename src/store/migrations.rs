@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_accounts_audit.sql"),
     include_str!("migrations/0006_appointments.sql"),
     include_str!("migrations/0007_appointment_days.sql"),
+    include_str!("migrations/0008_tasks_due_live.sql"),
 ];
 
 /// The schema version this program writes.

@@ -64,6 +64,7 @@ pub fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
+
 /// A new stable unique id (UUID v7, time-ordered) for a clinic record.
 pub fn new_uid() -> String {
     uuid::Uuid::now_v7().to_string()
