@@ -227,11 +227,18 @@ pub fn upsert_task(conn: &Connection, clock: &Clock, t: &NewTask) -> Result<Opti
 }
 
 /// [`upsert_task`] for a customer whose marketing choice is already known.
+/// While an import gathers its history ([`HistoryBuffer`]), a call that is
+/// already history is gathered too and None is answered: it is written, with
+/// the rest, when the buffer is flushed.
 fn upsert_for(conn: &Connection, clock: &Clock, t: &NewTask, opted_out: bool) -> Result<Option<Upserted>> {
     if t.kind.is_marketing() && opted_out {
         return Ok(None);
     }
     let status = if t.history && t.due < clock.today() { "historical" } else { "open" };
+    if status == "historical" && history::gathering() {
+        history::gather(conn, clock, t)?;
+        return Ok(None);
+    }
     let due = t.due.to_string();
     // A new task answers with its id; an existing one is looked up.
     let inserted: Option<i64> = conn
@@ -570,6 +577,8 @@ pub fn watermark(conn: &Connection) -> Result<Option<NaiveDate>> {
 
 mod calls;
 pub use calls::*;
+mod history;
+pub use history::HistoryBuffer;
 
 #[cfg(test)]
 mod tests;

@@ -292,3 +292,69 @@ fn a_campaign_becomes_one_task_per_customer_of_its_segment_who_accepts_marketing
     assert!(fill_script(call, ymd(2026, 12, 1)).contains("中秋问候"));
 }
 
+
+/// Calls that are history, gathered during an import and written in bulk,
+/// end exactly as one upsert each would leave them: one task per customer,
+/// kind and due date with every source (keys repeated across flushes too), a
+/// task already there keeping its status and gaining the source, and calls
+/// still to come written at once.
+#[test]
+fn history_gathered_in_bulk_ends_as_one_upsert_each() {
+    fn clinic() -> (Clinic, Vec<CustomerId>) {
+        let mut c = Clinic::on(ymd(2026, 11, 23));
+        let people: Vec<CustomerId> = (1..=4).map(|i| c.customer(&format!("客户{i}"), &format!("1380000000{i}"))).collect();
+        // A task already there, cancelled, with the key of one of the calls below.
+        let t = NewTask { customer: people[0], kind: Kind::PostTreatment, due: ymd(2026, 10, 2), anchor: ymd(2026, 10, 1), purpose: Some("旧"), script: None, source: "execution:900".into(), item: Some("旧项目"), history: false };
+        let id = upsert(&c.conn, &c.clock, &t).unwrap().unwrap();
+        cancel(&c.conn, id, "测试").unwrap();
+        (c, people)
+    }
+    let calls = |people: &[CustomerId]| -> Vec<NewTask<'static>> {
+        let mut out = Vec::new();
+        for (n, p) in people.iter().enumerate() {
+            for k in 0..6i64 {
+                let day = ymd(2026, 10, 1).checked_add_days(chrono::Days::new((k % 3) as u64)).unwrap();
+                for offset in [1, 30, 60] {
+                    out.push(NewTask {
+                        customer: *p,
+                        kind: if offset == 60 { Kind::Repurchase } else { Kind::PostTreatment },
+                        due: add_days(day, offset),
+                        anchor: day,
+                        purpose: Some("回访"),
+                        script: None,
+                        source: format!("execution:{}", n * 10 + k as usize),
+                        item: Some(["水光针", "光子嫩肤"][k as usize % 2]),
+                        history: true,
+                    });
+                }
+            }
+        }
+        out
+    };
+    let snapshot = |c: &Clinic| -> Vec<(i64, String, String, String, Option<String>, String)> {
+        c.conn
+            .prepare(
+                "SELECT t.customer_id, t.kind, t.due, t.status, t.purpose, (SELECT group_concat(source || '=' || coalesce(item, ''), ',') FROM (SELECT * FROM task_sources s WHERE s.task_id = t.id ORDER BY source))
+                 FROM tasks t ORDER BY t.customer_id, t.kind, t.due",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let (one_by_one, people) = clinic();
+    for t in calls(&people) {
+        upsert(&one_by_one.conn, &one_by_one.clock, &t).unwrap();
+    }
+    let (gathered, people) = clinic();
+    let buffer = HistoryBuffer::start(&gathered.conn).unwrap();
+    for t in calls(&people) {
+        upsert(&gathered.conn, &gathered.clock, &t).unwrap();
+    }
+    buffer.finish(&gathered.conn, &gathered.clock).unwrap();
+    let expected = snapshot(&one_by_one);
+    assert_eq!(snapshot(&gathered), expected);
+    assert!(expected.iter().any(|t| t.3 == "historical") && expected.iter().any(|t| t.3 == "open"), "both kinds of call: {expected:?}");
+    assert!(expected.iter().any(|t| t.3 == "cancelled" && t.5.contains("execution:900") && t.5.contains(",")), "the task already there gained sources: {expected:?}");
+}

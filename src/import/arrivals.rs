@@ -24,6 +24,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
     let tx = crate::store::write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
+    let history = crate::followups::HistoryBuffer::start(&tx)?;
     for (i, row) in super::rows::by_customer(&table.header, &table.rows).into_iter().enumerate() {
         progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
@@ -56,5 +57,5 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
         touched.add(customer);
         report.created += 1;
     }
-    super::finish(tx, clock, problems, report, &touched, &mut progress)
+    super::finish(tx, clock, problems, report, &touched, &mut progress, Some(history))
 }

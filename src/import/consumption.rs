@@ -39,6 +39,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
     let tx = crate::store::write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
+    let history = crate::followups::HistoryBuffer::start(&tx)?;
     let first_line_of_order_no = first_lines_of_order_nos(&table);
     for (i, row) in super::rows::by_customer(&table.header, &table.rows).into_iter().enumerate() {
         progress.row(i);
@@ -146,7 +147,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
         touched.add(customer);
         report.created += 1;
     }
-    super::finish(tx, clock, problems, report, &touched, &mut progress)
+    super::finish(tx, clock, problems, report, &touched, &mut progress, Some(history))
 }
 
 /// Each 单号's first line among the rows that are orders (not refunds), in

@@ -135,7 +135,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
         }
     }
     if !problems.is_empty() {
-        return super::finish(tx, clock, problems, report, &Default::default(), &mut progress);
+        return super::finish(tx, clock, problems, report, &Default::default(), &mut progress, None);
     }
 
     // First every customer, then the referrer links, so a referrer may come later in the file.
@@ -174,7 +174,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
             )?;
         }
     }
-    super::finish(tx, clock, Vec::new(), report, &touched, &mut progress)
+    super::finish(tx, clock, Vec::new(), report, &touched, &mut progress, None)
 }
 
 fn referrer_id(conn: &Connection, phone: &Option<String>) -> Result<Option<CustomerId>> {

@@ -26,6 +26,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
     let tx = crate::store::write_tx(conn)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
+    let history = crate::followups::HistoryBuffer::start(&tx)?;
     for (i, row) in super::rows::by_customer(&table.header, &table.rows).into_iter().enumerate() {
         progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
@@ -62,7 +63,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
             Err(e) => return Err(e),
         }
     }
-    super::finish(tx, clock, problems, report, &touched, &mut progress)
+    super::finish(tx, clock, problems, report, &touched, &mut progress, Some(history))
 }
 
 fn exists(conn: &Connection, key: &str) -> Result<bool> {

@@ -126,7 +126,15 @@ pub fn open(kind: &'static str, file: File<'_>, columns: &[table::Column], dry_r
 /// returned in line order; otherwise the calls and appointments of the
 /// customers it touched catch up with their new facts and the transaction is
 /// committed, unless this is a dry run.
-pub fn finish(tx: Transaction<'_>, clock: &Clock, mut problems: Vec<Problem>, report: ImportReport, touched: &Touched, progress: &mut progress::Tracker) -> Result<ImportReport> {
+pub fn finish(
+    tx: Transaction<'_>,
+    clock: &Clock,
+    mut problems: Vec<Problem>,
+    report: ImportReport,
+    touched: &Touched,
+    progress: &mut progress::Tracker,
+    history: Option<crate::followups::HistoryBuffer>,
+) -> Result<ImportReport> {
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line);
         for p in &mut problems {
@@ -136,6 +144,9 @@ pub fn finish(tx: Transaction<'_>, clock: &Clock, mut problems: Vec<Problem>, re
     }
     if !report.dry_run {
         progress.catching_up();
+        if let Some(history) = history {
+            history.finish(&tx, clock)?;
+        }
         crate::catch_up::customers(&tx, clock, touched, true)?;
         tx.commit()?;
     }
