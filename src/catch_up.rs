@@ -13,7 +13,7 @@
 //! Only the customers touched are read; a large import reads the clinic's
 //! facts in one pass instead of one customer at a time.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -112,15 +112,31 @@ fn customers_via(conn: &Connection, clock: &Clock, touched: &Touched, history: b
         Some(w) => no_deal_days(conn, touched, add_days(horizon, -7), add_days(w, -1), one_pass)?,
         None => HashMap::new(),
     };
+    let with_appointments = with_appointments(conn, clock, one_pass)?;
     for p in &people {
         if let Some(w) = watermark {
             let existing = calls.remove(&p.id).unwrap_or_default();
             let days = no_deal_days.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
             reconcile_calls(conn, clock, p, &existing, days, horizon, w, history)?;
         }
-        crate::appointments::settle_customer(conn, clock, p.id, |d| p.visited_on(d))?;
+        if with_appointments.as_ref().is_none_or(|w| w.contains(&p.id)) {
+            crate::appointments::settle_customer(conn, clock, p.id, |d| p.visited_on(d))?;
+        }
     }
     Ok(())
+}
+
+/// In one pass: the customers with an appointment that a visit day could
+/// settle (so the others are not asked one by one); customer by customer, None.
+fn with_appointments(conn: &Connection, clock: &Clock, one_pass: bool) -> Result<Option<HashSet<CustomerId>>> {
+    if !one_pass {
+        return Ok(None);
+    }
+    let ids = conn
+        .prepare("SELECT DISTINCT customer_id FROM appointments WHERE day <= ?1 AND status IN ('booked', 'arrived', 'no_show')")?
+        .query_map([clock.today().to_string()], |r| r.get(0).map(CustomerId))?
+        .collect::<rusqlite::Result<HashSet<_>>>()?;
+    Ok(Some(ids))
 }
 
 /// The calls the facts imply for [horizon, watermark], made or reopened; the

@@ -476,15 +476,18 @@ pub fn insert_execution_tx(
     if date.to_string() < pkg.order_date {
         return Err(Error::invalid("date", format!("划扣日期早于开单日期 {}", pkg.order_date)));
     }
-    write_execution(conn, clock, by, &pkg, date, count, performer, import_key)
+    write_execution(conn, clock, by, pkg.customer_id, pkg.line_id, date, count, performer, import_key)
 }
 
-/// Writes an execution already checked against its package, and the calls it brings.
-fn write_execution(
+/// Writes an execution already checked against its line (live, dated on or
+/// after its order, with `count` sessions left: a line just written with at
+/// least that many sessions, say), and the calls it brings.
+pub fn write_execution(
     conn: &Connection,
     clock: &Clock,
     by: StaffId,
-    pkg: &Package,
+    customer: CustomerId,
+    line: LineId,
     date: NaiveDate,
     count: i64,
     performer: Option<&str>,
@@ -494,7 +497,7 @@ fn write_execution(
         "INSERT INTO executions (uid, customer_id, order_line_id, exec_date, count, performer, import_key, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![new_uid(), pkg.customer_id.0, pkg.line_id.0, date.to_string(), count, performer, import_key, clock.now_utc(), by.0])?;
+    .execute(params![new_uid(), customer.0, line.0, date.to_string(), count, performer, import_key, clock.now_utc(), by.0])?;
     let id = conn.last_insert_rowid();
     // Imported history (an import key) makes follow-ups due before today historical.
     crate::followups::on_execution(conn, clock, id, import_key.is_some())?;
@@ -549,7 +552,7 @@ pub fn execute_oldest_first_tx(
         }
         let take = remaining.min(pkg.left);
         // Dated on or before `date`, live and with `take` sessions left: checked by the query above.
-        write_execution(conn, clock, by, &pkg, date, take, None, import_key)?;
+        write_execution(conn, clock, by, pkg.customer_id, pkg.line_id, date, take, None, import_key)?;
         remaining -= take;
     }
     Ok(())

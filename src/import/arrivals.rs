@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::rows::{already_imported, RowCheck, RowKeys};
+use super::rows::{already_imported, Known, RowCheck, RowKeys};
 use super::table::Column;
 use super::ImportReport;
 use crate::catch_up::Touched;
@@ -25,10 +25,11 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
     let history = crate::followups::HistoryBuffer::start(&tx)?;
+    let mut known = Known::default();
     for (i, row) in super::rows::by_customer(&table.header, &table.rows).into_iter().enumerate() {
         progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
-        let customer = check.customer(&tx)?;
+        let customer = check.customer(&tx, &mut known)?;
         let date = check.date("date", clock.today());
         let kind = check.cell("kind").and_then(|k| triage::check_kind(k).map_err(|r| check.problem("kind", r)).ok());
         let channel = check.cell("channel").map(str::to_string);

@@ -8,14 +8,14 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::rows::{already_imported, RowCheck, RowKeys};
+use super::rows::{already_imported, Known, RowCheck, RowKeys};
 use super::table::Column;
 use super::ImportReport;
 use crate::catch_up::Touched;
 use crate::clock::Clock;
 use crate::consumption::{self, LineId, NewLine, NewOrder, NewRefund, OrderId};
-use crate::error::{Problem, Result};
-use crate::items::{self, Category};
+use crate::error::Result;
+use crate::items::Category;
 use crate::money::Money;
 use crate::staff::StaffId;
 
@@ -41,10 +41,11 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
     let mut touched = Touched::default();
     let history = crate::followups::HistoryBuffer::start(&tx)?;
     let first_line_of_order_no = first_lines_of_order_nos(&table);
+    let mut known = Known::default();
     for (i, row) in super::rows::by_customer(&table.header, &table.rows).into_iter().enumerate() {
         progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
-        let customer = check.customer(&tx)?;
+        let customer = check.customer(&tx, &mut known)?;
         let date = check.date("date", clock.today());
         let item_name = check.cell("item").map(str::to_string);
         if item_name.as_ref().is_some_and(|n| n.chars().count() > 60) {
@@ -72,7 +73,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
         };
         let date_text = date.to_string();
         let row_values = [phone.as_str(), date_text.as_str(), item_name.as_str(), &sessions.to_string(), &amount.to_string(), &executed.to_string()];
-        let item = items::ensure(&tx, clock, by, &item_name, category)?;
+        let item = known.ensure_item(&tx, clock, by, &item_name, category)?;
         let consultant = check.cell("consultant").map(str::to_string);
         let doctor = check.cell("doctor").map(str::to_string);
 
@@ -140,9 +141,8 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
             consumption::insert_payment_tx(&tx, clock, by, customer, Some(order_id), date, amount, "导入")?;
         }
         if executed > 0 {
-            if let Err(e) = consumption::insert_execution_tx(&tx, clock, by, lines[0], date, executed, doctor.as_deref(), Some("consumption-import")) {
-                problems.push(Problem::at(row.line, table.header.label("executed"), e.to_string()));
-            }
+            // The line was just written with `sessions` ≥ `executed` sessions, on this date.
+            consumption::write_execution(&tx, clock, by, customer, lines[0], date, executed, doctor.as_deref(), Some("consumption-import"))?;
         }
         touched.add(customer);
         report.created += 1;

@@ -4,14 +4,13 @@
 
 use rusqlite::Connection;
 
-use super::rows::{RowCheck, RowKeys};
+use super::rows::{Known, RowCheck, RowKeys};
 use super::table::Column;
 use super::ImportReport;
 use crate::catch_up::Touched;
 use crate::clock::Clock;
 use crate::consumption;
 use crate::error::{Error, Problem, Result};
-use crate::items;
 use crate::staff::StaffId;
 
 pub const COLUMNS: &[Column] = &[
@@ -27,15 +26,16 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
     let history = crate::followups::HistoryBuffer::start(&tx)?;
+    let mut known = Known::default();
     for (i, row) in super::rows::by_customer(&table.header, &table.rows).into_iter().enumerate() {
         progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
-        let customer = check.customer(&tx)?;
+        let customer = check.customer(&tx, &mut known)?;
         let date = check.date("date", clock.today());
         let count = check.count("count", 1, 1, 999, "次数");
         let item = match check.cell("item") {
             Some(name) => {
-                let found = items::find_by_name(&tx, name)?;
+                let found = known.item(&tx, name)?;
                 if found.is_none() {
                     check.problem("item", format!("项目「{name}」不在项目目录中，也没有买过，无法划扣"));
                 }

@@ -10,7 +10,10 @@ use rusqlite::Connection;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::table::{Header, Row, Typed};
+use crate::clock::Clock;
 use crate::customers::{self, CustomerId};
+use crate::items::{self, Category, Item};
+use crate::staff::StaffId;
 use crate::error::{Problem, Result};
 use crate::money::Money;
 
@@ -35,7 +38,7 @@ impl<'a> RowCheck<'a> {
     }
 
     /// The customer whose phone the row names; the archive must have them.
-    pub fn customer(&mut self, conn: &Connection) -> Result<Option<(CustomerId, String)>> {
+    pub fn customer(&mut self, conn: &Connection, known: &mut Known) -> Result<Option<(CustomerId, String)>> {
         let Some(text) = self.cell("phone") else { return Ok(None) };
         let phone = match crate::phone::normalize(text) {
             Ok(p) => p,
@@ -44,7 +47,7 @@ impl<'a> RowCheck<'a> {
                 return Ok(None);
             }
         };
-        match customers::id_by_phone(conn, &phone)? {
+        match known.customer(conn, &phone)? {
             Some(id) => Ok(Some((id, phone))),
             None => {
                 self.problem("phone", format!("手机号 {phone} 不在客户档案中，请先导入或新建这位客户"));
@@ -101,6 +104,45 @@ impl<'a> RowCheck<'a> {
                 None
             }
         }
+    }
+}
+
+/// What one import has already looked up: a file names the same customers
+/// and items over and over.
+#[derive(Default)]
+pub struct Known {
+    customers: HashMap<String, Option<CustomerId>>,
+    items: HashMap<String, Option<Item>>,
+}
+
+impl Known {
+    pub fn customer(&mut self, conn: &Connection, phone: &str) -> Result<Option<CustomerId>> {
+        if let Some(found) = self.customers.get(phone) {
+            return Ok(*found);
+        }
+        let found = customers::id_by_phone(conn, phone)?;
+        self.customers.insert(phone.to_string(), found);
+        Ok(found)
+    }
+
+    /// An item of the catalogue by name.
+    pub fn item(&mut self, conn: &Connection, name: &str) -> Result<Option<Item>> {
+        if let Some(found) = self.items.get(name) {
+            return Ok(found.clone());
+        }
+        let found = items::find_by_name(conn, name)?;
+        self.items.insert(name.to_string(), found.clone());
+        Ok(found)
+    }
+
+    /// An item by name, added to the catalogue (with `category`) when new.
+    pub fn ensure_item(&mut self, conn: &Connection, clock: &Clock, by: StaffId, name: &str, category: Option<Category>) -> Result<Item> {
+        if let Some(Some(item)) = self.items.get(name) {
+            return Ok(item.clone());
+        }
+        let item = items::ensure(conn, clock, by, name, category)?;
+        self.items.insert(name.to_string(), Some(item.clone()));
+        Ok(item)
     }
 }
 

@@ -1,7 +1,7 @@
 // Screenshots for the README: a demo clinic served by `liuke serve`, each
 // screen captured in headless chromium at a reception PC's 1280×800.
 // Run: node tests/browser/screenshots.mjs  (writes docs/screenshots/*.png)
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openClinic, liuke } from './harness.mjs';
@@ -86,6 +86,27 @@ try {
     await shoot('booking');
     await page.keyboard.press('Escape');
   }
+  // 设置 · 导入数据: a workbook as LibreOffice saved it, checked, with its sheets to choose from …
+  await page.goto(`${clinic.url}#/settings`);
+  await page.waitForSelector('#import-drop');
+  await page.selectOption('#import-kind', 'consumption');
+  await page.setInputFiles('#import-file', { name: '旧系统导出.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: readFileSync(resolve(here, '../fixtures/first-day/clinic.xlsx')) });
+  await page.waitForSelector('#import-sheet');
+  await page.selectOption('#import-sheet', '消费');
+  await page.waitForSelector('#import-result .problems');
+  await page.locator('#import-panel').scrollIntoViewIfNeeded();
+  await page.locator('#import-panel').screenshot({ path: `${out}/import.png` });
+  // … and a large file on its way in.
+  let csv = '姓名,手机号,生日,来源渠道\n';
+  for (let i = 0; i < 60000; i++) csv += `客户${i},136${String(i).padStart(8, '0')},1990-0${1 + (i % 9)}-1${i % 10},美团\n`;
+  await page.selectOption('#import-kind', 'customers');
+  await page.setInputFiles('#import-file', { name: '老客户名单.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForSelector('#import-confirm', { timeout: 120000 });
+  await page.click('#import-confirm');
+  await page.locator('#import-result .progress').getByText(/检查并写入：[1-9]/).waitFor({ timeout: 60000 });
+  await page.locator('#import-panel').screenshot({ path: `${out}/import-progress.png` });
+  await page.locator('#import-result').getByText('导入完成').waitFor({ timeout: 180000 });
   void board;
 } finally {
   await clinic.close();
