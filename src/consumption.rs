@@ -528,17 +528,34 @@ pub fn execute_oldest_first_tx(
     count: i64,
     import_key: Option<&str>,
 ) -> Result<()> {
+    let mut open = open_lines(conn, customer, item)?;
+    take_oldest_first(conn, clock, by, &mut open, date, count, import_key)
+}
+
+/// The customer's live lines of `item` with sessions left, oldest order first.
+pub fn open_lines(conn: &Connection, customer: CustomerId, item: ItemId) -> Result<Vec<Package>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{PACKAGE_SQL} WHERE o.customer_id = ?1 AND l.item_id = ?2 AND o.order_date <= ?3 AND o.voided_at IS NULL
-         ORDER BY o.order_date, o.id, l.id"
+        "{PACKAGE_SQL} WHERE o.customer_id = ?1 AND l.item_id = ?2 AND o.voided_at IS NULL ORDER BY o.order_date, o.id, l.id"
     ))?;
-    let open: Vec<Package> = stmt
-        .query_map(params![customer.0, item.0, date.to_string()], package_of)?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-        .into_iter()
-        .filter(|p| p.left > 0)
-        .collect();
-    let available: i64 = open.iter().map(|p| p.left).sum();
+    let lines = stmt.query_map(params![customer.0, item.0], package_of)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(lines.into_iter().filter(|p| p.left > 0).collect())
+}
+
+/// [`execute_oldest_first_tx`] on lines already read by [`open_lines`] (an
+/// import reads a customer's lines once): takes from those ordered on or
+/// before `date`, oldest first, and counts what it took off them.
+pub fn take_oldest_first(
+    conn: &Connection,
+    clock: &Clock,
+    by: StaffId,
+    open: &mut [Package],
+    date: NaiveDate,
+    count: i64,
+    import_key: Option<&str>,
+) -> Result<()> {
+    let day = date.to_string();
+    let usable = |p: &Package| p.left > 0 && p.order_date <= day;
+    let available: i64 = open.iter().filter(|p| usable(p)).map(|p| p.left).sum();
     if available < count {
         return Err(Error::invalid(
             "count",
@@ -546,13 +563,18 @@ pub fn execute_oldest_first_tx(
         ));
     }
     let mut remaining = count;
-    for pkg in open {
+    for pkg in open.iter_mut() {
         if remaining == 0 {
             break;
         }
+        if !usable(pkg) {
+            continue;
+        }
         let take = remaining.min(pkg.left);
-        // Dated on or before `date`, live and with `take` sessions left: checked by the query above.
+        // Live, ordered on or before `date`, with `take` sessions left: checked above.
         write_execution(conn, clock, by, pkg.customer_id, pkg.line_id, date, take, None, import_key)?;
+        pkg.left -= take;
+        pkg.done += take;
         remaining -= take;
     }
     Ok(())

@@ -2,6 +2,8 @@
 //! from the customer's oldest order with sessions left (on or before the
 //! row's date); a row asking for more than is left is an error with its line.
 
+use std::collections::HashMap;
+
 use rusqlite::Connection;
 
 use super::rows::{Known, RowCheck, RowKeys};
@@ -27,6 +29,7 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
     let mut touched = Touched::default();
     let history = crate::followups::HistoryBuffer::start(&tx)?;
     let mut known = Known::default();
+    let mut open: Option<(crate::customers::CustomerId, HashMap<crate::items::ItemId, Vec<consumption::Package>>)> = None;
     for (i, row) in super::rows::by_customer(&table.header, &table.rows).into_iter().enumerate() {
         progress.row(i);
         let mut check = RowCheck::new(&table.header, row);
@@ -52,7 +55,17 @@ pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::Fi
             report.unchanged += 1;
             continue;
         }
-        match consumption::execute_oldest_first_tx(&tx, clock, by, customer, item.id, date, count, Some(&key)) {
+        // One customer's rows come together: their lines are read once and
+        // counted down here (nothing else writes sessions during the import).
+        if open.as_ref().is_some_and(|(c, _)| *c != customer) {
+            open = None;
+        }
+        let lines = &mut open.get_or_insert_with(|| (customer, HashMap::new())).1;
+        let lines = match lines.entry(item.id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(consumption::open_lines(&tx, customer, item.id)?),
+        };
+        match consumption::take_oldest_first(&tx, clock, by, lines, date, count, Some(&key)) {
             Ok(()) => {
                 touched.add(customer);
                 report.created += 1;
