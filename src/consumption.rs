@@ -535,7 +535,8 @@ pub fn execute_oldest_first_tx(
 /// The customer's live lines of `item` with sessions left, oldest order first.
 pub fn open_lines(conn: &Connection, customer: CustomerId, item: ItemId) -> Result<Vec<Package>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{PACKAGE_SQL} WHERE o.customer_id = ?1 AND l.item_id = ?2 AND o.voided_at IS NULL ORDER BY o.order_date, o.id, l.id"
+        // `+l.item_id`: the customer's orders first (a few), never every line of the item in the clinic.
+        "{PACKAGE_SQL} WHERE o.customer_id = ?1 AND +l.item_id = ?2 AND o.voided_at IS NULL ORDER BY o.order_date, o.id, l.id"
     ))?;
     let lines = stmt.query_map(params![customer.0, item.0], package_of)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(lines.into_iter().filter(|p| p.left > 0).collect())
