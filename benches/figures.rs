@@ -18,14 +18,13 @@ mod history;
 #[path = "imports.rs"]
 mod imports;
 
-use std::path::Path;
 use std::time::Instant;
 
 use liuke::clock::Clock;
 use liuke::commands::App;
 use liuke::followups::{self, Filter};
 use liuke::report::{self, Month};
-use liuke::{search, store, tiers, visits};
+use liuke::{search, tiers, visits};
 use rusqlite::{params, Connection};
 use serde_json::json;
 
@@ -293,67 +292,6 @@ fn report_figures(conn: &Connection, out: &mut Vec<Figure>) {
     ));
 }
 
-/// A customers file as a clinic's old system would export it.
-fn customers_csv(n: usize) -> Vec<u8> {
-    const SURNAMES: [&str; 10] = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴"];
-    const GIVEN: [&str; 10] = ["晓敏", "丽娜", "婷", "雪", "佳怡", "思雨", "静", "欣然", "梦琪", "雅琴"];
-    let mut rng = fastrand::Rng::with_seed(3);
-    let mut out = String::from("姓名,手机号,性别,生日,来源渠道,顾问,标签,不接受营销,备注\n");
-    for i in 0..n {
-        let name = format!("{}{}", SURNAMES[rng.usize(..10)], GIVEN[rng.usize(..10)]);
-        let birthday = format!("19{}-{:02}-{:02}", rng.u32(60..99), rng.u32(1..=12), rng.u32(1..=28));
-        let opt_out = if rng.u32(..10) == 0 { "是" } else { "否" };
-        out.push_str(&format!("{name},139{i:08},女,{birthday},美团,李咨询,水光;敏感肌,{opt_out},老系统导入\n"));
-    }
-    out.into_bytes()
-}
-
-fn fresh_db(path: &Path) -> Connection {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    store::open(path).expect("open")
-}
-
-fn import_figure(out: &mut Vec<Figure>) {
-    let n = 100_000;
-    let csv = customers_csv(n);
-    let path = Path::new("target/bench-import.db");
-    let clock = Clock::fixed(common::today());
-    let mut imported = 0;
-    let mut f = figure(
-        format!("import of {n} customers (CSV file, one transaction)"),
-        "< 10 s",
-        3,
-        || {
-            let mut conn = fresh_db(path);
-            let report = liuke::import::run(liuke::import::Kind::Customers, &mut conn, &clock, liuke::staff::SYSTEM_STAFF, liuke::import::File::new(&csv), false).expect("import");
-            imported = report.created;
-        },
-        || {
-            let mut conn = fresh_db(path);
-            let tx = conn.transaction().expect("tx");
-            {
-                let mut insert = tx
-                    .prepare(
-                        "INSERT INTO customers (uid, phone, name, gender, birthday, channel, consultant, marketing_opt_out, notes, created_at, created_by, updated_at, updated_by)
-                         VALUES (?1, ?2, ?3, 'F', ?4, '美团', '李咨询', ?5, '老系统导入', '2026-11-23T00:00:00Z', 1, '2026-11-23T00:00:00Z', 1)",
-                    )
-                    .expect("prepare");
-                let mut reader = csv::Reader::from_reader(csv.as_slice());
-                for rec in reader.records() {
-                    let rec = rec.expect("record");
-                    insert.execute(params![store::new_uid(), &rec[1], &rec[0], &rec[3], i64::from(&rec[7] == "是")]).expect("insert");
-                }
-            }
-            tx.commit().expect("commit");
-        },
-    );
-    assert_eq!(imported, n, "every row imported");
-    f.what = format!("{} — {imported} rows", f.what);
-    out.push(f);
-}
-
 /// Figures the targets do not name but staff wait for.
 fn extras(conn: &mut Connection, clock: &Clock, app: &mut App, out: &mut Vec<Figure>) {
     let d = common::today();
@@ -403,7 +341,6 @@ fn main() {
     extras(&mut conn, &clock, &mut app, &mut figures);
     drop(app);
     drop(conn);
-    import_figure(&mut figures);
     imports::figures(&mut figures, false);
     print_table(&figures);
 }
