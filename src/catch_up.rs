@@ -152,6 +152,14 @@ fn reconcile_calls(
     watermark: NaiveDate,
     history: bool,
 ) -> Result<()> {
+    if p.opted_out {
+        // Every open marketing call goes at once, not only the time-based ones (SPEC §5).
+        conn.prepare_cached(
+            "UPDATE tasks SET status = 'cancelled', cancel_reason = '客户不接受营销'
+             WHERE customer_id = ?1 AND status = 'open' AND kind IN ('no_deal', 'repurchase', 'dormant', 'birthday', 'campaign')",
+        )?
+        .execute([p.id.0])?;
+    }
     let mut wanted: Vec<NewTask> = Vec::new();
     if !p.opted_out {
         if let Some(born) = p.birthday {

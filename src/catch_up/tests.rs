@@ -284,3 +284,19 @@ fn one_pass_and_one_customer_at_a_time_agree() {
     assert_eq!(status(&a), "arrived");
     assert_eq!(status(&b), "arrived");
 }
+
+#[test]
+fn a_customer_who_opts_out_loses_every_open_marketing_call_at_once() {
+    let mut c = opened_on(ymd(2026, 11, 1));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", crate::items::Category::Injection);
+    c.treat(a, ymd(2026, 10, 20), item, "980");
+    let kinds = |c: &Clinic| -> Vec<String> { followups::due(&c.conn, ymd(2027, 12, 31)).unwrap().into_iter().map(|t| t.kind).collect() };
+    assert!(kinds(&c).contains(&"repurchase".to_string()));
+    let mut draft = crate::customers::CustomerDraft { name: "张小美".into(), phone: "13800000001".into(), ..Default::default() };
+    draft.marketing_opt_out = true;
+    crate::customers::update(&mut c.conn, &c.clock, SYSTEM_STAFF, a, &draft).unwrap();
+    let left = kinds(&c);
+    assert!(!left.contains(&"repurchase".to_string()), "{left:?}");
+    assert!(left.iter().all(|k| k == "post_treatment"), "clinical calls stay: {left:?}");
+}
