@@ -134,7 +134,7 @@ fn search_figures(conn: &Connection, out: &mut Vec<Figure>) {
             "< 20 ms",
             30,
             || {
-                std::hint::black_box(search::search(conn, &q, 20).expect("search"));
+                std::hint::black_box(search::search(conn, &q, 20, liuke::phone::PhoneView::Full).expect("search"));
             },
             || {
                 rows(

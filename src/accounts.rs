@@ -1,10 +1,10 @@
 //! Who may do what. Staff sign in by picking their name and, once they have
 //! one, typing their PIN (argon2-hashed; five wrong PINs in a row lock the
-//! account for ten minutes). A sign-in yields a session token that every
-//! command from the UI carries; the role behind it decides which commands
-//! run. Customer service sees phones masked (138****5678) everywhere but the
-//! call list they dial from. The audit log records views of customer files,
-//! changes with before and after, exports, restores and settings.
+//! account for ten minutes, and every wrong PIN after that for twice as long).
+//! Who may run which command, what is audited and where phones are masked is
+//! declared in the command table (`commands::table`). The audit log records
+//! views of customer files, changes with before and after, exports, restores,
+//! settings and every failed sign-in.
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::staff::{self, Role, Staff, StaffId};
+use crate::staff::{self, Staff, StaffId};
 
 /// Wrong PINs in a row before the account locks.
 pub const MAX_FAILED: i64 = 5;
@@ -53,42 +53,56 @@ pub fn has_pin(conn: &Connection, id: StaffId) -> Result<bool> {
     Ok(conn.query_row("SELECT pin_hash IS NOT NULL FROM staff WHERE id = ?1", [id.0], |r| r.get(0)).optional()?.unwrap_or(false))
 }
 
+/// How long the `n`th lockout since the last right PIN lasts: 10 minutes,
+/// then twice as long each time, at most a day.
+pub fn lock_minutes(n: i64) -> i64 {
+    (LOCK_MINUTES << (n - 1).clamp(0, 8)).min(24 * 60)
+}
+
 /// Checks who is signing in. A wrong PIN counts towards the lockout; a right
-/// one clears the count. Staff without a PIN sign in by name.
+/// one clears it. After the first lockout every wrong PIN locks the account
+/// again, for twice as long (720 guesses a day become about a dozen). Staff
+/// without a PIN sign in by name.
 pub fn sign_in(conn: &Connection, clock: &Clock, id: StaffId, pin: Option<&str>) -> Result<Staff> {
     let who = staff::acting(conn, id)?;
     let now: DateTime<Utc> = DateTime::parse_from_rfc3339(&clock.now_utc()).map(|d| d.with_timezone(&Utc)).unwrap_or_else(|_| Utc::now());
-    let (failed, locked_until): (i64, Option<String>) = conn
-        .query_row("SELECT failed, locked_until FROM sign_in_state WHERE staff_id = ?1", [id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+    let (failed, locked_until, locks): (i64, Option<String>, i64) = conn
+        .query_row("SELECT failed, locked_until, locks FROM sign_in_state WHERE staff_id = ?1", [id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
-        .unwrap_or((0, None));
+        .unwrap_or((0, None, 0));
     if let Some(until) = locked_until.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()) {
         if until.with_timezone(&Utc) > now {
             let minutes = ((until.with_timezone(&Utc) - now).num_seconds() + 59) / 60;
-            return Err(Error::Conflict(format!("「{}」的 PIN 连续输错 {MAX_FAILED} 次，账号已锁定，请 {minutes} 分钟后再试，或请院长重设 PIN。", who.name)));
+            return Err(Error::Conflict(format!("「{}」的 PIN 多次输错，账号已锁定，请 {minutes} 分钟后再试，或请院长重设 PIN。", who.name)));
         }
     }
     let hash: Option<String> = conn.query_row("SELECT pin_hash FROM staff WHERE id = ?1", [id.0], |r| r.get(0))?;
     let Some(hash) = hash else { return Ok(who) };
-    let ok = match (pin, PasswordHash::new(&hash)) {
-        (Some(p), Ok(parsed)) => Argon2::default().verify_password(p.as_bytes(), &parsed).is_ok(),
-        _ => false,
+    let Some(pin) = pin.filter(|p| !p.is_empty()) else {
+        // Asking for the PIN is not a wrong guess.
+        return Err(Error::invalid("pin", "请输入 PIN"));
     };
+    let ok = PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok());
     if ok {
         conn.execute("DELETE FROM sign_in_state WHERE staff_id = ?1", [id.0])?;
         return Ok(who);
     }
     let failed = failed + 1;
-    let lock = (failed >= MAX_FAILED).then(|| (now + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let lock_now = failed >= MAX_FAILED || locks > 0;
+    let (failed, locks, until) = if lock_now {
+        let minutes = lock_minutes(locks + 1);
+        (0, locks + 1, Some(((now + Duration::minutes(minutes)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true), minutes)))
+    } else {
+        (failed, locks, None)
+    };
     conn.execute(
-        "INSERT INTO sign_in_state (staff_id, failed, locked_until) VALUES (?1, ?2, ?3)
-         ON CONFLICT (staff_id) DO UPDATE SET failed = excluded.failed, locked_until = excluded.locked_until",
-        params![id.0, if lock.is_some() { 0 } else { failed }, lock],
+        "INSERT INTO sign_in_state (staff_id, failed, locked_until, locks) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (staff_id) DO UPDATE SET failed = excluded.failed, locked_until = excluded.locked_until, locks = excluded.locks",
+        params![id.0, failed, until.as_ref().map(|u| &u.0), locks],
     )?;
-    Err(match (pin, lock) {
-        (None, _) => Error::invalid("pin", "请输入 PIN"),
-        (_, Some(_)) => Error::Conflict(format!("PIN 连续输错 {MAX_FAILED} 次，账号已锁定 {LOCK_MINUTES} 分钟。")),
-        (_, None) => Error::invalid("pin", format!("PIN 不对，还可以再试 {} 次", MAX_FAILED - failed)),
+    Err(match until {
+        Some((_, minutes)) => Error::Conflict(format!("PIN 输错，账号已锁定 {minutes} 分钟；之后每错一次锁定时间加倍。忘记 PIN 请找院长重设。")),
+        None => Error::invalid("pin", format!("PIN 不对，还可以再试 {} 次", MAX_FAILED - failed)),
     })
 }
 
@@ -97,102 +111,20 @@ pub fn new_token() -> String {
     format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
 }
 
-/// Commands anyone may send before signing in.
-pub fn is_public(cmd: &str) -> bool {
-    // import.progress: counters of the import under way, never a record;
-    // answered while the import holds the database, before any session check.
-    matches!(cmd, "app.info" | "staff.list" | "session.sign_in" | "staff.create_first" | "import.progress")
-}
-
-/// Whether a role may run a command. The owner may run everything.
-pub fn allowed(role: Role, cmd: &str) -> bool {
-    if role == Role::Owner || is_public(cmd) {
-        return true;
-    }
-    let everyone = [
-        "session.sign_out", "staff.set_own_pin", "customers.search", "customers.get", "customers.options", "memory.add", "memory.remove",
-        "items.list", "desk.card", "desk.board", "consumption.file", "consumption.day", "tiers.card", "tiers.list", "tiers.rules",
-        "callbacks.customer", "callbacks.checklist", "callbacks.complete", "plans.list", "campaigns.list", "backup.list", "tiers.preview",
-        "appointments.get", "appointments.day", "appointments.week", "appointments.reminders", "appointments.expected", "appointments.customer",
-        "appointments.options",
-        // Every role books: customer service books from its calls.
-        "appointments.book", "appointments.move", "appointments.cancel",
-    ];
-    if everyone.contains(&cmd) {
-        return true;
-    }
-    // The day's work at the desk and in the treatment rooms.
-    let daily = [
-        "customers.create", "customers.update", "desk.register", "desk.move", "orders.create", "payments.add", "executions.add", "points.redeem",
-        "appointments.check_in",
-    ];
-    let writes: &[&str] = match role {
-        Role::Reception | Role::Nurse => &daily,
-        // Money back and corrections need a consultant (or the owner).
-        Role::Consultant => &[
-            "customers.create", "customers.update", "desk.register", "desk.move", "orders.create", "payments.add", "executions.add",
-            "appointments.check_in", "points.redeem", "refunds.add", "records.void", "items.create", "items.update",
-        ],
-        // A complaint or adverse reaction is closed by a doctor (or the owner).
-        Role::Doctor => &[
-            "customers.create", "customers.update", "desk.register", "desk.move", "orders.create", "payments.add", "executions.add",
-            "appointments.check_in", "points.redeem", "flags.resolve",
-        ],
-        // Customer service calls; it does not touch money or the archive's fields.
-        Role::Service | Role::Owner | Role::System => &[],
-    };
-    writes.contains(&cmd)
-}
-
-/// Customer service sees phones masked except where they dial.
-pub fn masks_phones(role: Role, cmd: &str) -> bool {
-    role == Role::Service && !matches!(cmd, "callbacks.checklist" | "callbacks.complete" | "appointments.reminders")
-}
-
-/// Replaces every `phone`/`referrer_phone` string in a JSON answer with its masked form.
+/// Masks every mobile number anywhere in a JSON answer: in fields named for
+/// phones and in any other text that holds one (a matched search key, a
+/// note, a referrer's number). What customer service sees outside its call list.
 pub fn mask_phones(v: &mut Value) {
     match v {
-        Value::Object(map) => {
-            for (k, val) in map.iter_mut() {
-                match val {
-                    Value::String(s) if k == "phone" || k == "referrer_phone" => *s = crate::phone::masked(s),
-                    _ => mask_phones(val),
-                }
+        Value::String(s) => {
+            if s.bytes().filter(u8::is_ascii_digit).count() >= 11 {
+                *s = crate::phone::mask_within(s);
             }
         }
+        Value::Object(map) => map.values_mut().for_each(mask_phones),
         Value::Array(items) => items.iter_mut().for_each(mask_phones),
         _ => {}
     }
-}
-
-/// Commands worth a line in the audit log, and what to call them.
-pub fn audited(cmd: &str) -> Option<&'static str> {
-    Some(match cmd {
-        "customers.get" => "查看客户档案",
-        "customers.create" => "新建客户档案",
-        "customers.update" => "修改客户档案",
-        "tiers.export" => "导出分层名单",
-        "report.export" => "导出经营报表",
-        "report.who" => "查看报表名单",
-        "backup.now" => "手动备份",
-        "backup.restore" => "恢复备份",
-        "backup.set_mirror" => "设置第二备份文件夹",
-        "tiers.save_rules" => "修改分层规则",
-        "plans.save" => "修改回访方案",
-        "appointments.save_settings" => "修改预约设置",
-        "appointments.move" => "预约改期",
-        "appointments.cancel" => "取消预约",
-        "staff.create" => "新增员工",
-        "staff.update" => "修改员工",
-        "staff.set_pin" => "重设员工 PIN",
-        "records.void" => "作废记录",
-        "refunds.add" => "登记退款",
-        "points.redeem" => "积分兑换",
-        "campaigns.create" => "创建活动回访",
-        "import.customers" | "import.consumption" | "import.executions" | "import.arrivals" => "导入数据",
-        "session.sign_in" => "登录",
-        _ => return None,
-    })
 }
 
 /// One audit line.
@@ -220,14 +152,23 @@ pub struct AuditEntry {
     pub after: Option<String>,
 }
 
-/// The newest audit lines (owner only), optionally for one target.
-pub fn audit_list(conn: &Connection, target: Option<&str>, limit: usize) -> Result<Vec<AuditEntry>> {
+/// The action of a failed sign-in's audit line.
+pub const FAILED_SIGN_IN: &str = "登录失败";
+
+/// Records a failed sign-in of staff member `id`, with why it failed.
+pub fn log_failed_sign_in(conn: &Connection, clock: &Clock, id: StaffId, why: &str) -> Result<()> {
+    let name = staff::get(conn, id).map(|s| s.name).unwrap_or_else(|_| format!("编号 {}", id.0));
+    log(conn, clock, None, FAILED_SIGN_IN, Some(&id.0.to_string()), Some(&format!("{name}：{why}")), None, None)
+}
+
+/// The newest audit lines (owner only), optionally for one target or one action.
+pub fn audit_list(conn: &Connection, target: Option<&str>, action: Option<&str>, limit: usize) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(
         "SELECT a.at, s.name, a.action, a.target, a.detail, a.before, a.after FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
-         WHERE ?1 IS NULL OR a.target = ?1 ORDER BY a.id DESC LIMIT ?2",
+         WHERE (?1 IS NULL OR a.target = ?1) AND (?3 IS NULL OR a.action = ?3) ORDER BY a.id DESC LIMIT ?2",
     )?;
     let rows = stmt
-        .query_map(params![target, limit as i64], |r| {
+        .query_map(params![target, limit as i64, action], |r| {
             Ok(AuditEntry { at: r.get(0)?, staff: r.get(1)?, action: r.get(2)?, target: r.get(3)?, detail: r.get(4)?, before: r.get(5)?, after: r.get(6)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -375,7 +375,7 @@ fn list_tiers(app: &mut App, as_of: Option<&str>, format: Format) -> Result<()> 
 fn list_customers(app: &mut App, search: Option<&str>, format: Format) -> Result<()> {
     let mut list: Vec<Customer> = match search {
         None => liuke::customers::list_all(app.conn())?,
-        Some(q) => liuke::search::search(app.conn(), q, liuke::search::MAX_RESULTS)?.into_iter().map(|h| h.customer).collect(),
+        Some(q) => liuke::search::search(app.conn(), q, liuke::search::MAX_RESULTS, liuke::phone::PhoneView::Full)?.into_iter().map(|h| h.customer).collect(),
     };
     list.sort_by(|a, b| a.phone.cmp(&b.phone));
     let mut out = std::io::stdout().lock();

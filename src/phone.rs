@@ -35,6 +35,51 @@ pub fn masked(phone: &str) -> String {
     }
 }
 
+/// How phones are shown to whoever asked: in full, or masked for customer
+/// service outside the lists it dials from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneView {
+    Full,
+    Masked,
+}
+
+impl PhoneView {
+    /// A stored phone as this viewer may see it.
+    pub fn show(self, phone: &str) -> String {
+        match self {
+            PhoneView::Full => phone.to_string(),
+            PhoneView::Masked => masked(phone),
+        }
+    }
+}
+
+/// Masks every mainland mobile number written anywhere in `text` (a note, a
+/// matched search key, a file name), not only fields named for phones.
+pub fn mask_within(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run = &text[start..i];
+            if run.len() == 11 && normalize(run).is_ok() {
+                out.push_str(&masked(run));
+            } else {
+                out.push_str(run);
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8().max(1);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +112,13 @@ mod tests {
     #[test]
     fn masking_keeps_the_first_three_and_last_four() {
         assert_eq!(masked("13812345678"), "138****5678");
+    }
+
+    #[test]
+    fn a_phone_written_inside_any_text_is_masked_and_other_numbers_are_not() {
+        assert_eq!(mask_within("丈夫电话13812345678，周末来"), "丈夫电话138****5678，周末来");
+        assert_eq!(mask_within("13812345678"), "138****5678");
+        assert_eq!(mask_within("单号 20261005001 与 138123456789"), "单号 20261005001 与 138123456789");
+        assert_eq!(mask_within("5678"), "5678");
     }
 }

@@ -15,6 +15,28 @@ pub fn get(path: &str) -> Option<(&'static [u8], &'static str)> {
     UI.get_file(path).map(|f| (f.contents(), content_type(path)))
 }
 
+/// Every UI file's path and text (for the test that every command the UI
+/// calls is declared).
+pub fn scripts() -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![&UI];
+    while let Some(d) = dirs.pop() {
+        for e in d.entries() {
+            match e {
+                include_dir::DirEntry::Dir(sub) => dirs.push(sub),
+                include_dir::DirEntry::File(f) => {
+                    if let (Some(p), Some(t)) = (f.path().to_str(), f.contents_utf8()) {
+                        if p.ends_with(".js") {
+                            out.push((p, t));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next() {
         Some("html") => "text/html; charset=utf-8",

@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::staff::Role;
 use crate::commands::{App, Request};
 
 fn app() -> (tempfile::TempDir, App) {
@@ -137,4 +138,118 @@ fn views_changes_and_exports_are_in_the_audit_log_with_before_and_after() {
     assert!(change["before"].as_str().unwrap().contains("张小美") && change["after"].as_str().unwrap().contains("张晓美"));
     assert_eq!(app.handle(req("audit.list", Some(&reception), json!({}))).unwrap_err().code, "forbidden", "the owner reads the log");
     assert!(app.conn().execute("DELETE FROM audit_log", []).is_err(), "append-only");
+}
+
+fn audit_actions(app: &mut App, action: &str) -> Vec<AuditEntry> {
+    audit_list(app.conn(), None, Some(action), 100).unwrap()
+}
+
+#[test]
+fn signing_out_ends_the_session() {
+    let (_d, mut app) = app();
+    let staff = staffed(&mut app);
+    let t = sign_in_as(&mut app, staff[1].1, None);
+    app.handle(req("session.sign_out", Some(&t), Value::Null)).unwrap();
+    let e = app.handle(req("customers.search", Some(&t), json!({"q": "zxm"}))).unwrap_err();
+    assert_eq!(e.code, "unauthorized");
+}
+
+#[test]
+fn a_session_idle_longer_than_the_owners_limit_ends_and_an_active_one_does_not() {
+    let (_d, mut app) = app();
+    let staff = staffed(&mut app);
+    let owner = sign_in_as(&mut app, staff[0].1, None);
+    app.handle(req("sessions.save_settings", Some(&owner), json!({"idle_hours": 2}))).unwrap();
+    let t = sign_in_as(&mut app, staff[1].1, None);
+    app.age_sessions(std::time::Duration::from_secs(3600 + 59 * 60));
+    app.handle(req("customers.search", Some(&t), json!({"q": "zxm"}))).expect("1 h 59 min idle is within 2 h");
+    app.age_sessions(std::time::Duration::from_secs(2 * 3600));
+    let e = app.handle(req("customers.search", Some(&t), json!({"q": "zxm"}))).unwrap_err();
+    assert_eq!(e.code, "unauthorized");
+    assert!(e.message.contains("过期"), "{}", e.message);
+}
+
+#[test]
+fn a_pin_reset_a_role_change_or_deactivation_ends_every_session_of_that_person() {
+    let (_d, mut app) = app();
+    let staff = staffed(&mut app);
+    let owner = sign_in_as(&mut app, staff[0].1, None);
+    let reception = staff[1].1;
+    let ok = |app: &mut App, t: &str| app.handle(req("customers.search", Some(t), json!({"q": "zxm"}))).is_ok();
+    let t = sign_in_as(&mut app, reception, None);
+    app.handle(req("staff.set_pin", Some(&owner), json!({"id": reception, "pin": "2468"}))).unwrap();
+    assert!(!ok(&mut app, &t), "the PIN reset ends it");
+    let t = sign_in_as(&mut app, reception, Some("2468"));
+    app.handle(req("staff.update", Some(&owner), json!({"id": reception, "name": "前台", "role": "service"}))).unwrap();
+    assert!(!ok(&mut app, &t), "the role change ends it");
+    let t = sign_in_as(&mut app, reception, Some("2468"));
+    app.handle(req("staff.update", Some(&owner), json!({"id": reception, "name": "前台", "role": "service", "active": false}))).unwrap();
+    app.handle(req("staff.update", Some(&owner), json!({"id": reception, "name": "前台", "role": "service", "active": true}))).unwrap();
+    assert!(!ok(&mut app, &t), "deactivation ends it, and reactivation does not bring it back");
+    assert!(ok(&mut app, &owner), "the owner's own session goes on");
+}
+
+#[test]
+fn after_the_first_lockout_each_wrong_pin_locks_again_for_twice_as_long() {
+    assert_eq!([1, 2, 3, 4].map(lock_minutes), [10, 20, 40, 80]);
+    assert_eq!(lock_minutes(30), 24 * 60, "never more than a day");
+    let (_d, mut app) = app();
+    let staff = staffed(&mut app);
+    let owner = sign_in_as(&mut app, staff[0].1, None);
+    let reception = staff[1].1;
+    app.handle(req("staff.set_pin", Some(&owner), json!({"id": reception, "pin": "2468"}))).unwrap();
+    for _ in 0..5 {
+        let _ = app.handle(req("session.sign_in", None, json!({"staff_id": reception, "pin": "0000"})));
+    }
+    // The lock runs out; a single wrong PIN now locks for 20 minutes, not five fresh tries.
+    app.conn().execute("UPDATE sign_in_state SET locked_until = '2000-01-01T00:00:00Z'", []).unwrap();
+    let e = app.handle(req("session.sign_in", None, json!({"staff_id": reception, "pin": "1111"}))).unwrap_err();
+    assert!(e.message.contains("锁定 20 分钟"), "{}", e.message);
+    let e = app.handle(req("session.sign_in", None, json!({"staff_id": reception, "pin": "2468"}))).unwrap_err();
+    assert!(e.message.contains("分钟后再试"), "even the right PIN waits: {}", e.message);
+    let locks: i64 = app.conn().query_row("SELECT locks FROM sign_in_state WHERE staff_id = ?1", [reception], |r| r.get(0)).unwrap();
+    assert_eq!(locks, 2);
+}
+
+#[test]
+fn every_failed_sign_in_is_audited_for_the_owner_and_asking_for_the_pin_is_not() {
+    let (_d, mut app) = app();
+    let staff = staffed(&mut app);
+    let owner = sign_in_as(&mut app, staff[0].1, None);
+    let reception = staff[1].1;
+    app.handle(req("staff.set_pin", Some(&owner), json!({"id": reception, "pin": "2468"}))).unwrap();
+    let _ = app.handle(req("session.sign_in", None, json!({"staff_id": reception})));
+    assert!(audit_actions(&mut app, FAILED_SIGN_IN).is_empty(), "being asked for the PIN is not a failure");
+    for _ in 0..6 {
+        let _ = app.handle(req("session.sign_in", None, json!({"staff_id": reception, "pin": "0000"})));
+    }
+    let failures = audit_actions(&mut app, FAILED_SIGN_IN);
+    assert_eq!(failures.len(), 6, "five wrong PINs and one try while locked");
+    assert_eq!(failures[0].target.as_deref(), Some(reception.to_string().as_str()));
+    assert!(failures[0].detail.as_deref().unwrap().starts_with("前台："), "{:?}", failures[0].detail);
+    let shown = app.handle(req("audit.list", Some(&owner), json!({"action": FAILED_SIGN_IN}))).unwrap();
+    assert_eq!(shown.as_array().unwrap().len(), 6);
+    let t = sign_in_as(&mut app, staff[5].1, None);
+    assert_eq!(app.handle(req("audit.list", Some(&t), json!({"action": FAILED_SIGN_IN}))).unwrap_err().code, "forbidden");
+}
+
+#[test]
+fn customer_service_cannot_read_a_phone_off_digit_searches() {
+    let (_d, mut app) = app();
+    let staff = staffed(&mut app);
+    let reception = sign_in_as(&mut app, staff[1].1, None);
+    let service = sign_in_as(&mut app, staff[5].1, None);
+    app.handle(req("customers.create", Some(&reception), json!({"name": "张小美", "phone": "13812345678", "notes": "丈夫 13900001111 代付"}))).unwrap();
+    // The attack: leading digits, one more each time.
+    for q in ["138", "1381", "13812", "138123", "1381234", "13812345", "138123456", "1381234567"] {
+        let hits = app.handle(req("customers.search", Some(&service), json!({"q": q}))).unwrap();
+        let text = hits.to_string();
+        assert!(!text.contains("13812345678") && !text.contains("1234"), "{q}: {text}");
+    }
+    let hits = app.handle(req("customers.search", Some(&service), json!({"q": "zxm"}))).unwrap();
+    let text = hits.to_string();
+    assert!(!text.contains("13812345678") && !text.contains("13900001111"), "{text}");
+    assert!(text.contains("139****1111"), "a phone in a note is masked too: {text}");
+    let mine = app.handle(req("customers.search", Some(&reception), json!({"q": "13812"}))).unwrap();
+    assert_eq!(mine[0]["phone"], "13812345678", "reception still finds by leading digits");
 }

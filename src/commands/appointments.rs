@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{args_of, to_json, App, IdArg};
+use super::table::{Command, Who};
+use super::{args_of, to_json, IdArg};
 use crate::appointments::{self, BookingSettings, Draft};
-use crate::clock::Clock;
 use crate::customers::CustomerId;
 use crate::error::{Error, Result};
 
@@ -47,68 +47,72 @@ fn date_or(text: Option<&str>, default: NaiveDate) -> Result<NaiveDate> {
     }
 }
 
-impl App {
-    /// Runs a booking-book command; `None` when `cmd` is not one.
-    pub(super) fn dispatch_appointments(&mut self, clock: &Clock, cmd: &str, actor: Option<i64>, args: Value) -> Option<Result<Value>> {
-        let result = match cmd {
-            "appointments.book" => self.actor(actor).and_then(|by| {
-                let d: Draft = args_of(args)?;
-                to_json(appointments::book(&mut self.conn, clock, by, &d)?)
-            }),
-            "appointments.move" => self.actor(actor).and_then(|by| {
-                let a: MoveArgs = args_of(args)?;
-                to_json(appointments::reschedule(&mut self.conn, clock, by, a.id, &a.date, &a.time, a.minutes, a.staff_id)?)
-            }),
-            "appointments.cancel" => self.actor(actor).and_then(|by| {
-                let a: CancelArgs = args_of(args)?;
-                to_json(appointments::cancel(&mut self.conn, clock, by, a.id, a.reason.as_deref())?)
-            }),
-            "appointments.check_in" => self.actor(actor).and_then(|by| {
-                let a: IdArg = args_of(args)?;
-                to_json(appointments::check_in(&mut self.conn, clock, by, a.id)?)
-            }),
-            "appointments.get" => args_of::<IdArg>(args).and_then(|a| {
-                let mut v = to_json(appointments::get(&self.conn, a.id)?)?;
-                v["history"] = to_json(appointments::history(&self.conn, a.id)?)?;
-                Ok(v)
-            }),
-            "appointments.day" => args_of::<DateArg>(args).and_then(|a| {
-                let d = date_or(a.date.as_deref(), clock.today())?;
-                to_json(appointments::book_for(&self.conn, d, 1)?)
-            }),
-            "appointments.week" => args_of::<DateArg>(args).and_then(|a| {
-                let d = date_or(a.date.as_deref(), clock.today())?;
-                to_json(appointments::book_for(&self.conn, appointments::week_start(d), 7)?)
-            }),
-            "appointments.reminders" => args_of::<DateArg>(args).and_then(|a| {
-                let tomorrow = clock.today().succ_opt().unwrap_or(clock.today());
-                let d = date_or(a.date.as_deref(), tomorrow)?;
-                Ok(json!({"date": d.to_string(), "reminders": appointments::reminders(&self.conn, d)?}))
-            }),
-            "appointments.expected" => {
-                // Today's arrivals still to come, for the desk.
-                appointments::day(&self.conn, clock.today()).and_then(|list| {
-                    to_json(list.into_iter().filter(|a| a.status == appointments::Status::Booked).collect::<Vec<_>>())
-                })
-            }
-            "appointments.customer" => args_of::<CustomerArg>(args).and_then(|a| {
-                let (upcoming, past) = appointments::of_customer(&self.conn, CustomerId(a.customer_id), clock.today())?;
-                Ok(json!({"upcoming": upcoming, "past": past}))
-            }),
-            "appointments.options" => appointments::settings(&self.conn).and_then(|s| {
-                let staff: Vec<Value> = crate::staff::list(&self.conn)?
-                    .into_iter()
-                    .filter(|m| m.active && m.role != crate::staff::Role::System)
-                    .map(|m| json!({"id": m.id.0, "name": m.name, "role": m.role, "role_label": m.role_label}))
-                    .collect();
-                Ok(json!({"settings": s, "purposes": appointments::PURPOSES, "staff": staff, "today": clock.today().to_string()}))
-            }),
-            "appointments.save_settings" => args_of::<BookingSettings>(args).and_then(|s| {
-                appointments::save_settings(&self.conn, &s)?;
-                to_json(appointments::settings(&self.conn)?)
-            }),
-            _ => return None,
-        };
-        Some(result)
-    }
-}
+/// The booking book. Every role books: customer service books from its calls.
+pub(super) const COMMANDS: &[Command] = &[
+    Command::write("appointments.book", Who::EVERYONE, |app, cx, args| {
+        let d: Draft = args_of(args)?;
+        to_json(appointments::book(&mut app.conn, &cx.clock, cx.by()?, &d)?)
+    }),
+    Command::write("appointments.move", Who::EVERYONE, |app, cx, args| {
+        let a: MoveArgs = args_of(args)?;
+        to_json(appointments::reschedule(&mut app.conn, &cx.clock, cx.by()?, a.id, &a.date, &a.time, a.minutes, a.staff_id)?)
+    })
+    .audited("预约改期"),
+    Command::write("appointments.cancel", Who::EVERYONE, |app, cx, args| {
+        let a: CancelArgs = args_of(args)?;
+        to_json(appointments::cancel(&mut app.conn, &cx.clock, cx.by()?, a.id, a.reason.as_deref())?)
+    })
+    .audited("取消预约"),
+    Command::write("appointments.check_in", Who::DESK, |app, cx, args| {
+        let a: IdArg = args_of(args)?;
+        to_json(appointments::check_in(&mut app.conn, &cx.clock, cx.by()?, a.id)?)
+    }),
+    Command::read("appointments.get", Who::EVERYONE, |app, _, args| {
+        let a: IdArg = args_of(args)?;
+        let mut v = to_json(appointments::get(&app.conn, a.id)?)?;
+        v["history"] = to_json(appointments::history(&app.conn, a.id)?)?;
+        Ok(v)
+    }),
+    Command::read("appointments.day", Who::EVERYONE, |app, cx, args| {
+        let a: DateArg = args_of(args)?;
+        let d = date_or(a.date.as_deref(), cx.clock.today())?;
+        to_json(appointments::book_for(&app.conn, d, 1)?)
+    }),
+    Command::read("appointments.week", Who::EVERYONE, |app, cx, args| {
+        let a: DateArg = args_of(args)?;
+        let d = date_or(a.date.as_deref(), cx.clock.today())?;
+        to_json(appointments::book_for(&app.conn, appointments::week_start(d), 7)?)
+    }),
+    Command::read("appointments.reminders", Who::EVERYONE, |app, cx, args| {
+        let a: DateArg = args_of(args)?;
+        let today = cx.clock.today();
+        let d = date_or(a.date.as_deref(), today.succ_opt().unwrap_or(today))?;
+        Ok(json!({"date": d.to_string(), "reminders": appointments::reminders(&app.conn, d)?}))
+    })
+    .dialled(),
+    // Today's arrivals still to come, for the desk.
+    Command::read("appointments.expected", Who::EVERYONE, |app, cx, _| {
+        let list = appointments::day(&app.conn, cx.clock.today())?;
+        to_json(list.into_iter().filter(|a| a.status == appointments::Status::Booked).collect::<Vec<_>>())
+    }),
+    Command::read("appointments.customer", Who::EVERYONE, |app, cx, args| {
+        let a: CustomerArg = args_of(args)?;
+        let (upcoming, past) = appointments::of_customer(&app.conn, CustomerId(a.customer_id), cx.clock.today())?;
+        Ok(json!({"upcoming": upcoming, "past": past}))
+    }),
+    Command::read("appointments.options", Who::EVERYONE, |app, cx, _| {
+        let s = appointments::settings(&app.conn)?;
+        let staff: Vec<Value> = crate::staff::list(&app.conn)?
+            .into_iter()
+            .filter(|m| m.active && m.role != crate::staff::Role::System)
+            .map(|m| json!({"id": m.id.0, "name": m.name, "role": m.role, "role_label": m.role_label}))
+            .collect();
+        Ok(json!({"settings": s, "purposes": appointments::PURPOSES, "staff": staff, "today": cx.clock.today().to_string()}))
+    }),
+    Command::write("appointments.save_settings", Who::OWNER, |app, _, args| {
+        let s: BookingSettings = args_of(args)?;
+        appointments::save_settings(&app.conn, &s)?;
+        to_json(appointments::settings(&app.conn)?)
+    })
+    .audited("修改预约设置"),
+];

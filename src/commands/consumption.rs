@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::table::{Command, Who};
 use super::{args_of, to_json, App, IdArg};
 use crate::clock::Clock;
 use crate::consumption::{self, ExecutionDraft, LaterPayment, OrderDraft, RefundDraft, Voidable, PAYMENT_METHODS};
@@ -39,64 +40,70 @@ struct ItemUpdate {
     fields: ItemDraft,
 }
 
-impl App {
-    /// Runs a triage, catalogue or consumption command; `None` when `cmd` is not one.
-    pub(super) fn dispatch_consumption(&mut self, clock: &Clock, cmd: &str, actor: Option<i64>, args: Value) -> Option<Result<Value>> {
-        let result = match cmd {
-            "items.list" => self.items_list(),
-            "items.create" => self.actor(actor).and_then(|by| {
-                let draft: ItemDraft = args_of(args)?;
-                to_json(items::create(&self.conn, clock, by, &draft)?)
-            }),
-            "items.update" => self.actor(actor).and_then(|_| {
-                let a: ItemUpdate = args_of(args)?;
-                to_json(items::update(&self.conn, ItemId(a.id), &a.fields)?)
-            }),
-            "desk.card" => args_of::<IdArg>(args).and_then(|a| self.desk_card(clock, CustomerId(a.id))),
-            "desk.board" => args_of::<DateArg>(args).and_then(|a| {
-                let date = consumption::record_date(&a.date, clock, "date")?;
-                Ok(json!({"date": date.to_string(), "entries": triage::board(&self.conn, date)?}))
-            }),
-            "desk.register" => self.actor(actor).and_then(|by| {
-                let draft: ArrivalDraft = args_of(args)?;
-                to_json(triage::register(&mut self.conn, clock, by, &draft)?)
-            }),
-            "desk.move" => self.actor(actor).and_then(|by| {
-                let m: Move = args_of(args)?;
-                to_json(triage::move_to(&mut self.conn, clock, by, &m)?)
-            }),
-            "consumption.file" => args_of::<CustomerArg>(args).and_then(|a| self.consumption_file(clock, CustomerId(a.customer_id))),
-            "consumption.day" => args_of::<DateArg>(args).and_then(|a| {
-                let date = consumption::record_date(&a.date, clock, "date")?;
-                to_json(consumption::day_ledger(&self.conn, date)?)
-            }),
-            "orders.create" => self.actor(actor).and_then(|by| {
-                let draft: OrderDraft = args_of(args)?;
-                let order = consumption::create_order(&mut self.conn, clock, by, &draft)?;
-                Ok(json!({"order_id": order}))
-            }),
-            "payments.add" => self.actor(actor).and_then(|by| {
-                let p: LaterPayment = args_of(args)?;
-                Ok(json!({"payment_id": consumption::add_payment(&mut self.conn, clock, by, &p)?}))
-            }),
-            "refunds.add" => self.actor(actor).and_then(|by| {
-                let r: RefundDraft = args_of(args)?;
-                Ok(json!({"refund_id": consumption::refund(&mut self.conn, clock, by, &r)?}))
-            }),
-            "executions.add" => self.actor(actor).and_then(|by| {
-                let e: ExecutionDraft = args_of(args)?;
-                Ok(json!({"execution_id": consumption::execute(&mut self.conn, clock, by, &e)?}))
-            }),
-            "records.void" => self.actor(actor).and_then(|by| {
-                let v: VoidArgs = args_of(args)?;
-                consumption::void(&mut self.conn, clock, by, v.what, v.id, &v.reason)?;
-                Ok(json!({"voided": v.id}))
-            }),
-            _ => return None,
-        };
-        Some(result)
-    }
+/// The desk, the item catalogue and the consumption file.
+pub(super) const COMMANDS: &[Command] = &[
+    Command::read("items.list", Who::EVERYONE, |app, _, _| app.items_list()),
+    Command::write("items.create", Who::CONSULTANT, |app, cx, args| {
+        let draft: ItemDraft = args_of(args)?;
+        to_json(items::create(&app.conn, &cx.clock, cx.by()?, &draft)?)
+    }),
+    Command::write("items.update", Who::CONSULTANT, |app, _, args| {
+        let a: ItemUpdate = args_of(args)?;
+        to_json(items::update(&app.conn, ItemId(a.id), &a.fields)?)
+    }),
+    Command::read("desk.card", Who::EVERYONE, |app, cx, args| {
+        let a: IdArg = args_of(args)?;
+        app.desk_card(&cx.clock, CustomerId(a.id))
+    }),
+    Command::read("desk.board", Who::EVERYONE, |app, cx, args| {
+        let a: DateArg = args_of(args)?;
+        let date = consumption::record_date(&a.date, &cx.clock, "date")?;
+        Ok(json!({"date": date.to_string(), "entries": triage::board(&app.conn, date)?}))
+    }),
+    Command::write("desk.register", Who::DESK, |app, cx, args| {
+        let draft: ArrivalDraft = args_of(args)?;
+        to_json(triage::register(&mut app.conn, &cx.clock, cx.by()?, &draft)?)
+    }),
+    Command::write("desk.move", Who::DESK, |app, cx, args| {
+        let m: Move = args_of(args)?;
+        to_json(triage::move_to(&mut app.conn, &cx.clock, cx.by()?, &m)?)
+    }),
+    Command::read("consumption.file", Who::EVERYONE, |app, cx, args| {
+        let a: CustomerArg = args_of(args)?;
+        app.consumption_file(&cx.clock, CustomerId(a.customer_id))
+    }),
+    Command::read("consumption.day", Who::EVERYONE, |app, cx, args| {
+        let a: DateArg = args_of(args)?;
+        let date = consumption::record_date(&a.date, &cx.clock, "date")?;
+        to_json(consumption::day_ledger(&app.conn, date)?)
+    }),
+    Command::write("orders.create", Who::DESK, |app, cx, args| {
+        let draft: OrderDraft = args_of(args)?;
+        let order = consumption::create_order(&mut app.conn, &cx.clock, cx.by()?, &draft)?;
+        Ok(json!({"order_id": order}))
+    }),
+    Command::write("payments.add", Who::DESK, |app, cx, args| {
+        let p: LaterPayment = args_of(args)?;
+        Ok(json!({"payment_id": consumption::add_payment(&mut app.conn, &cx.clock, cx.by()?, &p)?}))
+    }),
+    Command::write("refunds.add", Who::CONSULTANT, |app, cx, args| {
+        let r: RefundDraft = args_of(args)?;
+        Ok(json!({"refund_id": consumption::refund(&mut app.conn, &cx.clock, cx.by()?, &r)?}))
+    })
+    .audited("登记退款"),
+    Command::write("executions.add", Who::DESK, |app, cx, args| {
+        let e: ExecutionDraft = args_of(args)?;
+        Ok(json!({"execution_id": consumption::execute(&mut app.conn, &cx.clock, cx.by()?, &e)?}))
+    }),
+    Command::write("records.void", Who::CONSULTANT, |app, cx, args| {
+        let v: VoidArgs = args_of(args)?;
+        consumption::void(&mut app.conn, &cx.clock, cx.by()?, v.what, v.id, &v.reason)?;
+        Ok(json!({"voided": v.id}))
+    })
+    .audited("作废记录"),
+];
 
+impl App {
     fn items_list(&self) -> Result<Value> {
         Ok(json!({
             "items": items::list(&self.conn)?,

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::table::{Command, Who};
 use super::{args_of, to_json, App, IdArg};
-use crate::clock::Clock;
 use crate::customers::CustomerId;
 use crate::error::{Error, Result};
 use crate::followups::{self, CampaignDraft, Filter, Kind, Outcome, Step};
@@ -40,68 +40,71 @@ struct PlanArgs {
     steps: Vec<Step>,
 }
 
-impl App {
-    /// Runs a follow-up command; `None` when `cmd` is not one.
-    pub(super) fn dispatch_followups(&mut self, clock: &Clock, cmd: &str, actor: Option<i64>, args: Value) -> Option<Result<Value>> {
-        let result = match cmd {
-            "callbacks.checklist" => args_of::<ChecklistArgs>(args).and_then(|a| {
-                let d = match a.date.as_deref().filter(|t| !t.trim().is_empty()) {
-                    Some(t) => crate::parse::date(t).map_err(|r| Error::invalid("date", r))?,
-                    None => clock.today(),
-                };
-                // Today's calls were brought up to date when this command arrived.
-                if d != clock.today() {
-                    crate::catch_up::day_pass(&mut self.conn, clock, d)?;
-                }
-                let groups = followups::checklist(&self.conn, d, &a.filter)?;
-                let calls: usize = groups.iter().map(|g| g.calls.len()).sum();
-                let overdue: usize = groups.iter().flat_map(|g| &g.calls).filter(|c| c.overdue_days > 0).count();
-                let kinds: Vec<Value> = Kind::ALL.iter().map(|k| json!({"key": k.key(), "label": k.label()})).collect();
-                Ok(json!({"date": d.to_string(), "calls": calls, "overdue": overdue, "groups": groups, "kinds": kinds}))
-            }),
-            "callbacks.complete" => self.actor(actor).and_then(|by| {
-                let a: CompleteArgs = args_of(args)?;
-                let to = a.to.as_deref().filter(|t| !t.trim().is_empty()).map(|t| crate::parse::date(t).map_err(|r| Error::invalid("to", r))).transpose()?;
-                to_json(followups::complete(&mut self.conn, clock, by, a.id, a.outcome, a.note.as_deref(), to)?)
-            }),
-            "callbacks.customer" => args_of::<CustomerArg>(args).and_then(|a| {
-                let id = CustomerId(a.customer_id);
-                let tasks: Vec<Value> = followups::of_customer(&self.conn, id)?
-                    .into_iter()
-                    .map(|t| {
-                        let label = Kind::parse(&t.kind).map_or("回访", Kind::label);
-                        let attempts = followups::attempts(&self.conn, t.id).unwrap_or_default();
-                        let mut v = json!(t);
-                        v["kind_label"] = json!(label);
-                        v["status_label"] = json!(followups::status_label(&t.status));
-                        v["history"] = json!(attempts);
-                        v
-                    })
-                    .collect();
-                Ok(json!({"tasks": tasks, "flags": followups::open_flags(&self.conn, id)?}))
-            }),
-            "flags.resolve" => self.actor(actor).and_then(|by| {
-                let a: IdArg = args_of(args)?;
-                followups::resolve_flag(&self.conn, clock, by, a.id)?;
-                Ok(json!({"resolved": a.id}))
-            }),
-            "plans.list" => self.plans_list(),
-            "plans.save" => self.owner(actor).and_then(|by| {
-                let a: PlanArgs = args_of(args)?;
-                followups::save_plan(&self.conn, clock, by, &a.scope, &a.steps)?;
-                self.plans_list()
-            }),
-            "campaigns.create" => self.owner(actor).and_then(|by| {
-                let c: CampaignDraft = args_of(args)?;
-                let (id, tasks) = followups::create_campaign(&mut self.conn, clock, by, &c)?;
-                Ok(json!({"id": id, "tasks": tasks}))
-            }),
-            "campaigns.list" => self.campaigns_list(),
-            _ => return None,
+/// The callback checklist, follow-up plans, campaigns and flags.
+pub(super) const COMMANDS: &[Command] = &[
+    Command::read("callbacks.checklist", Who::EVERYONE, |app, cx, args| {
+        let a: ChecklistArgs = args_of(args)?;
+        let clock = &cx.clock;
+        let d = match a.date.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => crate::parse::date(t).map_err(|r| Error::invalid("date", r))?,
+            None => clock.today(),
         };
-        Some(result)
-    }
+        // Today's calls were brought up to date when this command arrived.
+        if d != clock.today() {
+            crate::catch_up::day_pass(&mut app.conn, clock, d)?;
+        }
+        let groups = followups::checklist(&app.conn, d, &a.filter)?;
+        let calls: usize = groups.iter().map(|g| g.calls.len()).sum();
+        let overdue: usize = groups.iter().flat_map(|g| &g.calls).filter(|c| c.overdue_days > 0).count();
+        let kinds: Vec<Value> = Kind::ALL.iter().map(|k| json!({"key": k.key(), "label": k.label()})).collect();
+        Ok(json!({"date": d.to_string(), "calls": calls, "overdue": overdue, "groups": groups, "kinds": kinds}))
+    })
+    .dialled(),
+    Command::write("callbacks.complete", Who::EVERYONE, |app, cx, args| {
+        let a: CompleteArgs = args_of(args)?;
+        let to = a.to.as_deref().filter(|t| !t.trim().is_empty()).map(|t| crate::parse::date(t).map_err(|r| Error::invalid("to", r))).transpose()?;
+        to_json(followups::complete(&mut app.conn, &cx.clock, cx.by()?, a.id, a.outcome, a.note.as_deref(), to)?)
+    })
+    .dialled(),
+    Command::read("callbacks.customer", Who::EVERYONE, |app, _, args| {
+        let a: CustomerArg = args_of(args)?;
+        let id = CustomerId(a.customer_id);
+        let tasks: Vec<Value> = followups::of_customer(&app.conn, id)?
+            .into_iter()
+            .map(|t| {
+                let label = Kind::parse(&t.kind).map_or("回访", Kind::label);
+                let attempts = followups::attempts(&app.conn, t.id).unwrap_or_default();
+                let mut v = json!(t);
+                v["kind_label"] = json!(label);
+                v["status_label"] = json!(followups::status_label(&t.status));
+                v["history"] = json!(attempts);
+                v
+            })
+            .collect();
+        Ok(json!({"tasks": tasks, "flags": followups::open_flags(&app.conn, id)?}))
+    }),
+    Command::write("flags.resolve", Who::DOCTOR, |app, cx, args| {
+        let a: IdArg = args_of(args)?;
+        followups::resolve_flag(&app.conn, &cx.clock, cx.by()?, a.id)?;
+        Ok(json!({"resolved": a.id}))
+    }),
+    Command::read("plans.list", Who::EVERYONE, |app, _, _| app.plans_list()),
+    Command::write("plans.save", Who::OWNER, |app, cx, args| {
+        let a: PlanArgs = args_of(args)?;
+        followups::save_plan(&app.conn, &cx.clock, cx.by()?, &a.scope, &a.steps)?;
+        app.plans_list()
+    })
+    .audited("修改回访方案"),
+    Command::write("campaigns.create", Who::OWNER, |app, cx, args| {
+        let c: CampaignDraft = args_of(args)?;
+        let (id, tasks) = followups::create_campaign(&mut app.conn, &cx.clock, cx.by()?, &c)?;
+        Ok(json!({"id": id, "tasks": tasks}))
+    })
+    .audited("创建活动回访"),
+    Command::read("campaigns.list", Who::EVERYONE, |app, _, _| app.campaigns_list()),
+];
 
+impl App {
     fn plans_list(&self) -> Result<Value> {
         let mut scopes: Vec<(String, String)> = vec![("default".into(), "默认方案（其他类别）".into())];
         for c in Category::ALL.iter().filter(|c| **c != Category::Other) {

@@ -5,10 +5,11 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{args_of, App};
+use super::table::{Command, Who};
+use super::args_of;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::report::{self, Month, Who};
+use crate::report::{self, Month, Who as Who_};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -21,42 +22,40 @@ struct MonthArgs {
 /// The seed practice's targets the cards are read against.
 const TARGETS: [(&str, f64); 3] = [("retention_rate_12m", 0.65), ("repeat_revenue_share", 0.5), ("callback_completion_rate", 1.0)];
 
-impl App {
-    /// Runs a report command; `None` when `cmd` is not one.
-    pub(super) fn dispatch_report(&mut self, clock: &Clock, cmd: &str, actor: Option<i64>, args: Value) -> Option<Result<Value>> {
-        let result = match cmd {
-            "report.monthly" => args_of::<MonthArgs>(args).and_then(|a| {
-                let m = month_of(&a, clock)?;
-                let months = report::thirteen_months(&self.conn, m)?;
-                let targets: serde_json::Map<String, Value> = TARGETS.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
-                Ok(json!({"month": m.key(), "figures": months[12], "history": months, "targets": targets, "today": clock.today().to_string()}))
-            }),
-            "report.who" => args_of::<MonthArgs>(args).and_then(|a| {
-                let m = month_of(&a, clock)?;
-                let who = a.who.as_deref().and_then(Who::parse).ok_or_else(|| Error::invalid("who", "不认识的名单类型"))?;
-                let ids = report::Basis::load(&self.conn, m)?.who(m, who);
-                let people = crate::customers::get_many(&self.conn, &ids.iter().map(|i| crate::customers::CustomerId(*i)).collect::<Vec<_>>())?;
-                let rows: Vec<Value> = people.iter().map(|c| json!({"id": c.id, "name": c.name, "phone": c.phone, "consultant": c.consultant})).collect();
-                Ok(json!({"month": m.key(), "total": rows.len(), "customers": rows}))
-            }),
-            "report.export" => self.owner(actor).and_then(|_| {
-                let a: MonthArgs = args_of(args)?;
-                let m = month_of(&a, clock)?;
-                let months = report::thirteen_months(&self.conn, m)?;
-                let (bytes, ext) = match a.format.as_deref().unwrap_or("xlsx") {
-                    "csv" => (report::csv(&months)?.into_bytes(), "csv"),
-                    _ => (report::workbook(&months)?, "xlsx"),
-                };
-                Ok(json!({
-                    "filename": format!("留客月度报表-{}.{ext}", m.key()),
-                    "base64": base64::engine::general_purpose::STANDARD.encode(bytes),
-                }))
-            }),
-            _ => return None,
+/// 经营报表. Owner only: the clinic's money and the names behind each figure.
+pub(super) const COMMANDS: &[Command] = &[
+    Command::read("report.monthly", Who::OWNER, |app, cx, args| {
+        let a: MonthArgs = args_of(args)?;
+        let m = month_of(&a, &cx.clock)?;
+        let months = report::thirteen_months(&app.conn, m)?;
+        let targets: serde_json::Map<String, Value> = TARGETS.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+        Ok(json!({"month": m.key(), "figures": months[12], "history": months, "targets": targets, "today": cx.clock.today().to_string()}))
+    }),
+    Command::read("report.who", Who::OWNER, |app, cx, args| {
+        let a: MonthArgs = args_of(args)?;
+        let m = month_of(&a, &cx.clock)?;
+        let who = a.who.as_deref().and_then(Who_::parse).ok_or_else(|| Error::invalid("who", "不认识的名单类型"))?;
+        let ids = report::Basis::load(&app.conn, m)?.who(m, who);
+        let people = crate::customers::get_many(&app.conn, &ids.iter().map(|i| crate::customers::CustomerId(*i)).collect::<Vec<_>>())?;
+        let rows: Vec<Value> = people.iter().map(|c| json!({"id": c.id, "name": c.name, "phone": c.phone, "consultant": c.consultant})).collect();
+        Ok(json!({"month": m.key(), "total": rows.len(), "customers": rows}))
+    })
+    .audited("查看报表名单"),
+    Command::read("report.export", Who::OWNER, |app, cx, args| {
+        let a: MonthArgs = args_of(args)?;
+        let m = month_of(&a, &cx.clock)?;
+        let months = report::thirteen_months(&app.conn, m)?;
+        let (bytes, ext) = match a.format.as_deref().unwrap_or("xlsx") {
+            "csv" => (report::csv(&months)?.into_bytes(), "csv"),
+            _ => (report::workbook(&months)?, "xlsx"),
         };
-        Some(result)
-    }
-}
+        Ok(json!({
+            "filename": format!("留客月度报表-{}.{ext}", m.key()),
+            "base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+        }))
+    })
+    .audited("导出经营报表"),
+];
 
 /// The month asked for, or last month (the latest whole month).
 fn month_of(a: &MonthArgs, clock: &Clock) -> Result<Month> {

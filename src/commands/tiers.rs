@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::table::{Command, Who};
 use super::{args_of, to_json, App, IdArg};
 use crate::clock::Clock;
 use crate::customers::CustomerId;
 use crate::error::{Error, Result};
-use crate::staff::{self, Role, StaffId};
 use crate::tiers::{self, Row, TierRules};
 use crate::{points, visits};
 
@@ -40,42 +40,43 @@ struct RedeemArgs {
     note: String,
 }
 
+/// Tiering and points.
+pub(super) const COMMANDS: &[Command] = &[
+    Command::read("tiers.card", Who::EVERYONE, |app, cx, args| {
+        let a: IdArg = args_of(args)?;
+        app.tier_card(&cx.clock, CustomerId(a.id))
+    }),
+    Command::read("tiers.list", Who::EVERYONE, |app, cx, args| {
+        let a: ListArgs = args_of(args)?;
+        app.tier_list(&cx.clock, &a)
+    }),
+    Command::read("tiers.export", Who::OWNER, |app, cx, args| {
+        let a: ListArgs = args_of(args)?;
+        let (d, rows) = app.filtered_rows(&cx.clock, &a, true)?;
+        Ok(json!({"filename": format!("客户分层-{d}.csv"), "csv": tiers::rows_csv(&rows)?, "rows": rows.len()}))
+    })
+    .audited("导出分层名单"),
+    Command::read("tiers.rules", Who::EVERYONE, |app, _, _| {
+        Ok(json!({"rules": tiers::rules(&app.conn)?, "defaults": TierRules::default(), "changes": tiers::rule_changes(&app.conn)?}))
+    }),
+    Command::read("tiers.preview", Who::EVERYONE, |app, cx, args| {
+        let a: RulesArg = args_of(args)?;
+        to_json(tiers::preview(&app.conn, cx.clock.today(), &a.rules)?)
+    }),
+    Command::write("tiers.save_rules", Who::OWNER, |app, cx, args| {
+        let a: RulesArg = args_of(args)?;
+        tiers::save_rules(&mut app.conn, &cx.clock, cx.by()?, &a.rules)?;
+        to_json(tiers::rules(&app.conn)?)
+    })
+    .audited("修改分层规则"),
+    Command::write("points.redeem", Who::DESK, |app, cx, args| {
+        let a: RedeemArgs = args_of(args)?;
+        to_json(points::redeem(&mut app.conn, &cx.clock, cx.by()?, CustomerId(a.customer_id), a.points, &a.note)?)
+    })
+    .audited("积分兑换"),
+];
+
 impl App {
-    /// Runs a tiering or points command; `None` when `cmd` is not one.
-    pub(super) fn dispatch_tiers(&mut self, clock: &Clock, cmd: &str, actor: Option<i64>, args: Value) -> Option<Result<Value>> {
-        let result = match cmd {
-            "tiers.card" => args_of::<IdArg>(args).and_then(|a| self.tier_card(clock, CustomerId(a.id))),
-            "tiers.list" => args_of::<ListArgs>(args).and_then(|a| self.tier_list(clock, &a)),
-            "tiers.export" => args_of::<ListArgs>(args).and_then(|a| {
-                let (d, rows) = self.filtered_rows(clock, &a, true)?;
-                Ok(json!({"filename": format!("客户分层-{d}.csv"), "csv": tiers::rows_csv(&rows)?, "rows": rows.len()}))
-            }),
-            "tiers.rules" => tiers::rules(&self.conn).and_then(|r| Ok(json!({"rules": r, "defaults": TierRules::default(), "changes": tiers::rule_changes(&self.conn)?}))),
-            "tiers.preview" => args_of::<RulesArg>(args).and_then(|a| to_json(tiers::preview(&self.conn, clock.today(), &a.rules)?)),
-            "tiers.save_rules" => self.owner(actor).and_then(|by| {
-                let a: RulesArg = args_of(args)?;
-                tiers::save_rules(&mut self.conn, clock, by, &a.rules)?;
-                to_json(tiers::rules(&self.conn)?)
-            }),
-            "points.redeem" => self.actor(actor).and_then(|by| {
-                let a: RedeemArgs = args_of(args)?;
-                to_json(points::redeem(&mut self.conn, clock, by, CustomerId(a.customer_id), a.points, &a.note)?)
-            }),
-            _ => return None,
-        };
-        Some(result)
-    }
-
-    /// Only the owner (院长) changes what the tiers mean.
-    pub(super) fn owner(&self, actor: Option<i64>) -> Result<StaffId> {
-        let by = self.actor(actor)?;
-        let who = staff::get(&self.conn, by)?;
-        if who.role != Role::Owner {
-            return Err(Error::Conflict(format!("只有院长可以进行这项设置（当前：{}，{}）。", who.name, who.role_label)));
-        }
-        Ok(by)
-    }
-
     fn tier_card(&self, clock: &Clock, id: CustomerId) -> Result<Value> {
         let d = clock.today();
         let r = tiers::rules(&self.conn)?;

@@ -99,13 +99,14 @@ async function start() {
     const info = await call('app.info');
     const today = document.getElementById('today');
     if (today) today.textContent = `今天 ${info.today}`;
-    if (info.integrity_alert) toast(info.integrity_alert, 'error');
   } catch (e) {
     if (e.code === 'damaged') { showRecovery(e); return; }
     toast(e.message, 'error');
   }
   showWho();
   await askWhoIsAtTheDesk(false);
+  // The file's own state is told only to a signed-in colleague.
+  call('app.info').then((info) => { if (info.integrity_alert) toast(info.integrity_alert, 'error'); }).catch(() => {});
   await route();
   document.body.dataset.ready = 'true';
 }

@@ -4,7 +4,7 @@
  */
 import { call } from '../api.js';
 import { ask, h, replace, toast } from '../dom.js';
-import { currentActor, setActor } from '../session.js';
+import { currentActor, currentToken, setActor } from '../session.js';
 
 export const ROLES = [
   ['reception', '前台'], ['consultant', '咨询师'], ['doctor', '医生'],
@@ -31,6 +31,8 @@ export async function askWhoIsAtTheDesk(force) {
     const done = async (chosen, pin) => {
       try {
         const session = await call('session.sign_in', { staff_id: chosen.id, pin: pin || null });
+        // The colleague handing over the desk is signed out, not left signed in behind the new one.
+        if (currentToken()) await call('session.sign_out').catch(() => {});
         setActor({ ...session.staff, token: session.token });
         back.remove();
         resolve();

@@ -1,0 +1,241 @@
+//! The one table of commands. Each command is declared once — its name, who
+//! may run it, whether it writes, what the audit log calls it, how phones are
+//! shown, and its handler — and dispatch, permission, audit and masking all
+//! read that declaration. Nothing else in the crate lists command names.
+
+use serde_json::Value;
+
+use super::App;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::phone::PhoneView;
+use crate::staff::{Role, StaffId};
+
+/// What a handler is given besides its arguments.
+pub struct Cx {
+    pub clock: Clock,
+    /// The staff member acting; always present for a command that writes.
+    pub actor: Option<StaffId>,
+    /// How phones are shown to whoever asked.
+    pub phones: PhoneView,
+    /// The session the request came with, if any.
+    pub token: Option<String>,
+}
+
+impl Cx {
+    /// The acting staff member of a write.
+    pub fn by(&self) -> Result<StaffId> {
+        self.actor.ok_or_else(|| Error::Conflict("请先选择当前在岗的员工，再进行操作。".into()))
+    }
+}
+
+pub type Handler = fn(&mut App, &Cx, Value) -> Result<Value>;
+
+/// Who may run a command: a set of roles, plus two ways in without a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Who(u16);
+
+const fn bit(role: Role) -> u16 {
+    1 << role as u16
+}
+
+impl Who {
+    /// Anyone, before signing in (the picker, sign-in, the window's title).
+    pub const PUBLIC: Who = Who(1 << 14);
+    /// Only the owner, and the command line as 系统.
+    pub const OWNER: Who = Who(bit(Role::Owner) | bit(Role::System));
+    /// Every signed-in role.
+    pub const EVERYONE: Who = Who(
+        bit(Role::Reception) | bit(Role::Consultant) | bit(Role::Doctor) | bit(Role::Nurse) | bit(Role::Service) | Who::OWNER.0,
+    );
+    /// The day's work at the desk and in the treatment rooms: everyone but customer service.
+    pub const DESK: Who = Who(Who::EVERYONE.0 & !bit(Role::Service));
+    /// Money back and corrections.
+    pub const CONSULTANT: Who = Who(bit(Role::Consultant) | Who::OWNER.0);
+    /// Complaints and adverse reactions are closed by a doctor.
+    pub const DOCTOR: Who = Who(bit(Role::Doctor) | Who::OWNER.0);
+    /// The owner's command that anyone may run while no account exists yet
+    /// (the first owner is created from the welcome screen).
+    pub const OWNER_OR_FIRST_RUN: Who = Who(Who::OWNER.0 | 1 << 15);
+
+    pub fn admits(self, role: Role) -> bool {
+        self.is_public() || self.0 & bit(role) != 0
+    }
+
+    pub fn is_public(self) -> bool {
+        self.0 & Who::PUBLIC.0 != 0
+    }
+
+    pub fn on_first_run(self) -> bool {
+        self.0 & (1 << 15) != 0
+    }
+}
+
+/// How phones appear in a command's answer for customer service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phones {
+    /// Masked (138****5678) for customer service, in full for every other role.
+    Masked,
+    /// In full for everyone: the lists customer service dials from.
+    Dialled,
+}
+
+/// What the audit log records of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audit {
+    No,
+    /// A line with this action, the target and the arguments.
+    Line(&'static str),
+    /// A line with the record before and after: `reader` is the command
+    /// that reads the record by the same `id`.
+    Change(&'static str, &'static str),
+}
+
+/// One command's declaration.
+pub struct Command {
+    pub name: &'static str,
+    pub who: Who,
+    pub writes: bool,
+    pub audit: Audit,
+    pub phones: Phones,
+    /// Answered before the day's pass of calls (what the opening window asks first).
+    pub early: bool,
+    pub run: Handler,
+}
+
+impl Command {
+    /// A command that only reads.
+    pub const fn read(name: &'static str, who: Who, run: Handler) -> Command {
+        Command { name, who, writes: false, audit: Audit::No, phones: Phones::Masked, early: false, run }
+    }
+
+    /// A command that writes: it needs an acting staff member.
+    pub const fn write(name: &'static str, who: Who, run: Handler) -> Command {
+        Command { name, who, writes: true, audit: Audit::No, phones: Phones::Masked, early: false, run }
+    }
+
+    pub const fn audited(mut self, action: &'static str) -> Command {
+        self.audit = Audit::Line(action);
+        self
+    }
+
+    pub const fn audited_change(mut self, action: &'static str, reader: &'static str) -> Command {
+        self.audit = Audit::Change(action, reader);
+        self
+    }
+
+    pub const fn dialled(mut self) -> Command {
+        self.phones = Phones::Dialled;
+        self
+    }
+
+    pub const fn early(mut self) -> Command {
+        self.early = true;
+        self
+    }
+
+    /// The audit action, if the command is audited.
+    pub fn audit_action(&self) -> Option<&'static str> {
+        match self.audit {
+            Audit::No => None,
+            Audit::Line(a) | Audit::Change(a, _) => Some(a),
+        }
+    }
+
+    /// How phones are shown to `role`.
+    pub fn phone_view(&self, role: Option<Role>) -> PhoneView {
+        match (role, self.phones) {
+            (Some(Role::Service), Phones::Masked) => PhoneView::Masked,
+            // Before sign-in nothing with a phone is answered; mask all the same.
+            (None, _) if self.who.is_public() => PhoneView::Masked,
+            _ => PhoneView::Full,
+        }
+    }
+}
+
+/// Every command, in the order the modules declare them.
+pub fn all() -> impl Iterator<Item = &'static Command> {
+    [
+        super::COMMANDS,
+        super::consumption::COMMANDS,
+        super::tiers::COMMANDS,
+        super::followups::COMMANDS,
+        super::appointments::COMMANDS,
+        super::report::COMMANDS,
+        super::backups::COMMANDS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// The declaration of `name`.
+pub fn find(name: &str) -> Result<&'static Command> {
+    all().find(|c| c.name == name).ok_or_else(|| Error::UnknownCommand(name.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_is_declared_once() {
+        let mut names: Vec<&str> = all().map(|c| c.name).collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n, "a name declared twice");
+        assert!(n >= 60, "{n}");
+    }
+
+    #[test]
+    fn every_write_names_a_role_that_can_run_it_and_no_write_is_public() {
+        for c in all() {
+            if c.writes {
+                // Signing in is the one write that comes before a session.
+                assert!(!c.who.is_public() || matches!(c.name, "session.sign_in" | "recovery.restore_newest"), "{} writes without a session", c.name);
+                assert!(c.who.admits(Role::Owner), "{}", c.name);
+            }
+        }
+    }
+
+    #[test]
+    fn customer_service_never_changes_money_or_the_archive() {
+        for name in ["orders.create", "payments.add", "refunds.add", "records.void", "customers.update", "customers.create", "executions.add", "points.redeem"] {
+            assert!(!find(name).unwrap().who.admits(Role::Service), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_system_account_may_run_what_the_owner_may() {
+        for c in all() {
+            assert_eq!(c.who.admits(Role::Owner), c.who.admits(Role::System), "{}", c.name);
+        }
+    }
+
+    #[test]
+    fn an_audit_with_before_and_after_reads_through_a_declared_command() {
+        for c in all() {
+            if let Audit::Change(_, reader) = c.audit {
+                let r = find(reader).unwrap();
+                assert!(!r.writes, "{} reads its record through {reader}", c.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_the_ui_calls_is_declared() {
+        let mut called = 0;
+        for (path, text) in crate::ui_assets::scripts() {
+            for quote in ["call('", "call(\""] {
+                for piece in text.split(quote).skip(1) {
+                    let name: String = piece.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_')).collect();
+                    if name.contains('.') {
+                        called += 1;
+                        assert!(find(&name).is_ok(), "{path} calls {name}, which the table does not declare");
+                    }
+                }
+            }
+        }
+        assert!(called > 40, "{called}");
+    }
+}
