@@ -414,7 +414,29 @@ fn to_json<T: Serialize>(value: T) -> Result<Value> {
 
 fn args_of<T: DeserializeOwned>(args: Value) -> Result<T> {
     let args = if args.is_null() { json!({}) } else { args };
-    serde_json::from_value(args).map_err(|e| Error::invalid("args", format!("请求参数不正确：{e}")))
+    serde_json::from_value(args).map_err(|e| Error::invalid("args", format!("请求参数不正确：{}", in_chinese(&e.to_string()))))
+}
+
+/// serde's account of a bad argument, in the words staff read.
+fn in_chinese(serde_says: &str) -> String {
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_string);
+    if serde_says.starts_with("missing field") {
+        return format!("缺少「{}」", quoted(serde_says).unwrap_or_default());
+    }
+    if serde_says.starts_with("unknown variant") {
+        return format!("「{}」不是可选的值", quoted(serde_says).unwrap_or_default());
+    }
+    if serde_says.starts_with("unknown field") {
+        return format!("不认识的字段「{}」", quoted(serde_says).unwrap_or_default());
+    }
+    if serde_says.starts_with("invalid type") || serde_says.starts_with("invalid value") || serde_says.starts_with("invalid length") {
+        return "有一项的值类型不对（例如应为数字却是文字）".into();
+    }
+    // Our own parsers' reasons (money, dates) are Chinese already.
+    if serde_says.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        return serde_says.split(" at line ").next().unwrap_or(serde_says).to_string();
+    }
+    "内容无法识别".into()
 }
 
 #[derive(Deserialize)]

@@ -140,7 +140,13 @@ fn validate_lines(conn: &Connection, lines: &[LineDraft]) -> Result<Vec<NewLine>
         if line.price.fen() < 0 {
             problems.push(Problem::field("lines", format!("「{}」的成交价不能为负数", item.name)));
         }
-        let list_price = line.list_price.unwrap_or_else(|| Money(item.list_price.unwrap_or(line.price).fen() * line.sessions.max(1)));
+        let list_price = match line.list_price {
+            Some(p) => p,
+            None => item.list_price.unwrap_or(line.price).times(line.sessions.clamp(1, MAX_SESSIONS)).unwrap_or_else(|why| {
+                problems.push(Problem::field("lines", format!("「{}」：{why}", item.name)));
+                Money::ZERO
+            }),
+        };
         out.push(NewLine { item_id: item.id, sessions: line.sessions, list_price: list_price.max(Money::ZERO), price: line.price });
     }
     if problems.is_empty() {

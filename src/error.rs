@@ -58,7 +58,7 @@ pub enum Error {
     Db(#[from] rusqlite::Error),
     #[error("读写文件出错：{0}")]
     Io(#[from] std::io::Error),
-    #[error("请求格式不正确：{0}")]
+    #[error("请求格式不正确（第 {} 行第 {} 列附近），请刷新页面后重试。", .0.line(), .0.column())]
     Json(#[from] serde_json::Error),
     /// Input that breaks a rule; every problem is listed.
     #[error("{}", summarize(.0))]

@@ -89,8 +89,19 @@ impl Money {
         if value.scale() > 2 && value.normalize().scale() > 2 {
             return Err(format!("金额「{shown}」超过两位小数（分），请核对"));
         }
-        let fen = (value * Decimal::ONE_HUNDRED).trunc().to_i64().filter(|f| f.abs() <= 100_000_000_000);
+        let fen = (value * Decimal::ONE_HUNDRED).trunc().to_i64().filter(|f| f.abs() <= Money::LIMIT.0);
         fen.map(Money).ok_or_else(|| format!("金额「{shown}」过大，请核对"))
+    }
+}
+
+impl Money {
+    /// The largest amount one entry may hold: ¥1,000,000,000. Every sum the
+    /// app makes of such amounts stays far inside an i64 of fen.
+    pub const LIMIT: Money = Money(100_000_000_000);
+
+    /// This amount `n` times (a package's list price), within the same limit.
+    pub fn times(self, n: i64) -> Result<Money, String> {
+        self.0.checked_mul(n).filter(|f| f.abs() <= Money::LIMIT.0).map(Money).ok_or_else(|| format!("金额 {} × {n} 过大，请核对", self.as_yuan_text()))
     }
 }
 
@@ -175,8 +186,9 @@ impl Serialize for Money {
     }
 }
 
-/// Accepts the string forms of [`Money::parse`] and, from forms, JSON numbers
-/// written as text by the UI; a JSON float is refused (it may already be inexact).
+/// Accepts the string forms of [`Money::parse`] and whole JSON numbers of
+/// yuan, both within the same limit; a JSON float is refused (it may already
+/// be inexact).
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
         #[derive(Deserialize)]
@@ -187,7 +199,8 @@ impl<'de> Deserialize<'de> for Money {
         }
         match Raw::deserialize(d)? {
             Raw::Text(t) => Money::parse(&t).map_err(serde::de::Error::custom),
-            Raw::Int(yuan) => Ok(Money(yuan * 100)),
+            // The same limit as text: a number is read as the yuan it says.
+            Raw::Int(yuan) => Money::from_decimal(Decimal::from(yuan), &yuan.to_string()).map_err(serde::de::Error::custom),
         }
     }
 }
@@ -302,5 +315,26 @@ mod tests {
         let total: Money = (0..10).map(|_| Money::parse("0.10").unwrap()).sum();
         assert_eq!(total, Money(100));
         assert_eq!(total.to_string(), "1.00");
+    }
+
+    #[test]
+    fn a_whole_json_number_is_read_as_yuan_within_the_same_limit_as_text() {
+        let read = |j: &str| serde_json::from_str::<Money>(j);
+        assert_eq!(read("149").unwrap(), Money(14900));
+        assert_eq!(read("-149").unwrap(), Money(-14900));
+        assert_eq!(read("1000000000").unwrap(), Money::LIMIT);
+        let huge = read("184467440737095517").unwrap_err().to_string();
+        assert!(huge.contains("过大"), "{huge}");
+        assert!(read("1000000001").is_err());
+        assert!(read("99999999999999999999999").is_err(), "beyond i64");
+        assert!(read("12.5").is_err(), "a float may already be inexact");
+        assert!(read("\"1000000001\"").unwrap_err().to_string().contains("过大"));
+    }
+
+    #[test]
+    fn a_price_times_sessions_beyond_the_limit_is_refused_not_wrapped() {
+        assert_eq!(Money(98000).times(3), Ok(Money(294000)));
+        assert!(Money::LIMIT.times(2).unwrap_err().contains("过大"));
+        assert!(Money(i64::MAX / 2).times(3).is_err());
     }
 }

@@ -1,6 +1,9 @@
 //! `liuke serve`: the UI in a browser, for tests and a second screen. It binds
 //! to 127.0.0.1 only, serves the embedded UI, and forwards `POST /api` to the
-//! same dispatcher the desktop window uses. Commands run one at a time on a
+//! same dispatcher the desktop window uses. A web page in the clinic's
+//! browser can reach 127.0.0.1 too, so every request must name the served
+//! address as its Host (no DNS rebinding), come from no other origin, and
+//! carry JSON as `application/json` (which a cross-site form cannot send). Commands run one at a time on a
 //! blocking thread (they share one SQLite connection); the HTTP side is
 //! axum on a single-threaded tokio runtime, which keeps many browser
 //! connections open at once without one stalling another.
@@ -8,8 +11,9 @@
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, Method, StatusCode, Uri};
+use axum::extract::{DefaultBodyLimit, Request as HttpRequest, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
@@ -44,14 +48,78 @@ pub fn run(mut app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
             Err(_) => format!("http://127.0.0.1:{port}/"),
         };
         on_ready(&address);
+        let port = listener.local_addr().map_or(port, |a| a.port());
+        let served = Arc::new(Served { hosts: vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")] });
         let router = Router::new()
             .route("/api", post(api))
             .fallback(asset)
             .layer(DefaultBodyLimit::max(MAX_BODY))
+            .layer(middleware::from_fn_with_state(served, guard))
             .with_state(Shared { watch: app.import_watch(), app: Arc::new(Mutex::new(app)) });
         axum::serve(listener, router).await?;
         Ok(())
     })
+}
+
+/// The addresses this server answers to.
+struct Served {
+    hosts: Vec<String>,
+}
+
+/// What every answer carries: no sniffing, no framing, and a policy that
+/// lets the page load only its own files and talk only to its own server.
+const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    (
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    ),
+];
+
+/// Refuses what does not come from the UI this server serves, answers
+/// every refusal in Chinese, and adds the security headers to every answer.
+async fn guard(State(served): State<Arc<Served>>, request: HttpRequest, next: Next) -> Response {
+    // A body announced too large is refused before a byte of it is read.
+    let announced = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let mut response = match refusal(&served, request.method(), request.uri(), request.headers()) {
+        Some(why) => json_response(StatusCode::FORBIDDEN, serde_json::json!({"ok": false, "error": {"code": "forbidden", "message": why, "problems": []}})),
+        None if announced.is_some_and(|n| n > MAX_BODY as u64) => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        None => next.run(request).await,
+    };
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        let message = format!("上传的内容太大（上限 {} MB），请把文件分成几份再导入。", MAX_BODY / 1024 / 1024);
+        response = json_response(StatusCode::PAYLOAD_TOO_LARGE, serde_json::json!({"ok": false, "error": {"code": "too_large", "message": message, "problems": []}}));
+    }
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Why a request is refused, or None.
+fn refusal(served: &Served, method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<String> {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = text(header::HOST).unwrap_or("").to_ascii_lowercase();
+    if !served.hosts.iter().any(|h| *h == host) {
+        return Some(format!("拒绝访问：请用 http://{}/ 打开留客（收到的地址是「{host}」）。", served.hosts[0]));
+    }
+    if let Some(origin) = text(header::ORIGIN) {
+        if origin != format!("http://{host}") {
+            return Some("拒绝访问：这个请求来自其他网页，留客只接受它自己页面的操作。".into());
+        }
+    }
+    if uri.path() == "/api" && method == Method::POST {
+        let json = text(header::CONTENT_TYPE)
+            .and_then(|c| c.split(';').next())
+            .is_some_and(|c| c.trim().eq_ignore_ascii_case("application/json"));
+        if !json {
+            return Some("拒绝访问：请求必须是 JSON（Content-Type: application/json）。".into());
+        }
+    }
+    None
 }
 
 fn json_response(status: StatusCode, body: serde_json::Value) -> Response {

@@ -118,7 +118,7 @@ impl Header {
     /// The trimmed text of `key`'s cell in `row`, or `None` when the column is absent or the cell blank.
     pub fn cell<'r>(&self, row: &'r Row, key: &str) -> Option<&'r str> {
         let (i, _) = self.positions.get(key)?;
-        row.cells.get(*i).map(|c| c.text.trim()).filter(|c| !c.is_empty())
+        row.cells.get(*i).map(|c| crate::export::uninert(c.text.trim())).filter(|c| !c.is_empty())
     }
 
     /// `key`'s cell in `row` with what it holds: a workbook's number or date
@@ -129,7 +129,7 @@ impl Header {
         match cell.value {
             Value::Number(n) => Some(Typed::Number(n)),
             Value::Date(d) => Some(Typed::Date(d)),
-            Value::Text => Some(cell.text.trim()).filter(|t| !t.is_empty()).map(Typed::Text),
+            Value::Text => Some(crate::export::uninert(cell.text.trim())).filter(|t| !t.is_empty()).map(Typed::Text),
         }
     }
 

@@ -42,10 +42,10 @@ fn figures_sheet(months: &[Figures]) -> std::result::Result<Worksheet, XlsxError
                     ws.write_number_with_format(row, col, s.parse::<f64>().unwrap_or(0.0), &money)?;
                 }
                 serde_json::Value::String(s) => {
-                    ws.write_string(row, col, s)?;
+                    ws.write_string(row, col, crate::export::inert(s))?;
                 }
                 other => {
-                    ws.write_string(row, col, other.to_string())?;
+                    ws.write_string(row, col, crate::export::inert(&other.to_string()))?;
                 }
             }
         }
@@ -89,7 +89,7 @@ fn scheme_sheet(months: &[Figures], name: &str, labels: &[(&str, &str)], pick: i
     }
     for (r, f) in months.iter().enumerate() {
         let row = (r + 1) as u32;
-        ws.write_string(row, 0, &f.month)?;
+        ws.write_string(row, 0, crate::export::inert(&f.month))?;
         let counts = pick(f);
         for (c, (key, _)) in labels.iter().enumerate() {
             ws.write_number(row, (c + 1) as u16, counts.get(key).copied().unwrap_or(0) as f64)?;

@@ -8,3 +8,4 @@ mod nothing_lost;
 mod report;
 mod round_trip;
 mod tiers;
+mod probe;

@@ -18,6 +18,8 @@ export function h(tag, attrs = {}, ...children) {
     else if (key === 'dataset') Object.assign(el.dataset, value);
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2).toLowerCase(), value);
     else if (key === 'value' || key === 'checked' || key === 'disabled') el[key] = value;
+    // Through the CSS object model: the Content-Security-Policy refuses style attributes.
+    else if (key === 'style') el.style.cssText = String(value);
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   append(el, children);
