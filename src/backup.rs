@@ -31,15 +31,38 @@ pub fn dir_of(db_path: &Path) -> PathBuf {
     db_path.parent().map_or_else(|| PathBuf::from("backups"), |d| d.join("backups"))
 }
 
-/// The daily backup's file name.
-pub fn daily_name(date: NaiveDate) -> String {
-    format!("liuke-{date}.db")
+/// What a database's backups are named after: its file name without `.db`
+/// (`liuke` for the app's own file), so two databases in one folder keep
+/// their backups apart.
+pub fn stem_of(db_path: &Path) -> String {
+    db_path.file_stem().and_then(|s| s.to_str()).filter(|s| !s.is_empty()).unwrap_or("liuke").to_string()
 }
 
+/// The daily backup's file name: `liuke-2026-11-23.db` for `liuke.db`.
+pub fn daily_name(db_path: &Path, date: NaiveDate) -> String {
+    format!("{}-{date}.db", stem_of(db_path))
+}
+
+/// A backup made by hand: the database's name, the date and the time.
+pub fn manual_name(db_path: &Path, clock: &Clock) -> String {
+    format!("{}-{}-{}.db", stem_of(db_path), clock.today(), clock.now_utc().replace([':', '-'], ""))
+}
+
+/// The date of a daily backup, from its name.
 fn date_in_name(path: &Path) -> Option<NaiveDate> {
-    let name = path.file_name()?.to_str()?;
-    let date = name.strip_prefix("liuke-")?.strip_suffix(".db")?;
+    let name = path.file_name()?.to_str()?.strip_suffix(".db")?;
+    let date = name.get(name.len().checked_sub(10)?..)?;
+    name[..name.len() - 10].ends_with('-').then_some(())?;
     NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+}
+
+/// Whether a backup file is one of `stem`'s.
+fn is_backup_of(path: &Path, stem: &str) -> bool {
+    let Some(rest) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_prefix(stem)).and_then(|r| r.strip_prefix('-')) else {
+        return false;
+    };
+    // The rest is a date, or a date and a time: never another database's name.
+    rest.len() >= 13 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit) && rest.as_bytes()[4] == b'-'
 }
 
 /// Checks a database file: it opens, passes `integrity_check` and was written
@@ -67,20 +90,41 @@ pub fn verify(path: &Path) -> Result<Backup> {
 /// that name only once the new one has passed its check).
 pub fn write(conn: &Connection, dest: &Path) -> Result<Backup> {
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        if !dir.exists() {
+            std::fs::create_dir_all(dir)?;
+            crate::store::owner_only_dir(dir)?;
+        }
     }
     let partial = dest.with_extension("partial");
-    let _ = std::fs::remove_file(&partial);
+    remove_with_sides(&partial);
     conn.backup(MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)?;
-    match verify(&partial) {
+    crate::store::owner_only(&partial)?;
+    // A copy of a WAL database is itself in WAL mode; as one plain file it
+    // leaves no `-wal`/`-shm` beside it once checked.
+    let outcome = Connection::open(&partial)
+        .and_then(|c| c.pragma_update(None, "journal_mode", "DELETE"))
+        .map_err(Error::from)
+        .and_then(|_| verify(&partial));
+    match outcome {
         Ok(_) => {
             std::fs::rename(&partial, dest)?;
+            remove_with_sides(&partial);
             verify(dest)
         }
         Err(e) => {
-            let _ = std::fs::remove_file(&partial);
+            remove_with_sides(&partial);
             Err(e)
         }
+    }
+}
+
+/// Removes a file and the `-wal`/`-shm`/`-journal` SQLite may have left beside it.
+fn remove_with_sides(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    for side in ["-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(side);
+        let _ = std::fs::remove_file(PathBuf::from(p));
     }
 }
 
@@ -126,9 +170,10 @@ pub fn keep(mut dates: Vec<NaiveDate>) -> Vec<NaiveDate> {
     kept
 }
 
-/// Deletes the daily backups that [`keep`] lets go. Other files are left alone.
-pub fn rotate(dir: &Path) -> Result<usize> {
-    let daily: Vec<Backup> = list(dir)?.into_iter().filter(|b| b.date.is_some()).collect();
+/// Deletes the daily backups of `stem` that [`keep`] lets go. Other files,
+/// another database's backups among them, are left alone.
+pub fn rotate(dir: &Path, stem: &str) -> Result<usize> {
+    let daily: Vec<Backup> = list(dir)?.into_iter().filter(|b| b.date.is_some() && is_backup_of(&b.path, stem)).collect();
     let kept = keep(daily.iter().filter_map(|b| b.date).collect());
     let mut removed = 0;
     for b in daily {
@@ -150,18 +195,21 @@ pub fn mirror_dir(conn: &Connection) -> Result<Option<PathBuf>> {
 /// Returns None when today's backup is already there.
 pub fn daily(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<Backup>> {
     let dir = dir_of(db_path);
-    let dest = dir.join(daily_name(clock.today()));
+    let stem = stem_of(db_path);
+    let dest = dir.join(daily_name(db_path, clock.today()));
     if dest.exists() {
         return Ok(None);
     }
     let b = write(conn, &dest)?;
     if let Some(mirror) = mirror_dir(conn)? {
         // A missing USB drive must not stop the clinic's day; the local backup stands.
-        if std::fs::create_dir_all(&mirror).is_ok() && std::fs::copy(&dest, mirror.join(daily_name(clock.today()))).is_ok() {
-            let _ = rotate(&mirror);
+        let copy = mirror.join(daily_name(db_path, clock.today()));
+        if std::fs::create_dir_all(&mirror).is_ok() && std::fs::copy(&dest, &copy).is_ok() {
+            let _ = crate::store::owner_only(&copy);
+            let _ = rotate(&mirror, &stem);
         }
     }
-    rotate(&dir)?;
+    rotate(&dir, &stem)?;
     Ok(Some(b))
 }
 
@@ -174,7 +222,7 @@ pub fn daily(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<
 pub fn daily_in_background(db_path: &Path, clock: &Clock) -> std::thread::JoinHandle<()> {
     let (db, clock) = (db_path.to_path_buf(), clock.clone());
     std::thread::spawn(move || {
-        if dir_of(&db).join(daily_name(clock.today())).exists() {
+        if dir_of(&db).join(daily_name(&db, clock.today())).exists() {
             return;
         }
         std::thread::sleep(std::time::Duration::from_secs(3));
@@ -241,7 +289,7 @@ pub fn full_check(conn: &Connection) -> Result<bool> {
 }
 
 fn damaged(db_path: &Path, why: &str) -> Error {
-    let newest = newest_good(&dir_of(db_path));
+    let newest = newest_good(db_path);
     Error::Damaged {
         path: db_path.display().to_string(),
         why: why.chars().take(200).collect(),
@@ -249,9 +297,10 @@ fn damaged(db_path: &Path, why: &str) -> Error {
     }
 }
 
-/// The newest backup in `dir` that passes its check.
-pub fn newest_good(dir: &Path) -> Option<Backup> {
-    list(dir).ok()?.into_iter().find_map(|b| verify(&b.path).ok())
+/// The newest backup of the database at `db_path` that passes its check.
+pub fn newest_good(db_path: &Path) -> Option<Backup> {
+    let stem = stem_of(db_path);
+    list(&dir_of(db_path)).ok()?.into_iter().filter(|b| is_backup_of(&b.path, &stem)).find_map(|b| verify(&b.path).ok())
 }
 
 /// Replaces the database at `db_path` with the backup at `from`. The backup is

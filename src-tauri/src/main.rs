@@ -58,7 +58,7 @@ fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, 
 
 /// The damaged database is set aside and the newest good backup put in its place.
 fn restore_newest(db: &std::path::Path, today: Option<NaiveDate>) -> Result<backup::Backup, ApiError> {
-    let newest = backup::newest_good(&backup::dir_of(db))
+    let newest = backup::newest_good(db)
         .ok_or_else(|| ApiError::from(Error::Config("没有找到可用的备份。请联系技术支持，并保留数据文件。".into())))?;
     let clock = liuke::Clock::new(clock::DEFAULT_TIME_ZONE, today)?;
     Ok(backup::restore(db, &newest.path, &clock)?)

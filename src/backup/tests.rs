@@ -80,13 +80,13 @@ fn the_daily_backup_is_written_once_verified_and_rotated() {
     let (path, c) = clinic_file(dir.path());
     let backups = dir_of(&path);
     std::fs::create_dir_all(&backups).unwrap();
-    std::fs::write(backups.join("liuke-2020-01-01.db"), b"old").unwrap();
+    std::fs::write(backups.join("clinic-2020-01-01.db"), b"old").unwrap();
     let clock = Clock::fixed(ymd(2026, 11, 23));
     let first = daily(&c.conn, &path, &clock).unwrap().expect("written");
-    assert_eq!(first.path, backups.join("liuke-2026-11-23.db"));
+    assert_eq!(first.path, backups.join("clinic-2026-11-23.db"));
     assert!(daily(&c.conn, &path, &clock).unwrap().is_none(), "once a day");
     let names: Vec<String> = list(&backups).unwrap().into_iter().map(|b| b.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, ["liuke-2026-11-23.db", "liuke-2020-01-01.db"], "one day back is still kept (newest of its month)");
+    assert_eq!(names, ["clinic-2026-11-23.db", "clinic-2020-01-01.db"], "one day back is still kept (newest of its month)");
 }
 
 #[test]
@@ -105,10 +105,10 @@ fn a_damaged_database_is_refused_untouched_and_names_the_newest_good_backup() {
     std::fs::write(&path, &bytes).unwrap();
     let err = crate::commands::App::open(&path, Some(ymd(2026, 11, 23))).err().expect("refused");
     assert_eq!(err.code(), "damaged");
-    assert!(err.to_string().contains("liuke-2026-11-22.db"), "{err}");
+    assert!(err.to_string().contains("clinic-2026-11-22.db"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), bytes, "the damaged file is left as it was");
     // Restoring brings the history back and keeps the damaged file beside it.
-    restore(&path, &dir_of(&path).join("liuke-2026-11-22.db"), &Clock::fixed(ymd(2026, 11, 23))).unwrap();
+    restore(&path, &dir_of(&path).join("clinic-2026-11-22.db"), &Clock::fixed(ymd(2026, 11, 23))).unwrap();
     let app = crate::commands::App::open(&path, Some(ymd(2026, 11, 23)));
     assert!(app.is_ok());
     assert!(std::fs::read_dir(dir.path()).unwrap().flatten().any(|e| e.file_name().to_string_lossy().contains("before-restore")));
@@ -133,4 +133,57 @@ fn a_backup_that_fails_its_check_is_refused_for_restore() {
     std::fs::write(&junk, b"SQLite format 3\0 but not really").unwrap();
     assert!(restore(&path, &junk, &Clock::fixed(ymd(2026, 11, 23))).is_err());
     assert!(crate::commands::App::open(&path, None).is_ok(), "the clinic's file is untouched");
+}
+
+#[test]
+fn two_databases_in_one_folder_keep_their_backups_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a_path, a) = clinic_file(dir.path());
+    let b_path = dir.path().join("branch.db");
+    let b = crate::store::open(&b_path).unwrap();
+    let backups = dir_of(&a_path);
+    for day in 1..=20 {
+        let clock = Clock::fixed(ymd(2026, 10, day));
+        daily(&a.conn, &a_path, &clock).unwrap();
+        daily(&b, &b_path, &clock).unwrap();
+    }
+    let names: Vec<String> = list(&backups).unwrap().into_iter().map(|x| x.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert!(names.contains(&"clinic-2026-10-20.db".to_string()) && names.contains(&"branch-2026-10-20.db".to_string()), "{names:?}");
+    let of = |stem: &str| names.iter().filter(|n| n.starts_with(&format!("{stem}-"))).count();
+    // Each rotated on its own: the 7 days 10-14…10-20, and the newest of the
+    // ISO weeks starting 10-05 and 09-28 (10-11, 10-04); October's newest is 10-20.
+    assert_eq!((of("clinic"), of("branch")), (9, 9), "{names:?}");
+    assert_eq!(verify(&backups.join("clinic-2026-10-20.db")).unwrap().customers, 1);
+    assert_eq!(verify(&backups.join("branch-2026-10-20.db")).unwrap().customers, 0);
+    assert_eq!(newest_good(&b_path).unwrap().path, backups.join("branch-2026-10-20.db"));
+}
+
+#[test]
+fn a_backup_leaves_nothing_but_itself_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap();
+    let files: Vec<String> = std::fs::read_dir(dir_of(&path)).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(files, ["clinic-2026-11-23.db"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_and_its_backups_are_the_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("clinic.db");
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    c.conn = crate::store::open(&path).unwrap();
+    c.customer("张小美", "13800000001");
+    let b = daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(path.parent().unwrap()), 0o700);
+    assert_eq!(mode(&dir_of(&path)), 0o700);
+    assert_eq!(mode(&b.path), 0o600);
+    let wal = path.with_extension("db-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
 }

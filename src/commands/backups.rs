@@ -21,7 +21,7 @@ pub(super) const COMMANDS: &[Command] = &[
         Ok(json!({"dir": dir.display().to_string(), "mirror": backup::mirror_dir(&app.conn)?.map(|p| p.display().to_string()), "backups": backup::list(&dir)?}))
     }),
     Command::write("backup.now", Who::OWNER, |app, cx, _| {
-        let dest = backup::dir_of(app.db_path()).join(format!("liuke-{}-{}.db", cx.clock.today(), cx.clock.now_utc().replace([':', '-'], "")));
+        let dest = backup::dir_of(app.db_path()).join(backup::manual_name(app.db_path(), &cx.clock));
         Ok(json!(backup::write(&app.conn, &dest)?))
     })
     .audited("手动备份"),

@@ -65,6 +65,7 @@ pub(super) const COMMANDS: &[Command] = &[
         let to = a.to.as_deref().filter(|t| !t.trim().is_empty()).map(|t| crate::parse::date(t).map_err(|r| Error::invalid("to", r))).transpose()?;
         to_json(followups::complete(&mut app.conn, &cx.clock, cx.by()?, a.id, a.outcome, a.note.as_deref(), to)?)
     })
+    .audited("记录回访结果")
     .dialled(),
     Command::read("callbacks.customer", Who::EVERYONE, |app, _, args| {
         let a: CustomerArg = args_of(args)?;

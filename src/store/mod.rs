@@ -24,14 +24,40 @@ pub fn default_db_path() -> Result<PathBuf> {
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.
 pub fn open(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() {
+        if !dir.as_os_str().is_empty() && !dir.exists() {
             std::fs::create_dir_all(dir)?;
+            owner_only_dir(dir)?;
         }
     }
     let mut conn = Connection::open(path)?;
+    owner_only(path)?;
     configure(&conn, true)?;
     migrations::migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// Makes a file readable and writable by its owner only (0600): the
+/// clinic's records are nobody else's on a shared PC. SQLite gives the
+/// `-wal` and `-shm` files the database's own permissions.
+pub fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+/// Makes a folder the owner's only (0700).
+pub fn owner_only_dir(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let _ = path;
+    Ok(())
 }
 
 /// An in-memory database with the real migrations, for tests.

@@ -237,3 +237,43 @@ test('the owner reads who viewed and changed a customer file in 设置', async (
     await clinic.close();
   }
 });
+
+test('the owner sees every failed sign-in and sets how long an idle sign-in lasts', async () => {
+  const clinic = await clinicWithStaff({}, '周院长');
+  try {
+    const { page } = clinic;
+    const staff = await clinic.api('staff.list');
+    const reception = staff.find((s) => s.name === '王晓燕');
+    await clinic.api('staff.set_pin', { id: reception.id, pin: '2468' });
+    for (const pin of ['1111', '2222']) {
+      await clinic.api('session.sign_in', { staff_id: reception.id, pin }, null).catch(() => {});
+    }
+    await page.click('a[data-route="settings"]');
+    await page.waitForSelector('#failed-sign-ins');
+    const rows = await page.locator('#failed-sign-ins tbody tr').allTextContents();
+    assert.equal(rows.length, 2);
+    assert.match(rows[0], /王晓燕：PIN 不对/);
+    await page.fill('#idle-hours', '8');
+    await page.click('#idle-save');
+    await page.getByText('已保存：8 小时无操作自动退出登录').waitFor();
+    assert.equal((await clinic.api('sessions.settings')).idle_hours, 8);
+    assert.deepEqual(clinic.pageErrors, []);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('switching who is at the desk signs the previous colleague out', async () => {
+  const clinic = await clinicWithStaff({}, '王晓燕');
+  try {
+    const { page } = clinic;
+    const before = await page.evaluate(() => JSON.parse(sessionStorage.getItem('liuke.actor')).token);
+    await page.click('#switch-staff');
+    await page.getByRole('dialog').getByRole('button', { name: '李咨询' }).click();
+    await page.waitForFunction(() => document.querySelector('#who')?.textContent.includes('李咨询'));
+    const stale = await fetch(`${clinic.url}api`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ cmd: 'customers.search', args: { q: 'a' }, token: before }) });
+    assert.equal((await stale.json()).error.code, 'unauthorized');
+  } finally {
+    await clinic.close();
+  }
+});

@@ -55,7 +55,7 @@ export async function openClinic(setup = {}) {
     tokens: new Map(),
     /** Runs a command through the real command surface, signed in as `actor` (a staff id). */
     async api(cmd, args = {}, actor = this.ownerId ?? null) {
-      const post = async (body) => (await fetch(`${url}api`, { method: 'POST', body: JSON.stringify(body) })).json();
+      const post = async (body) => (await fetch(`${url}api`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
       let token = null;
       if (actor != null) {
         token = this.tokens.get(actor);

@@ -156,3 +156,20 @@ fn csv_lists_the_same_calls_for_excel() {
     assert!(lines[1].contains(",13800000001,张小美,术后回访,2026-11-23,2026-11-23,待回访,水光针,0"), "{}", lines[1]);
     assert_eq!(lines.len(), 4);
 }
+
+#[test]
+fn the_command_line_imports_and_completes_as_the_system_account_and_both_are_audited() {
+    let c = clinic();
+    let list = due(&c, TODAY, TODAY);
+    c.run(TODAY, &["callbacks", "complete", &id_of(&list, "13800000001"), "--outcome", "reached"]).ok();
+    let conn = rusqlite::Connection::open(c.db()).unwrap();
+    let lines: Vec<(String, String)> = conn
+        .prepare("SELECT a.action, s.name FROM audit_log a JOIN staff s ON s.id = a.staff_id ORDER BY a.id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(lines.iter().any(|(a, s)| a == "导入数据" && s == "系统"), "{lines:?}");
+    assert_eq!(lines.last().map(|(a, s)| (a.as_str(), s.as_str())), Some(("记录回访结果", "系统")), "{lines:?}");
+}

@@ -89,12 +89,12 @@ fn a_damaged_database_is_refused_with_a_way_back() {
     let c = Clinic::new();
     let f = c.file("c.csv", "姓名,手机号\n张小美,13800000001\n".as_bytes());
     c.import(TODAY, "customers", &f, &[]).ok();
-    let backup = c.dir.path().join("backups").join("liuke-2026-11-23.db");
+    let backup = c.dir.path().join("backups").join("clinic-2026-11-23.db");
     c.run(TODAY, &["backup", "--out", backup.to_str().unwrap()]).ok();
     std::fs::write(c.db(), "not a database at all".repeat(300)).unwrap();
     let _ = std::fs::remove_file(c.db().with_extension("db-wal"));
     let r = c.run(TODAY, &["customers"]).failed();
-    assert!(r.stderr.contains("已损坏") && r.stderr.contains("liuke-2026-11-23.db"), "{}", r.stderr);
+    assert!(r.stderr.contains("已损坏") && r.stderr.contains("clinic-2026-11-23.db"), "{}", r.stderr);
     c.run(TODAY, &["restore", backup.to_str().unwrap()]).ok();
     assert_eq!(c.customers()[0]["name"], "张小美");
 }

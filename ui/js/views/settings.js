@@ -193,6 +193,34 @@ async function renderAuditPanel(panel) {
         h('td', { class: 'hint' }, e.before ? `改前 ${e.before.slice(0, 80)}… → 改后 ${(e.after || '').slice(0, 80)}…` : orDash(e.detail)))))) : h('p', { class: 'empty' }, '还没有记录。'));
 }
 
+/**
+ * Sign-in safety, for the owner: how long an idle sign-in lasts, and every
+ * failed sign-in (a wrong PIN, a try while locked) with whose account it was.
+ */
+async function renderSignInPanel(panel) {
+  const [settings, failures] = await Promise.all([call('sessions.settings'), call('audit.list', { action: '登录失败', limit: 50 })]);
+  const hours = h('input', { id: 'idle-hours', type: 'number', min: '1', max: '720', value: String(settings.idle_hours), style: 'width:90px' });
+  const save = async (e) => {
+    e.preventDefault();
+    try {
+      const saved = await call('sessions.save_settings', { idle_hours: Number(hours.value) });
+      toast(`已保存：${saved.idle_hours} 小时无操作自动退出登录`);
+    } catch (err) { toast(err.message, 'error'); }
+  };
+  replace(panel,
+    h('h2', {}, '登录安全'),
+    h('form', { class: 'fields', onsubmit: save },
+      h('div', { class: 'field' }, h('label', { for: 'idle-hours' }, '无操作多少小时后自动退出登录'), hours),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'idle-save' }, '保存'))),
+    h('p', { class: 'hint' }, 'PIN 连续输错 5 次锁定 10 分钟；之后每错一次锁定时间加倍（最长 1 天），直到输对或院长重设 PIN。重设 PIN、改岗位或停用账号时，此人已登录的窗口会立即退出。'),
+    h('h3', {}, `登录失败记录（最近 ${failures.length} 次）`),
+    failures.length ? h('table', { class: 'list', id: 'failed-sign-ins' },
+      h('thead', {}, h('tr', {}, ['时间', '账号与原因'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, failures.map((e) => h('tr', {},
+        h('td', { class: 'phone' }, new Date(e.at).toLocaleString('zh-CN', { hour12: false })),
+        h('td', {}, orDash(e.detail)))))) : h('p', { class: 'empty' }, '没有登录失败的记录。'));
+}
+
 async function renderInfoPanel(panel) {
   const [info, backups] = await Promise.all([call('app.info'), call('backup.list')]);
   const mirror = h('input', { id: 'backup-mirror', type: 'text', value: backups.mirror || '', placeholder: '第二个备份文件夹（如 U 盘），可不填' });
@@ -234,12 +262,14 @@ export async function renderSettings(main) {
   const importPanel = h('div', { class: 'panel', id: 'import-panel' });
   const infoPanel = h('div', { class: 'panel', id: 'info-panel' });
   const auditPanel = h('div', { class: 'panel', id: 'audit-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, rulesPanel, plansPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
+  const signInPanel = h('div', { class: 'panel', id: 'sign-in-panel' });
+  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, rulesPanel, plansPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
   renderImportPanel(importPanel);
   // Each panel stands alone: what a role may not manage says so, the rest works.
   const tolerant = (panel, render) => render(panel).catch((e) => replace(panel, h('p', { class: 'hint' }, e.message)));
   await Promise.all([
     tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel),
     tolerant(plansPanel, renderPlansPanel), tolerant(bookingPanel, renderBookingSettingsPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
+    tolerant(signInPanel, renderSignInPanel),
   ]);
 }
