@@ -48,13 +48,22 @@ impl Status {
         }
     }
 
-    fn parse(text: &str) -> Status {
-        match text {
+    fn parse(text: &str) -> Option<Status> {
+        Some(match text {
+            "booked" => Status::Booked,
             "arrived" => Status::Arrived,
             "no_show" => Status::NoShow,
             "cancelled" => Status::Cancelled,
-            _ => Status::Booked,
-        }
+            _ => return None,
+        })
+    }
+}
+
+/// A stored status this version does not know is an error, not 已预约.
+impl rusqlite::types::FromSql for Status {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = v.as_str()?;
+        Status::parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("预约状态「{text}」无法识别").into()))
     }
 }
 
@@ -193,7 +202,7 @@ const SELECT: &str = "
     LEFT JOIN staff s ON s.id = a.staff_id LEFT JOIN items i ON i.id = a.item_id";
 
 fn appointment_of(r: &rusqlite::Row) -> rusqlite::Result<Appointment> {
-    let status = Status::parse(&r.get::<_, String>(14)?);
+    let status: Status = r.get(14)?;
     let (start_min, end_min): (i64, i64) = (r.get(8)?, r.get(9)?);
     Ok(Appointment {
         id: r.get(0)?,
@@ -476,7 +485,7 @@ struct Ended {
 }
 
 fn ended_of(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Vec<Ended>> {
-    let rows: Vec<(i64, i64, String, String, String, Option<String>)> = conn
+    let rows: Vec<(i64, i64, String, Status, String, Option<String>)> = conn
         .prepare_cached(&format!(
             "SELECT a.id, a.customer_id, a.day, a.status, a.purpose, i.name FROM appointments a LEFT JOIN items i ON i.id = a.item_id WHERE {filter}"
         ))?
@@ -485,7 +494,7 @@ fn ended_of(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Res
     rows.into_iter()
         .map(|(id, customer, day, status, purpose, item)| {
             let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| Error::Config(format!("预约 {id} 的日期「{day}」无法读取")))?;
-            Ok(Ended { id, customer, day, status: Status::parse(&status), what: item.unwrap_or(purpose) })
+            Ok(Ended { id, customer, day, status, what: item.unwrap_or(purpose) })
         })
         .collect()
 }

@@ -36,13 +36,22 @@ impl Status {
         }
     }
 
-    fn parse(text: &str) -> Status {
-        match text {
+    fn parse(text: &str) -> Option<Status> {
+        Some(match text {
+            "waiting" => Status::Waiting,
             "consulting" => Status::Consulting,
             "treating" => Status::Treating,
             "left" => Status::Left,
-            _ => Status::Waiting,
-        }
+            _ => return None,
+        })
+    }
+}
+
+/// A stored status this version does not know is an error, not 候诊.
+impl rusqlite::types::FromSql for Status {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = v.as_str()?;
+        Status::parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("到院状态「{text}」无法识别").into()))
     }
 }
 
@@ -197,7 +206,7 @@ const BOARD_SQL: &str = "
     FROM arrivals a JOIN customers c ON c.id = a.customer_id LEFT JOIN staff s ON s.id = a.assigned_to";
 
 fn entry_of(r: &rusqlite::Row) -> rusqlite::Result<BoardEntry> {
-    let status: String = r.get(10)?;
+    let status: Status = r.get(10)?;
     let outcome: Option<String> = r.get(11)?;
     Ok(BoardEntry {
         id: r.get(0)?,
@@ -210,7 +219,7 @@ fn entry_of(r: &rusqlite::Row) -> rusqlite::Result<BoardEntry> {
         assigned_to: r.get::<_, Option<i64>>(7)?.map(StaffId),
         assigned_name: r.get(8)?,
         department: r.get(9)?,
-        status: Status::parse(&status),
+        status,
         outcome: match outcome.as_deref() {
             Some("deal") => Some(Outcome::Deal),
             Some("no_deal") => Some(Outcome::NoDeal),

@@ -353,3 +353,12 @@ fn appointment_history_is_append_only_and_appointments_are_never_deleted() {
     assert!(c.conn.execute("DELETE FROM appointment_events", []).is_err());
     assert!(c.conn.execute("DELETE FROM appointments WHERE id = ?1", [appt.id]).is_err());
 }
+
+#[test]
+fn an_unknown_stored_status_is_an_error_not_booked() {
+    use rusqlite::types::{FromSql, ValueRef};
+    assert!(Status::column_result(ValueRef::Text(b"lost")).is_err());
+    assert_eq!(Status::column_result(ValueRef::Text(b"no_show")).unwrap(), Status::NoShow);
+    assert!(crate::triage::Status::column_result(ValueRef::Text(b"gone")).is_err());
+    assert_eq!(crate::triage::Status::column_result(ValueRef::Text(b"left")).unwrap(), crate::triage::Status::Left);
+}
