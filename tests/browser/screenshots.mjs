@@ -49,6 +49,13 @@ try {
       await page.click('#rules-preview-button');
       await page.waitForSelector('#rules-preview');
       await page.locator('#rules-panel').screenshot({ path: `${out}/tier-rules.png` });
+      // 登录安全: two wrong PINs on a receptionist's account, as the owner reads them.
+      const reception = (await clinic.api('staff.list')).find((s) => s.role === 'reception');
+      await clinic.api('staff.set_pin', { id: reception.id, pin: '2468' });
+      for (const pin of ['1111', '1357']) await clinic.api('session.sign_in', { staff_id: reception.id, pin }, null).catch(() => {});
+      await page.reload();
+      await page.waitForSelector('#failed-sign-ins');
+      await page.locator('#sign-in-panel').screenshot({ path: `${out}/sign-in-safety.png` });
     }
   }
   // The file of a customer with an open package, and the order form.
