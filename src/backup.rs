@@ -298,9 +298,13 @@ fn damaged(db_path: &Path, why: &str) -> Error {
 }
 
 /// The newest backup of the database at `db_path` that passes its check.
+/// Before backups were named after their database every one was `liuke-…`;
+/// those still count for a database that has none under its own name.
 pub fn newest_good(db_path: &Path) -> Option<Backup> {
     let stem = stem_of(db_path);
-    list(&dir_of(db_path)).ok()?.into_iter().filter(|b| is_backup_of(&b.path, &stem)).find_map(|b| verify(&b.path).ok())
+    let all = list(&dir_of(db_path)).ok()?;
+    let newest_of = |stem: &str| all.iter().filter(|b| is_backup_of(&b.path, stem)).find_map(|b| verify(&b.path).ok());
+    newest_of(&stem).or_else(|| newest_of("liuke"))
 }
 
 /// Replaces the database at `db_path` with the backup at `from`. The backup is

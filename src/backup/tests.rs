@@ -187,3 +187,13 @@ fn the_database_and_its_backups_are_the_owners_only() {
         assert_eq!(mode(&wal), 0o600);
     }
 }
+
+#[test]
+fn a_backup_named_the_old_way_still_brings_a_database_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    write(&c.conn, &dir_of(&path).join("liuke-2026-11-20.db")).unwrap();
+    assert_eq!(newest_good(&path).unwrap().path, dir_of(&path).join("liuke-2026-11-20.db"), "the only one there");
+    daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 19))).unwrap();
+    assert_eq!(newest_good(&path).unwrap().path, dir_of(&path).join("clinic-2026-11-19.db"), "its own name first");
+}
