@@ -50,7 +50,8 @@ pub fn manual_name(db_path: &Path, clock: &Clock) -> String {
 
 /// The date of a daily backup, from its name.
 fn date_in_name(path: &Path) -> Option<NaiveDate> {
-    let name = path.file_name()?.to_str()?.strip_suffix(".db")?;
+    let name = path.file_name()?.to_str()?;
+    let name = name.strip_suffix(sealed::EXTENSION).or_else(|| name.strip_suffix(".db"))?;
     let date = name.get(name.len().checked_sub(10)?..)?;
     name[..name.len() - 10].ends_with('-').then_some(())?;
     NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
@@ -69,6 +70,9 @@ fn is_backup_of(path: &Path, stem: &str) -> bool {
 /// by this or an older version of Liuke.
 pub fn verify(path: &Path) -> Result<Backup> {
     let bad = |why: String| Error::Config(format!("备份文件 {} 不可用：{why}", path.display()));
+    if sealed::is_sealed(path) {
+        return Err(Error::invalid("passphrase", format!("备份 {} 是加密的，恢复时需要输入备份口令", path.display())));
+    }
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| bad(format!("无法打开（{e}）")))?;
     let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| bad(format!("不是留客的数据文件（{e}）")))?;
@@ -105,16 +109,65 @@ pub fn write(conn: &Connection, dest: &Path) -> Result<Backup> {
         .and_then(|c| c.pragma_update(None, "journal_mode", "DELETE"))
         .map_err(Error::from)
         .and_then(|_| verify(&partial));
-    match outcome {
-        Ok(_) => {
-            std::fs::rename(&partial, dest)?;
-            remove_with_sides(&partial);
-            verify(dest)
-        }
+    let checked = match outcome {
+        Ok(b) => b,
         Err(e) => {
             remove_with_sides(&partial);
-            Err(e)
+            return Err(e);
         }
+    };
+    // With the owner's passphrase set, only the sealed file is kept.
+    if let Some(recipient) = sealed::recipient(conn)? {
+        let final_path = sealed_name(dest);
+        let sealing = final_path.with_extension("age-partial");
+        let result = sealed::seal_file(&partial, &sealing, &recipient).and_then(|_| Ok(std::fs::rename(&sealing, &final_path)?));
+        remove_with_sides(&partial);
+        let _ = std::fs::remove_file(&sealing);
+        result?;
+        if let Some(dir) = final_path.parent() {
+            sealed::write_key_file(conn, dir, &stem_of_backup(&final_path))?;
+        }
+        let bytes = std::fs::metadata(&final_path).map(|m| m.len()).unwrap_or(0);
+        return Ok(Backup { path: final_path.clone(), date: date_in_name(&final_path), bytes, ..checked });
+    }
+    std::fs::rename(&partial, dest)?;
+    remove_with_sides(&partial);
+    verify(dest)
+}
+
+/// Sets the owner's backup passphrase (see [`sealed::set_passphrase`]) and
+/// rewrites the sealed key beside the backups and in the mirror folder, so
+/// the backups already there open with the new passphrase.
+pub fn set_passphrase(conn: &Connection, db_path: &Path, old: Option<&str>, new: &str) -> Result<()> {
+    sealed::set_passphrase(conn, old, new)?;
+    let stem = stem_of(db_path);
+    let dir = dir_of(db_path);
+    std::fs::create_dir_all(&dir)?;
+    sealed::write_key_file(conn, &dir, &stem)?;
+    if let Some(mirror) = mirror_dir(conn)? {
+        // An absent USB stick gets the new key with the next backup.
+        let _ = sealed::write_key_file(conn, &mirror, &stem);
+    }
+    Ok(())
+}
+
+/// `x.db` → `x.db.age`.
+fn sealed_name(dest: &Path) -> PathBuf {
+    if sealed::is_sealed(dest) {
+        return dest.to_path_buf();
+    }
+    let mut p = dest.as_os_str().to_owned();
+    p.push(".age");
+    PathBuf::from(p)
+}
+
+/// The database name a backup file is named after (`clinic` of `clinic-2026-11-23.db.age`).
+fn stem_of_backup(path: &Path) -> String {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("liuke");
+    let name = name.strip_suffix(sealed::EXTENSION).or_else(|| name.strip_suffix(".db")).unwrap_or(name);
+    match name.char_indices().rev().nth(9).map(|(i, _)| i) {
+        Some(i) if i > 0 && date_in_name(path).is_some() => name[..i - 1].to_string(),
+        _ => name.to_string(),
     }
 }
 
@@ -134,7 +187,7 @@ pub fn list(dir: &Path) -> Result<Vec<Backup>> {
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("db") {
+        if path.extension().and_then(|e| e.to_str()) != Some("db") && !sealed::is_sealed(&path) {
             continue;
         }
         let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
@@ -197,15 +250,17 @@ pub fn daily(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<
     let dir = dir_of(db_path);
     let stem = stem_of(db_path);
     let dest = dir.join(daily_name(db_path, clock.today()));
-    if dest.exists() {
+    if dest.exists() || sealed_name(&dest).exists() {
         return Ok(None);
     }
     let b = write(conn, &dest)?;
     if let Some(mirror) = mirror_dir(conn)? {
         // A missing USB drive must not stop the clinic's day; the local backup stands.
-        let copy = mirror.join(daily_name(db_path, clock.today()));
-        if std::fs::create_dir_all(&mirror).is_ok() && std::fs::copy(&dest, &copy).is_ok() {
+        let Some(name) = b.path.file_name() else { return Ok(Some(b)) };
+        let copy = mirror.join(name);
+        if std::fs::create_dir_all(&mirror).is_ok() && std::fs::copy(&b.path, &copy).is_ok() {
             let _ = crate::store::owner_only(&copy);
+            let _ = sealed::write_key_file(conn, &mirror, &stem);
             let _ = rotate(&mirror, &stem);
         }
     }
@@ -222,7 +277,8 @@ pub fn daily(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<
 pub fn daily_in_background(db_path: &Path, clock: &Clock) -> std::thread::JoinHandle<()> {
     let (db, clock) = (db_path.to_path_buf(), clock.clone());
     std::thread::spawn(move || {
-        if dir_of(&db).join(daily_name(&db, clock.today())).exists() {
+        let today = dir_of(&db).join(daily_name(&db, clock.today()));
+        if today.exists() || sealed_name(&today).exists() {
             return;
         }
         std::thread::sleep(std::time::Duration::from_secs(3));
@@ -289,11 +345,11 @@ pub fn full_check(conn: &Connection) -> Result<bool> {
 }
 
 fn damaged(db_path: &Path, why: &str) -> Error {
-    let newest = newest_good(db_path);
+    let newest = newest_good(db_path).map(|b| b.path).or_else(|| newest_sealed(db_path));
     Error::Damaged {
         path: db_path.display().to_string(),
         why: why.chars().take(200).collect(),
-        backup: newest.map(|b| b.path.display().to_string()),
+        backup: newest.map(|p| p.display().to_string()),
     }
 }
 
@@ -307,10 +363,34 @@ pub fn newest_good(db_path: &Path) -> Option<Backup> {
     newest_of(&stem).or_else(|| newest_of("liuke"))
 }
 
+/// The newest sealed backup of the database at `db_path` (it can only be
+/// checked once opened with the passphrase).
+pub fn newest_sealed(db_path: &Path) -> Option<PathBuf> {
+    let stem = stem_of(db_path);
+    list(&dir_of(db_path)).ok()?.into_iter().map(|b| b.path).find(|p| sealed::is_sealed(p) && is_backup_of(p, &stem))
+}
+
 /// Replaces the database at `db_path` with the backup at `from`. The backup is
 /// checked first; whatever was at `db_path` (damaged or not) is kept beside it
 /// as `*.before-restore-<time>` so nothing is lost by restoring.
 pub fn restore(db_path: &Path, from: &Path, clock: &Clock) -> Result<Backup> {
+    restore_with(db_path, from, None, clock)
+}
+
+/// [`restore`], opening a sealed backup with the owner's passphrase first.
+pub fn restore_with(db_path: &Path, from: &Path, passphrase: Option<&str>, clock: &Clock) -> Result<Backup> {
+    if sealed::is_sealed(from) {
+        let passphrase = passphrase.filter(|p| !p.is_empty()).ok_or_else(|| Error::invalid("passphrase", "这是加密的备份，请输入备份口令"))?;
+        let opened = db_path.with_extension("opened-backup.db");
+        remove_with_sides(&opened);
+        let result = sealed::open_file(from, &opened, passphrase).and_then(|_| restore_plain(db_path, &opened, clock));
+        remove_with_sides(&opened);
+        return result;
+    }
+    restore_plain(db_path, from, clock)
+}
+
+fn restore_plain(db_path: &Path, from: &Path, clock: &Clock) -> Result<Backup> {
     let source = verify(from)?;
     if db_path.exists() {
         let stamp = clock.now_utc().replace([':', '-'], "");
@@ -331,6 +411,8 @@ pub fn restore(db_path: &Path, from: &Path, clock: &Clock) -> Result<Backup> {
     drop(crate::store::open(db_path)?);
     verify(db_path).map(|b| Backup { customers: source.customers, ..b })
 }
+
+pub mod sealed;
 
 #[cfg(test)]
 mod tests;

@@ -94,12 +94,18 @@ impl App {
 
     /// Replaces the database with a backup (the current file is kept beside
     /// it) and goes on with the restored one.
-    pub fn restore_from(&mut self, from: &Path) -> Result<crate::backup::Backup> {
+    pub fn restore_from(&mut self, from: &Path, passphrase: Option<&str>) -> Result<crate::backup::Backup> {
         let clock = self.clock()?;
-        crate::backup::verify(from)?;
+        if crate::backup::sealed::is_sealed(from) {
+            if passphrase.is_none_or(str::is_empty) {
+                return Err(Error::invalid("passphrase", "这是加密的备份，请输入备份口令"));
+            }
+        } else {
+            crate::backup::verify(from)?;
+        }
         // Let go of the file before it is replaced.
         self.conn = Connection::open_in_memory()?;
-        let restored = crate::backup::restore(&self.db_path, from, &clock);
+        let restored = crate::backup::restore_with(&self.db_path, from, passphrase, &clock);
         self.conn = store::open(&self.db_path)?;
         self.followups_on = None;
         restored
@@ -191,6 +197,7 @@ impl App {
                 map.remove("content_base64");
                 map.remove("pin");
                 map.remove("passphrase");
+                map.remove("old_passphrase");
             }
             shown.to_string().chars().take(500).collect::<String>()
         });

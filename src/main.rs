@@ -204,7 +204,8 @@ fn run(cli: Cli) -> CliResult {
     // Restoring must work when the database itself cannot be opened.
     if let Command::Restore { file } = &cli.command {
         let clock = liuke::Clock::new(liuke::clock::DEFAULT_TIME_ZONE, pinned).map_err(no_file)?;
-        let b = liuke::backup::restore(&db, file, &clock).map_err(|e| (Some(file.clone()), e))?;
+        let passphrase = if liuke::backup::sealed::is_sealed(file) { backup_passphrase().map_err(no_file)? } else { None };
+        let b = liuke::backup::restore_with(&db, file, passphrase.as_deref(), &clock).map_err(|e| (Some(file.clone()), e))?;
         println!("已从 {} 恢复：客户 {} 位。原来的数据库文件已另存在它旁边。", file.display(), b.customers);
         return Ok(());
     }
@@ -252,6 +253,18 @@ fn run(cli: Cli) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// The owner's backup passphrase for a sealed backup: `LIUKE_BACKUP_PASSPHRASE`,
+/// or one line typed at the prompt.
+fn backup_passphrase() -> Result<Option<String>> {
+    if let Ok(p) = std::env::var("LIUKE_BACKUP_PASSPHRASE") {
+        return Ok(Some(p));
+    }
+    eprint!("这是加密的备份，请输入备份口令：");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(Some(line.trim_end_matches(['\r', '\n']).to_string()))
 }
 
 fn run_import(app: &mut App, kind: ImportKind, file: &Path, sheet: Option<&str>, dry_run: bool) -> Result<()> {

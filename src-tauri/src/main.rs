@@ -35,7 +35,8 @@ fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, 
         Err(poisoned) => poisoned.into_inner(),
     };
     if cmd == "recovery.restore_newest" && guard.is_err() {
-        let restored = restore_newest(&core.db, core.today)?;
+        let passphrase = args.get("passphrase").and_then(Value::as_str);
+        let restored = restore_newest(&core.db, core.today, passphrase)?;
         *guard = open_app(&core.db, core.today, &core.watch);
         guard.as_ref().map_err(Clone::clone)?;
         return Ok(json!(restored));
@@ -56,12 +57,15 @@ fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, 
     answer
 }
 
-/// The damaged database is set aside and the newest good backup put in its place.
-fn restore_newest(db: &std::path::Path, today: Option<NaiveDate>) -> Result<backup::Backup, ApiError> {
+/// The damaged database is set aside and the newest good backup put in its
+/// place; a sealed one needs the owner's backup passphrase.
+fn restore_newest(db: &std::path::Path, today: Option<NaiveDate>, passphrase: Option<&str>) -> Result<backup::Backup, ApiError> {
     let newest = backup::newest_good(db)
+        .map(|b| b.path)
+        .or_else(|| backup::newest_sealed(db))
         .ok_or_else(|| ApiError::from(Error::Config("没有找到可用的备份。请联系技术支持，并保留数据文件。".into())))?;
     let clock = liuke::Clock::new(clock::DEFAULT_TIME_ZONE, today)?;
-    Ok(backup::restore(db, &newest.path, &clock)?)
+    Ok(backup::restore_with(db, &newest, passphrase, &clock)?)
 }
 
 fn open_app(db: &std::path::Path, today: Option<NaiveDate>, watch: &Watch) -> Result<App, ApiError> {

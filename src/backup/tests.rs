@@ -197,3 +197,70 @@ fn a_backup_named_the_old_way_still_brings_a_database_back() {
     daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 19))).unwrap();
     assert_eq!(newest_good(&path).unwrap().path, dir_of(&path).join("clinic-2026-11-19.db"), "its own name first");
 }
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn with_a_passphrase_every_backup_and_its_mirror_copy_reveal_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let usb = dir.path().join("usb");
+    let (path, c) = clinic_file(dir.path());
+    crate::store::settings::set(&c.conn, "backup_mirror", usb.to_str().unwrap()).unwrap();
+    sealed::set_passphrase(&c.conn, None, "周院长的口令2026").unwrap();
+    let b = daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap().unwrap();
+    assert_eq!(b.path, dir_of(&path).join("clinic-2026-11-23.db.age"));
+    assert_eq!(b.customers, 1);
+    for copy in [b.path.clone(), usb.join("clinic-2026-11-23.db.age")] {
+        let bytes = std::fs::read(&copy).unwrap();
+        assert!(bytes.starts_with(b"age-encryption.org/v1"), "{}", copy.display());
+        assert!(!contains(&bytes, b"SQLite format 3") && !contains(&bytes, b"13800000001") && !contains(&bytes, "张小美".as_bytes()));
+    }
+    assert!(sealed::key_file(&usb, "clinic").exists(), "the USB stick carries the sealed key");
+    let names: Vec<String> = std::fs::read_dir(dir_of(&path)).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert!(!names.iter().any(|n| n.ends_with(".db") || n.contains("partial")), "no plain copy left: {names:?}");
+    assert!(daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap().is_none(), "still once a day");
+}
+
+#[test]
+fn a_lost_database_comes_back_from_the_usb_stick_with_the_passphrase_and_not_without() {
+    let dir = tempfile::tempdir().unwrap();
+    let usb = dir.path().join("usb");
+    let (path, c) = clinic_file(dir.path());
+    crate::store::settings::set(&c.conn, "backup_mirror", usb.to_str().unwrap()).unwrap();
+    sealed::set_passphrase(&c.conn, None, "周院长的口令2026").unwrap();
+    daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap();
+    drop(c);
+    // The PC is gone: a new, empty database on another machine, and the stick.
+    let fresh = dir.path().join("new-pc").join("liuke.db");
+    drop(crate::store::open(&fresh).unwrap());
+    let before = std::fs::read(&fresh).unwrap();
+    let backup = usb.join("clinic-2026-11-23.db.age");
+    let clock = Clock::fixed(ymd(2026, 11, 24));
+    let e = restore_with(&fresh, &backup, None, &clock).unwrap_err();
+    assert!(e.to_string().contains("备份口令"), "{e}");
+    let e = restore_with(&fresh, &backup, Some("猜一个口令123"), &clock).unwrap_err();
+    assert!(e.to_string().contains("备份口令不对"), "{e}");
+    assert_eq!(std::fs::read(&fresh).unwrap(), before, "a refused restore changes nothing");
+    let b = restore_with(&fresh, &backup, Some("周院长的口令2026"), &clock).unwrap();
+    assert_eq!(b.customers, 1);
+    let conn = crate::store::open(&fresh).unwrap();
+    assert_eq!(crate::customers::count(&conn).unwrap(), 1);
+    assert!(!fresh.with_extension("opened-backup.db").exists(), "the opened copy is removed");
+}
+
+#[test]
+fn a_new_passphrase_needs_the_old_one_and_opens_the_backups_made_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    assert!(sealed::set_passphrase(&c.conn, None, "short").unwrap_err().to_string().contains("8"));
+    sealed::set_passphrase(&c.conn, None, "第一个口令abcd").unwrap();
+    let old = daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 22))).unwrap().unwrap();
+    assert!(sealed::set_passphrase(&c.conn, None, "第二个口令efgh").is_err(), "the old passphrase is asked for");
+    assert!(sealed::set_passphrase(&c.conn, Some("不对的旧口令0000"), "第二个口令efgh").is_err());
+    set_passphrase(&c.conn, &path, Some("第一个口令abcd"), "第二个口令efgh").unwrap();
+    let other = dir.path().join("other.db");
+    assert_eq!(restore_with(&other, &old.path, Some("第二个口令efgh"), &Clock::fixed(ymd(2026, 11, 23))).unwrap().customers, 1);
+    assert!(restore_with(&other, &old.path, Some("第一个口令abcd"), &Clock::fixed(ymd(2026, 11, 23))).is_err());
+}

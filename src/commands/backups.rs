@@ -12,6 +12,16 @@ use crate::error::Error;
 #[derive(Deserialize)]
 struct PathArg {
     path: String,
+    /// For a sealed backup: the owner's backup passphrase.
+    #[serde(default)]
+    passphrase: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PassphraseArgs {
+    #[serde(default)]
+    old_passphrase: Option<String>,
+    passphrase: String,
 }
 
 /// 设置 → 数据与备份.
@@ -37,7 +47,15 @@ pub(super) const COMMANDS: &[Command] = &[
     .audited("设置第二备份文件夹"),
     Command::write("backup.restore", Who::OWNER, |app, _, args| {
         let a: PathArg = args_of(args)?;
-        Ok(json!(app.restore_from(std::path::Path::new(&a.path))?))
+        Ok(json!(app.restore_from(std::path::Path::new(&a.path), a.passphrase.as_deref())?))
     })
     .audited("恢复备份"),
+    Command::read("backup.sealing", Who::OWNER, |app, _, _| Ok(json!({"sealed": backup::sealed::is_on(&app.conn)?}))),
+    // The passphrase itself is never written to the audit log (see `run_audited`).
+    Command::write("backup.set_passphrase", Who::OWNER, |app, _, args| {
+        let a: PassphraseArgs = args_of(args)?;
+        backup::set_passphrase(&app.conn, &app.db_path, a.old_passphrase.as_deref(), &a.passphrase)?;
+        Ok(json!({"sealed": true}))
+    })
+    .audited("设置备份口令"),
 ];

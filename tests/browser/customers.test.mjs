@@ -277,3 +277,36 @@ test('switching who is at the desk signs the previous colleague out', async () =
     await clinic.close();
   }
 });
+
+test('the owner sets a backup passphrase: the next backup is sealed and restores only with it', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV }, '周院长');
+  try {
+    const { page } = clinic;
+    page.on('dialog', (d) => d.accept());
+    await page.click('a[data-route="settings"]');
+    await page.waitForSelector('#passphrase-form');
+    assert.match(await page.textContent('#sealing-state'), /尚未加密/);
+    await page.fill('#passphrase-new', '周院长的口令2026');
+    await page.fill('#passphrase-again', '周院长的口令2026');
+    await page.click('#passphrase-save');
+    await page.waitForFunction(() => document.querySelector('#sealing-state')?.textContent.includes('已加密'));
+    await page.click('#backup-now');
+    await page.waitForFunction(() => document.querySelector('#backup-list')?.textContent.includes('.db.age'));
+    const sealedRow = page.locator('#backup-list tbody tr', { hasText: '.db.age' }).first();
+    await sealedRow.getByRole('button', { name: '用它恢复' }).click();
+    await page.fill('#ask-input', '猜错的口令1234');
+    await page.click('#ask-ok');
+    await page.getByText('备份口令不对').waitFor();
+    assert.equal((await clinic.api('app.info')).customers, 3, 'a refused restore changes nothing');
+    await sealedRow.getByRole('button', { name: '用它恢复' }).click();
+    await page.fill('#ask-input', '周院长的口令2026');
+    await page.click('#ask-ok');
+    await page.getByText('已恢复：客户 3 位').waitFor();
+    const audit = await clinic.api('audit.list', { action: '设置备份口令' });
+    assert.equal(audit.length, 1);
+    assert.doesNotMatch(JSON.stringify(audit), /口令2026/, 'the passphrase is never written to the audit log');
+    assert.deepEqual(clinic.pageErrors, []);
+  } finally {
+    await clinic.close();
+  }
+});

@@ -98,3 +98,22 @@ fn a_damaged_database_is_refused_with_a_way_back() {
     c.run(TODAY, &["restore", backup.to_str().unwrap()]).ok();
     assert_eq!(c.customers()[0]["name"], "张小美");
 }
+
+#[test]
+fn a_sealed_backup_restores_from_the_command_line_only_with_the_passphrase() {
+    let c = Clinic::new();
+    let f = c.file("c.csv", "姓名,手机号\n张小美,13800000001\n".as_bytes());
+    c.import(TODAY, "customers", &f, &[]).ok();
+    {
+        let conn = liuke::store::open(&c.db()).unwrap();
+        liuke::backup::set_passphrase(&conn, &c.db(), None, "周院长的口令2026").unwrap();
+    }
+    let out = c.run(TODAY, &["backup"]).ok();
+    let sealed = out.stdout.split('：').nth(1).and_then(|rest| rest.split('（').next()).filter(|p| p.ends_with(".db.age")).map(str::to_string);
+    let sealed = sealed.unwrap_or_else(|| panic!("{}", out.stdout));
+    let other = Clinic::new();
+    let wrong = other.run_env(&[("LIUKE_BACKUP_PASSPHRASE", "不对的口令0000")], &["restore", &sealed]).failed();
+    assert!(wrong.stderr.contains("备份口令不对"), "{}", wrong.stderr);
+    other.run_env(&[("LIUKE_BACKUP_PASSPHRASE", "周院长的口令2026")], &["restore", &sealed]).ok();
+    assert_eq!(other.customers()[0]["name"], "张小美");
+}

@@ -69,9 +69,9 @@ export function toast(message, kind = 'ok') {
  * @param {string} label
  * @returns {Promise<string|null>}
  */
-export function ask(title, label) {
+export function ask(title, label, { secret = false } = {}) {
   return new Promise((resolve) => {
-    const input = h('input', { id: 'ask-input', type: 'text', autocomplete: 'off' });
+    const input = h('input', { id: 'ask-input', type: secret ? 'password' : 'text', autocomplete: 'off' });
     const back = h('div', { class: 'modal-back' });
     const close = (value) => { back.remove(); resolve(value); };
     const form = h('form', {

@@ -75,19 +75,23 @@ function showWho() {
 
 /** The database cannot be used: say so plainly and offer the newest backup. */
 function showRecovery(err) {
+  // A sealed backup opens only with the owner's backup passphrase.
+  const passphrase = h('input', { id: 'recovery-passphrase', type: 'password', autocomplete: 'off', placeholder: '备份口令（备份已加密时填写）' });
   const button = h('button', {
     type: 'button', class: 'primary', id: 'restore-newest',
     onclick: async () => {
       button.disabled = true;
       try {
-        const b = await call('recovery.restore_newest');
+        const b = await call('recovery.restore_newest', { passphrase: passphrase.value || null });
         replace(main, h('div', { class: 'panel' }, h('h2', {}, '已恢复'), h('p', {}, `已用备份 ${b.path} 恢复，共 ${b.customers} 位客户。损坏的文件已另存，没有删除。`),
           h('button', { type: 'button', class: 'primary', onclick: () => location.reload() }, '开始使用')));
       } catch (e) { toast(e.message, 'error'); button.disabled = false; }
     },
   }, '恢复最近的备份');
   replace(main, h('div', { class: 'panel recovery', role: 'alert' },
-    h('h2', {}, '数据库文件无法使用'), h('p', {}, err.message), button));
+    h('h2', {}, '数据库文件无法使用'), h('p', {}, err.message),
+    err.message.includes('.db.age') ? h('div', { class: 'field' }, h('label', { for: 'recovery-passphrase' }, '备份口令'), passphrase) : null,
+    button));
 }
 
 async function start() {

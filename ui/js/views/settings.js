@@ -3,7 +3,7 @@
  * (checked first, then imported whole or not at all), and where the data lives.
  */
 import { call } from '../api.js';
-import { h, orDash, replace, toast } from '../dom.js';
+import { ask, h, orDash, replace, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { moneyText } from './consumption.js';
 import { renderRulesPanel } from './tiers.js';
@@ -221,13 +221,36 @@ async function renderSignInPanel(panel) {
         h('td', {}, orDash(e.detail)))))) : h('p', { class: 'empty' }, '没有登录失败的记录。'));
 }
 
+/** 备份加密: the owner's backup passphrase; every backup after it is sealed. */
+function passphraseForm(panel, sealed) {
+  const old = h('input', { id: 'passphrase-old', type: 'password', autocomplete: 'off' });
+  const fresh = h('input', { id: 'passphrase-new', type: 'password', autocomplete: 'new-password' });
+  const again = h('input', { id: 'passphrase-again', type: 'password', autocomplete: 'new-password' });
+  const save = async (e) => {
+    e.preventDefault();
+    if (fresh.value !== again.value) { toast('两次输入的备份口令不一样', 'error'); return; }
+    try {
+      await call('backup.set_passphrase', { old_passphrase: old.value || null, passphrase: fresh.value });
+      toast('备份口令已设置：之后的备份都会加密。请把口令记在安全的地方。');
+      await renderInfoPanel(panel);
+    } catch (err) { toast(err.message, 'error'); }
+  };
+  return h('form', { class: 'fields', id: 'passphrase-form', onsubmit: save },
+    sealed ? h('div', { class: 'field' }, h('label', { for: 'passphrase-old' }, '原来的备份口令'), old) : null,
+    h('div', { class: 'field' }, h('label', { for: 'passphrase-new' }, sealed ? '新的备份口令（至少 8 个字符）' : '备份口令（至少 8 个字符）'), fresh),
+    h('div', { class: 'field' }, h('label', { for: 'passphrase-again' }, '再输入一次'), again),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'passphrase-save' }, sealed ? '更换备份口令' : '设置备份口令')));
+}
+
 async function renderInfoPanel(panel) {
-  const [info, backups] = await Promise.all([call('app.info'), call('backup.list')]);
+  const [info, backups, sealing] = await Promise.all([call('app.info'), call('backup.list'), call('backup.sealing')]);
   const mirror = h('input', { id: 'backup-mirror', type: 'text', value: backups.mirror || '', placeholder: '第二个备份文件夹（如 U 盘），可不填' });
   const restore = async (b) => {
     if (!window.confirm(`用 ${b.path} 恢复？当前数据库会先另存一份。`)) return;
+    const passphrase = b.path.endsWith('.db.age') ? await ask('这是加密的备份', '备份口令', { secret: true }) : null;
+    if (b.path.endsWith('.db.age') && !passphrase) return;
     try {
-      const r = await call('backup.restore', { path: b.path });
+      const r = await call('backup.restore', { path: b.path, passphrase });
       toast(`已恢复：客户 ${r.customers} 位`);
       await renderInfoPanel(panel);
     } catch (e) { toast(e.message, 'error'); }
@@ -249,7 +272,12 @@ async function renderInfoPanel(panel) {
       h('thead', {}, h('tr', {}, ['文件', '大小', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, backups.backups.slice(0, 30).map((b) => h('tr', {},
         h('td', { class: 'phone' }, b.path.split(/[\\/]/).pop()), h('td', {}, `${Math.ceil(b.bytes / 1024)} KB`),
-        h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => restore(b) }, '用它恢复')))))) : h('p', { class: 'empty' }, '还没有备份。'));
+        h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => restore(b) }, '用它恢复')))))) : h('p', { class: 'empty' }, '还没有备份。'),
+    h('h2', { style: 'margin-top:18px' }, '备份加密'),
+    h('p', { class: 'hint', id: 'sealing-state' }, sealing.sealed
+      ? '已加密：每份备份（包括第二备份文件夹里的）没有备份口令就打不开，U 盘丢了也不会泄露客户资料。恢复时需要输入口令。'
+      : '尚未加密：备份是普通的数据库文件，拿到 U 盘的人就能打开。设置备份口令后，之后的每份备份都会加密。'),
+    passphraseForm(panel, sealing.sealed));
 }
 
 /** @param {HTMLElement} main */
