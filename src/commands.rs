@@ -385,6 +385,38 @@ const COMMANDS: &[Command] = &[
         to_json(customers::file(&app.conn, CustomerId(a.id))?)
     })
     .audited_change("修改客户档案", "customers.get"),
+    Command::read("customers.export", Who::OWNER, |app, cx, args| {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct ExportArgs {
+            search: Option<String>,
+            format: Format,
+        }
+        let a: ExportArgs = args_of(args)?;
+        let mut list = match a.search.as_deref() {
+            None => customers::list_all(&app.conn)?,
+            Some(q) => search::search(&app.conn, q, search::MAX_RESULTS, cx.phones)?.into_iter().map(|h| h.customer).collect(),
+        };
+        list.sort_by(|a, b| a.phone.cmp(&b.phone));
+        as_text(a.format, &list, |l| customers::export_csv(l))
+    })
+    .audited("导出客户名单"),
+    Command::write("demo.seed", Who::SYSTEM, |app, cx, args| {
+        #[derive(Deserialize)]
+        struct DemoArgs {
+            customers: usize,
+            seed: u64,
+            #[serde(default)]
+            if_empty: bool,
+        }
+        let a: DemoArgs = args_of(args)?;
+        if a.if_empty && customers::count(&app.conn)? > 0 {
+            return Ok(json!({"written": false}));
+        }
+        let r = crate::demo::seed(&mut app.conn, &cx.clock, a.customers, a.seed)?;
+        Ok(json!({"written": true, "staff": r.staff, "customers": r.customers, "orders": r.orders, "seed": r.seed}))
+    })
+    .audited("写入演示数据"),
     Command::read("customers.options", Who::EVERYONE, |app, _, _| app.customer_options()),
     Command::write("memory.add", Who::EVERYONE, |app, cx, args| {
         let a: MemoryArgs = args_of(args)?;
@@ -413,6 +445,24 @@ impl App {
         let report = import::run(kind, &mut self.conn, &cx.clock, cx.by()?, file, a.dry_run)?;
         Ok(json!({"report": report, "summary": report.summary()}))
     }
+}
+
+/// How a list leaves for the command line or Excel.
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Format {
+    #[default]
+    Json,
+    Csv,
+}
+
+/// A list as text: pretty JSON, or CSV for Excel.
+fn as_text<T: Serialize>(format: Format, rows: &T, csv: impl FnOnce(&T) -> Result<String>) -> Result<Value> {
+    let text = match format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(rows)?),
+        Format::Csv => csv(rows)?,
+    };
+    Ok(json!({"text": text}))
 }
 
 fn to_json<T: Serialize>(value: T) -> Result<Value> {

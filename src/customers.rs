@@ -515,5 +515,30 @@ pub fn values_of(c: &Customer) -> CustomerValues {
     }
 }
 
+/// CSV for Excel: UTF-8 with BOM, the import's Chinese headers, so the file
+/// can be edited and imported back.
+pub fn export_csv(list: &[Customer]) -> Result<String> {
+    let rows = list.iter().map(|c| {
+        let gender = match c.gender.as_deref() {
+            Some("F") => "女",
+            Some("M") => "男",
+            _ => "",
+        };
+        vec![
+            c.name.clone(),
+            c.phone.clone(),
+            gender.to_string(),
+            c.birthday.clone().unwrap_or_default(),
+            c.channel.clone().unwrap_or_default(),
+            c.referrer_phone.clone().unwrap_or_default(),
+            c.consultant.clone().unwrap_or_default(),
+            c.tags.join("；"),
+            if c.marketing_opt_out { "是" } else { "否" }.to_string(),
+            c.notes.clone().unwrap_or_default(),
+        ]
+    });
+    crate::export::csv_for_excel(&["姓名", "手机号", "性别", "生日", "来源渠道", "推荐人手机号", "顾问", "标签", "不接受营销", "备注"], rows)
+}
+
 #[cfg(test)]
 mod tests;

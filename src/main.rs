@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use liuke::commands::App;
-use liuke::customers::Customer;
+use serde_json::json;
 use base64::Engine as _;
-use liuke::{clock, demo, followups, import, Error, Result};
+use liuke::{clock, followups, import, Error, Result};
 
 #[derive(Parser)]
 #[command(name = "liuke", version, about = "留客 Liuke：医美机构的客户档案、分诊、回访与留存报表")]
@@ -212,13 +212,13 @@ fn run(cli: Cli) -> CliResult {
     let mut app = App::open(&db, pinned).map_err(no_file)?;
     // Every command first brings the time-based follow-ups up to today.
     app.bring_followups_up_to_today().map_err(no_file)?;
+    let fmt = |f: Format| if f == Format::Csv { "csv" } else { "json" };
     match cli.command {
         Command::Init => {
             println!("数据库已就绪：{}（结构版本 {}）", db.display(), liuke::store::schema_version());
             Ok(())
         }
         Command::Import { kind, file, sheet, dry_run } => run_import(&mut app, kind, &file, sheet.as_deref(), dry_run).map_err(|e| (Some(file), e)),
-        Command::Customers { search, format } => list_customers(&mut app, search.as_deref(), format).map_err(no_file),
         Command::Serve { port } => {
             liuke::serve::run(app, port, |address| {
                 println!("留客已启动：{address}");
@@ -226,33 +226,58 @@ fn run(cli: Cli) -> CliResult {
             })
             .map_err(no_file)
         }
+        Command::Customers { search, format } => print_text(app.run_as_system("customers.export", json!({"search": search, "format": fmt(format)}))).map_err(no_file),
+        Command::Tiers { as_of, format } => {
+            let as_of = as_of.as_deref().map(|d| flag_date(d, "--as-of")).transpose().map_err(no_file)?;
+            print_text(app.run_as_system("tiers.rows", json!({"as_of": as_of, "format": fmt(format)}))).map_err(no_file)
+        }
+        Command::Appointments { date, format } => {
+            let date = date.as_deref().map(|d| flag_date(d, "--date")).transpose().map_err(no_file)?;
+            print_text(app.run_as_system("appointments.list", json!({"date": date, "format": fmt(format)}))).map_err(no_file)
+        }
+        Command::Callbacks { action: CallbacksAction::Due { date, format } } => {
+            let date = flag_date(&date, "--date").map_err(no_file)?;
+            print_text(app.run_as_system("callbacks.due", json!({"date": date, "format": fmt(format)}))).map_err(no_file)
+        }
+        Command::Callbacks { action: CallbacksAction::Complete { task_id, outcome, note, to } } => {
+            complete_call(&mut app, task_id, &outcome, note, to).map_err(no_file)
+        }
         Command::Report { action: ReportAction::Monthly { month, format, out } } => {
             monthly_report(&mut app, &month, format, out.as_deref()).map_err(|e| (out.clone(), e))
         }
         Command::Backup { out } => {
-            let clock = app.clock().map_err(no_file)?;
-            let dest = out.unwrap_or_else(|| {
-                liuke::backup::dir_of(&db).join(liuke::backup::manual_name(&db, &clock))
-            });
-            let b = liuke::backup::write(app.conn(), &dest).map_err(|e| (Some(dest.clone()), e))?;
-            println!("备份完成并已校验：{}（客户 {} 位，{} 字节）", b.path.display(), b.customers, b.bytes);
+            let answer = app.run_as_system("backup.now", json!({"out": out.as_ref().map(|p| p.display().to_string())})).map_err(|e| (out.clone(), e))?;
+            println!(
+                "备份完成并已校验：{}（客户 {} 位，{} 字节）",
+                answer["path"].as_str().unwrap_or(""),
+                answer["customers"],
+                answer["bytes"]
+            );
             Ok(())
         }
         Command::Restore { .. } => Ok(()),
-        Command::Callbacks { action } => run_callbacks(&mut app, action).map_err(no_file),
-        Command::Appointments { date, format } => list_appointments(&mut app, date.as_deref(), format).map_err(no_file),
-        Command::Tiers { as_of, format } => list_tiers(&mut app, as_of.as_deref(), format).map_err(no_file),
         Command::Demo { customers, seed, if_empty } => {
-            let clock = app.clock().map_err(no_file)?;
-            if if_empty && liuke::customers::count(app.conn()).map_err(no_file)? > 0 {
+            let r = app.run_as_system("demo.seed", json!({"customers": customers, "seed": seed, "if_empty": if_empty})).map_err(no_file)?;
+            if r["written"] == true {
+                println!("演示诊所已写入：员工 {} 位，客户 {} 位，订单 {} 张（种子 {}）。", r["staff"], r["customers"], r["orders"], r["seed"]);
+            } else {
                 println!("数据库里已有客户档案，没有写入演示数据：{}", db.display());
-                return Ok(());
             }
-            let r = demo::seed(app.conn(), &clock, customers, seed).map_err(no_file)?;
-            println!("演示诊所已写入：员工 {} 位，客户 {} 位，订单 {} 张（种子 {}）。", r.staff, r.customers, r.orders, r.seed);
             Ok(())
         }
     }
+}
+
+/// A date flag, read as the core reads dates; a bad one names its flag.
+fn flag_date(text: &str, flag: &str) -> Result<String> {
+    liuke::parse::date(text).map(|d| d.to_string()).map_err(|reason| Error::Config(format!("{flag}：{reason}")))
+}
+
+/// Prints a command's `text` answer as it is.
+fn print_text(answer: Result<serde_json::Value>) -> Result<()> {
+    let answer = answer?;
+    std::io::stdout().lock().write_all(answer["text"].as_str().unwrap_or("").as_bytes())?;
+    Ok(())
 }
 
 /// The owner's backup passphrase for a sealed backup: `LIUKE_BACKUP_PASSPHRASE`,
@@ -315,127 +340,38 @@ fn show_progress(watch: &import::progress::Watch, done: &std::sync::atomic::Atom
 }
 
 fn monthly_report(app: &mut App, month: &str, format: ReportFormat, out: Option<&Path>) -> Result<()> {
-    use liuke::report;
-    let m = report::Month::parse(month)?;
-    let months = report::thirteen_months(app.conn(), m)?;
-    let bytes: Vec<u8> = match format {
-        ReportFormat::Json => {
-            let mut json = serde_json::to_value(&months[12])?;
-            json["history"] = serde_json::to_value(&months[..12])?;
-            format!("{}\n", serde_json::to_string_pretty(&json)?).into_bytes()
+    let f = match format {
+        ReportFormat::Json => "json",
+        ReportFormat::Csv => "csv",
+        ReportFormat::Xlsx if out.is_none() => {
+            return Err(Error::Config("xlsx 是二进制文件，请用 --out 指定要写入的文件，例如 --out 报表.xlsx".into()));
         }
-        ReportFormat::Csv => report::csv(&months)?.into_bytes(),
-        ReportFormat::Xlsx => {
-            if out.is_none() {
-                return Err(Error::Config("xlsx 是二进制文件，请用 --out 指定要写入的文件，例如 --out 报表.xlsx".into()));
-            }
-            report::workbook(&months)?
-        }
+        ReportFormat::Xlsx => "xlsx",
+    };
+    let answer = app.run_as_system("report.figures", json!({"month": month, "format": f}))?;
+    let bytes = match answer["base64"].as_str() {
+        Some(b64) => base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| Error::Config(format!("报表无法写出：{e}")))?,
+        None => answer["text"].as_str().unwrap_or("").as_bytes().to_vec(),
     };
     match out {
         Some(path) => {
             std::fs::write(path, &bytes).map_err(|e| Error::Config(format!("无法写入 {}：{e}", path.display())))?;
-            println!("已写出 {}（{} 至 {}）", path.display(), months[0].month, months[12].month);
+            println!("已写出 {}（{} 至 {}）", path.display(), answer["range"]["from"].as_str().unwrap_or(""), answer["range"]["to"].as_str().unwrap_or(""));
         }
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(())
 }
 
-fn run_callbacks(app: &mut App, action: CallbacksAction) -> Result<()> {
-    let clock = app.clock()?;
-    let date = |text: &str, flag: &str| liuke::parse::date(text).map_err(|reason| Error::Config(format!("{flag}：{reason}")));
-    let mut out = std::io::stdout().lock();
-    match action {
-        CallbacksAction::Due { date: d, format } => {
-            let d = date(&d, "--date")?;
-            liuke::catch_up::day_pass(app.conn(), &clock, d)?;
-            let list = followups::due(app.conn(), d)?;
-            match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?,
-                Format::Csv => out.write_all(followups::due_csv(&list)?.as_bytes())?,
-            }
-        }
-        CallbacksAction::Complete { task_id, outcome, note, to } => {
-            let outcome = followups::Outcome::parse(&outcome)
-                .ok_or_else(|| Error::Config(format!("--outcome「{outcome}」无法识别，应为 reached、no_answer、escalate 或 reschedule")))?;
-            let to = to.as_deref().map(|t| date(t, "--to")).transpose()?;
-            let args = serde_json::json!({"id": task_id, "outcome": outcome, "note": note, "to": to.map(|d| d.to_string())});
-            let task = app.run_as_system("callbacks.complete", args)?;
-            writeln!(out, "{}", serde_json::to_string_pretty(&task)?)?;
-        }
-    }
+fn complete_call(app: &mut App, task_id: i64, outcome: &str, note: Option<String>, to: Option<String>) -> Result<()> {
+    let outcome = followups::Outcome::parse(outcome)
+        .ok_or_else(|| Error::Config(format!("--outcome「{outcome}」无法识别，应为 reached、no_answer、escalate 或 reschedule")))?;
+    let to = to.as_deref().map(|t| liuke::parse::date(t).map_err(|reason| Error::Config(format!("--to：{reason}")))).transpose()?;
+    let args = json!({"id": task_id, "outcome": outcome, "note": note, "to": to.map(|d| d.to_string())});
+    let task = app.run_as_system("callbacks.complete", args)?;
+    writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&task)?)?;
     Ok(())
 }
 
-fn list_appointments(app: &mut App, date: Option<&str>, format: Format) -> Result<()> {
-    let clock = app.clock()?;
-    let d = match date {
-        Some(t) => liuke::parse::date(t).map_err(|reason| Error::Config(format!("--date：{reason}")))?,
-        None => clock.today(),
-    };
-    let list = liuke::appointments::day(app.conn(), d)?;
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?,
-        Format::Csv => out.write_all(liuke::appointments::day_csv(&list)?.as_bytes())?,
-    }
-    Ok(())
-}
 
-fn list_tiers(app: &mut App, as_of: Option<&str>, format: Format) -> Result<()> {
-    let d = match as_of {
-        Some(text) => liuke::parse::date(text).map_err(|reason| Error::Config(format!("--as-of：{reason}")))?,
-        None => app.clock()?.today(),
-    };
-    let rows = liuke::tiers::all_rows(app.conn(), d)?;
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
-        Format::Csv => out.write_all(liuke::tiers::rows_csv(&rows)?.as_bytes())?,
-    }
-    Ok(())
-}
 
-fn list_customers(app: &mut App, search: Option<&str>, format: Format) -> Result<()> {
-    let mut list: Vec<Customer> = match search {
-        None => liuke::customers::list_all(app.conn())?,
-        Some(q) => liuke::search::search(app.conn(), q, liuke::search::MAX_RESULTS, liuke::phone::PhoneView::Full)?.into_iter().map(|h| h.customer).collect(),
-    };
-    list.sort_by(|a, b| a.phone.cmp(&b.phone));
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => {
-            writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
-        }
-        Format::Csv => write_customers_csv(&mut out, &list)?,
-    }
-    Ok(())
-}
-
-/// CSV for Excel: UTF-8 with BOM, the import's Chinese headers, so the file
-/// can be edited and imported back.
-fn write_customers_csv(out: &mut impl Write, list: &[Customer]) -> Result<()> {
-    let rows = list.iter().map(|c| {
-        let gender = match c.gender.as_deref() {
-            Some("F") => "女",
-            Some("M") => "男",
-            _ => "",
-        };
-        vec![
-            c.name.clone(),
-            c.phone.clone(),
-            gender.to_string(),
-            c.birthday.clone().unwrap_or_default(),
-            c.channel.clone().unwrap_or_default(),
-            c.referrer_phone.clone().unwrap_or_default(),
-            c.consultant.clone().unwrap_or_default(),
-            c.tags.join("；"),
-            if c.marketing_opt_out { "是" } else { "否" }.to_string(),
-            c.notes.clone().unwrap_or_default(),
-        ]
-    });
-    let text = liuke::export::csv_for_excel(&["姓名", "手机号", "性别", "生日", "来源渠道", "推荐人手机号", "顾问", "标签", "不接受营销", "备注"], rows)?;
-    out.write_all(text.as_bytes())?;
-    Ok(())
-}

@@ -78,6 +78,18 @@ pub(super) const COMMANDS: &[Command] = &[
         let d = date_or(a.date.as_deref(), cx.clock.today())?;
         to_json(appointments::book_for(&app.conn, d, 1)?)
     }),
+    // `liuke appointments`: the day's book as a list.
+    Command::read("appointments.list", Who::EVERYONE, |app, cx, args| {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct ListArgs {
+            date: Option<String>,
+            format: super::Format,
+        }
+        let a: ListArgs = args_of(args)?;
+        let d = date_or(a.date.as_deref(), cx.clock.today())?;
+        super::as_text(a.format, &appointments::day(&app.conn, d)?, |l| appointments::day_csv(l))
+    }),
     Command::read("appointments.week", Who::EVERYONE, |app, cx, args| {
         let a: DateArg = args_of(args)?;
         let d = date_or(a.date.as_deref(), cx.clock.today())?;

@@ -30,8 +30,20 @@ pub(super) const COMMANDS: &[Command] = &[
         let dir = backup::dir_of(app.db_path());
         Ok(json!({"dir": dir.display().to_string(), "mirror": backup::mirror_dir(&app.conn)?.map(|p| p.display().to_string()), "backups": backup::list(&dir)?}))
     }),
-    Command::write("backup.now", Who::OWNER, |app, cx, _| {
-        let dest = backup::dir_of(app.db_path()).join(backup::manual_name(app.db_path(), &cx.clock));
+    Command::write("backup.now", Who::OWNER, |app, cx, args| {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct NowArgs {
+            out: Option<String>,
+        }
+        let a: NowArgs = args_of(args)?;
+        let dest = match a.out.filter(|o| !o.trim().is_empty()) {
+            // Only the command line chooses where a backup goes; the window
+            // writes beside the database.
+            Some(out) if cx.actor == Some(crate::staff::SYSTEM_STAFF) => std::path::PathBuf::from(out),
+            Some(_) => return Err(Error::Forbidden("备份位置只能在命令行中指定；窗口中的备份写入数据目录的 backups 文件夹。".into())),
+            None => backup::dir_of(app.db_path()).join(backup::manual_name(app.db_path(), &cx.clock)),
+        };
         Ok(json!(backup::write(&app.conn, &dest)?))
     })
     .audited("手动备份"),

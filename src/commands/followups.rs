@@ -60,6 +60,20 @@ pub(super) const COMMANDS: &[Command] = &[
         Ok(json!({"date": d.to_string(), "calls": calls, "overdue": overdue, "groups": groups, "kinds": kinds}))
     })
     .dialled(),
+    // `liuke callbacks due`: the open calls with next_on ≤ date (SPEC §7 shape).
+    Command::read("callbacks.due", Who::EVERYONE, |app, cx, args| {
+        #[derive(Deserialize)]
+        struct DueArgs {
+            date: String,
+            #[serde(default)]
+            format: super::Format,
+        }
+        let a: DueArgs = args_of(args)?;
+        let d = crate::parse::date(&a.date).map_err(|r| Error::invalid("date", r))?;
+        crate::catch_up::day_pass(&mut app.conn, &cx.clock, d)?;
+        super::as_text(a.format, &followups::due(&app.conn, d)?, |l| followups::due_csv(l))
+    })
+    .dialled(),
     Command::write("callbacks.complete", Who::EVERYONE, |app, cx, args| {
         let a: CompleteArgs = args_of(args)?;
         let to = a.to.as_deref().filter(|t| !t.trim().is_empty()).map(|t| crate::parse::date(t).map_err(|r| Error::invalid("to", r))).transpose()?;

@@ -55,6 +55,30 @@ pub(super) const COMMANDS: &[Command] = &[
         }))
     })
     .audited("导出经营报表"),
+    // `liuke report monthly`: the month with every key of SPEC §6 and the 12 before it.
+    Command::read("report.figures", Who::OWNER, |app, _, args| {
+        #[derive(Deserialize)]
+        struct FiguresArgs {
+            month: String,
+            #[serde(default)]
+            format: Option<String>,
+        }
+        let a: FiguresArgs = args_of(args)?;
+        let m = Month::parse(&a.month)?;
+        let months = report::thirteen_months(&app.conn, m)?;
+        let range = json!({"from": months[0].month, "to": months[12].month});
+        Ok(match a.format.as_deref().unwrap_or("json") {
+            "csv" => json!({"text": report::csv(&months)?, "range": range}),
+            "xlsx" => json!({"base64": base64::engine::general_purpose::STANDARD.encode(report::workbook(&months)?), "range": range}),
+            "json" => {
+                let mut v = serde_json::to_value(&months[12])?;
+                v["history"] = serde_json::to_value(&months[..12])?;
+                json!({"text": format!("{}\n", serde_json::to_string_pretty(&v)?), "range": range})
+            }
+            other => return Err(Error::invalid("format", format!("不认识的格式「{other}」，可选 json、csv、xlsx"))),
+        })
+    })
+    .audited("导出经营报表"),
 ];
 
 /// The month asked for, or last month (the latest whole month).

@@ -56,6 +56,22 @@ pub(super) const COMMANDS: &[Command] = &[
         Ok(json!({"filename": format!("客户分层-{d}.csv"), "csv": tiers::rows_csv(&rows)?, "rows": rows.len()}))
     })
     .audited("导出分层名单"),
+    // `liuke tiers`: one row per customer with labels, facts and points.
+    Command::read("tiers.rows", Who::OWNER, |app, cx, args| {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct RowsArgs {
+            as_of: Option<String>,
+            format: super::Format,
+        }
+        let a: RowsArgs = args_of(args)?;
+        let d = match a.as_of.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => crate::parse::date(t).map_err(|reason| Error::invalid("as_of", reason))?,
+            None => cx.clock.today(),
+        };
+        super::as_text(a.format, &tiers::all_rows(&app.conn, d)?, |r| tiers::rows_csv(r))
+    })
+    .audited("导出分层名单"),
     Command::read("tiers.rules", Who::EVERYONE, |app, _, _| {
         Ok(json!({"rules": tiers::rules(&app.conn)?, "defaults": TierRules::default(), "changes": tiers::rule_changes(&app.conn)?}))
     }),

@@ -158,9 +158,10 @@ fn csv_lists_the_same_calls_for_excel() {
 }
 
 #[test]
-fn the_command_line_imports_and_completes_as_the_system_account_and_both_are_audited() {
+fn the_command_line_imports_exports_and_completes_as_the_system_account_all_audited() {
     let c = clinic();
     let list = due(&c, TODAY, TODAY);
+    c.run(TODAY, &["customers", "--format", "csv"]).ok();
     c.run(TODAY, &["callbacks", "complete", &id_of(&list, "13800000001"), "--outcome", "reached"]).ok();
     let conn = rusqlite::Connection::open(c.db()).unwrap();
     let lines: Vec<(String, String)> = conn
@@ -171,5 +172,6 @@ fn the_command_line_imports_and_completes_as_the_system_account_and_both_are_aud
         .collect::<Result<_, _>>()
         .unwrap();
     assert!(lines.iter().any(|(a, s)| a == "导入数据" && s == "系统"), "{lines:?}");
+    assert!(lines.iter().any(|(a, s)| a == "导出客户名单" && s == "系统"), "{lines:?}");
     assert_eq!(lines.last().map(|(a, s)| (a.as_str(), s.as_str())), Some(("记录回访结果", "系统")), "{lines:?}");
 }

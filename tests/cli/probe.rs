@@ -316,3 +316,18 @@ fn a_wrong_pin_from_the_ui_is_audited_for_the_owner() {
     assert_eq!(failures.as_array().unwrap().len(), 1, "{failures}");
     assert!(failures[0]["detail"].as_str().unwrap().starts_with("小王"), "{failures}");
 }
+
+#[test]
+fn even_the_owners_page_cannot_write_a_backup_elsewhere_or_seed_demo_data() {
+    let c = Clinic::new();
+    let s = serve(&c);
+    let (owner, _, _) = staffed(&s);
+    let before = fingerprint(&c);
+    let elsewhere = c.dir.path().join("elsewhere.db");
+    let a = api(&s, "backup.now", Some(&owner), json!({"out": elsewhere.to_str().unwrap()}));
+    assert_eq!(a.json()["error"]["code"], "forbidden", "{}", a.body);
+    assert!(!elsewhere.exists());
+    let a = api(&s, "demo.seed", Some(&owner), json!({"customers": 10, "seed": 1}));
+    assert_eq!(a.json()["error"]["code"], "forbidden", "{}", a.body);
+    assert_eq!(fingerprint(&c), before);
+}
