@@ -404,9 +404,9 @@ pub fn arrival_kind(purpose: &str) -> &'static str {
     }
 }
 
-/// Checks a customer in at the desk from today's appointment: one arrival on
-/// the board, assigned to the appointment's staff member.
-pub fn check_in(conn: &mut Connection, clock: &Clock, by: StaffId, id: i64) -> Result<crate::triage::BoardEntry> {
+/// Today's booked appointment `id`, ready to be checked in (the desk
+/// registers the arrival: [`crate::desk::check_in`]).
+pub fn to_check_in(conn: &Connection, clock: &Clock, id: i64) -> Result<Appointment> {
     let a = get(conn, id)?;
     if a.status != Status::Booked {
         return Err(Error::Conflict(format!("这条预约已是「{}」。", a.status_label)));
@@ -414,16 +414,7 @@ pub fn check_in(conn: &mut Connection, clock: &Clock, by: StaffId, id: i64) -> R
     if a.date != clock.today().to_string() {
         return Err(Error::Conflict(format!("这条预约在 {}，不是今天。", a.date)));
     }
-    let draft = crate::triage::ArrivalDraft {
-        customer_id: CustomerId(a.customer_id),
-        kind: arrival_kind(&a.purpose).to_string(),
-        channel: None,
-        purpose: Some(a.item.clone().unwrap_or_else(|| a.purpose.clone())),
-        assigned_to: a.staff_id.map(StaffId),
-        department: None,
-    };
-    // Registering the arrival marks today's appointment as arrived (below).
-    crate::triage::register(conn, clock, by, &draft)
+    Ok(a)
 }
 
 /// An arrival was registered: the customer's appointment of that day, if

@@ -381,7 +381,7 @@ const COMMANDS: &[Command] = &[
     .audited("新建客户档案"),
     Command::write("customers.update", Who::DESK, |app, cx, args| {
         let a: WithId<CustomerDraft> = args_of(args)?;
-        customers::update(&mut app.conn, &cx.clock, cx.by()?, CustomerId(a.id), &a.fields)?;
+        crate::desk::update_customer(&mut app.conn, &cx.clock, cx.by()?, CustomerId(a.id), &a.fields)?;
         to_json(customers::file(&app.conn, CustomerId(a.id))?)
     })
     .audited_change("修改客户档案", "customers.get"),

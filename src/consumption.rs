@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::catch_up::Touched;
 use crate::clock::Clock;
 use crate::customers::{self, CustomerId};
 use crate::error::{Error, Problem, Result};
@@ -209,16 +208,17 @@ pub fn insert_payment_tx(
     Ok(conn.last_insert_rowid())
 }
 
-/// Records an order (开单) with its lines and, when given, its payment, as one transaction.
-pub fn create_order(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &OrderDraft) -> Result<OrderId> {
-    let tx = write_tx(conn)?;
-    customers::get(&tx, draft.customer_id)?;
+/// Records an order (开单) with its lines and, when given, its payment, in
+/// the caller's transaction. What it implies for calls is the caller's:
+/// the desk's [`crate::desk::create_order`].
+pub fn create_order_in(tx: &Connection, clock: &Clock, by: StaffId, draft: &OrderDraft) -> Result<OrderId> {
+    customers::get(tx, draft.customer_id)?;
     let date = record_date(&draft.date, clock, "date")?;
-    let lines = validate_lines(&tx, &draft.lines)?;
+    let lines = validate_lines(tx, &draft.lines)?;
     let total: Money = lines.iter().map(|l| l.price).sum();
     let order_no = trimmed(&draft.order_no);
     if let Some(no) = &order_no {
-        if order_id_by_no(&tx, no)?.is_some() {
+        if order_id_by_no(tx, no)?.is_some() {
             return Err(Error::invalid("order_no", format!("单号 {no} 已经用过")));
         }
     }
@@ -233,20 +233,18 @@ pub fn create_order(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &O
         arrival_id: draft.arrival_id,
         import_key: None,
     };
-    let (order_id, _) = insert_order_tx(&tx, clock, by, &order)?;
+    let (order_id, _) = insert_order_tx(tx, clock, by, &order)?;
     for line in &order.lines {
-        crate::followups::cancel_repurchase_after(&tx, draft.customer_id, line.item_id, date)?;
+        crate::followups::cancel_repurchase_after(tx, draft.customer_id, line.item_id, date)?;
     }
     if let Some(p) = &draft.payment {
         if p.amount.fen() > 0 {
             if p.amount > total {
                 return Err(Error::invalid("amount", format!("收款 ¥{} 超过订单金额 ¥{total}", p.amount)));
             }
-            insert_payment_tx(&tx, clock, by, draft.customer_id, Some(order_id), date, p.amount, &check_method(&p.method)?)?;
+            insert_payment_tx(tx, clock, by, draft.customer_id, Some(order_id), date, p.amount, &check_method(&p.method)?)?;
         }
     }
-    crate::catch_up::customers(&tx, clock, &Touched::one(draft.customer_id), false)?;
-    tx.commit()?;
     Ok(order_id)
 }
 
@@ -303,21 +301,20 @@ pub struct LaterPayment {
     pub method: String,
 }
 
-pub fn add_payment(conn: &mut Connection, clock: &Clock, by: StaffId, p: &LaterPayment) -> Result<i64> {
-    let tx = write_tx(conn)?;
-    customers::get(&tx, p.customer_id)?;
+/// Records a later payment on an order or on account, in the caller's
+/// transaction ([`crate::desk::add_payment`] is the desk's).
+pub fn add_payment_in(tx: &Connection, clock: &Clock, by: StaffId, p: &LaterPayment) -> Result<i64> {
+    customers::get(tx, p.customer_id)?;
     let date = record_date(&p.date, clock, "date")?;
     if let Some(order) = p.order_id {
-        let head = order_head(&tx, order)?;
+        let head = order_head(tx, order)?;
         check_order_usable(&head, p.customer_id, date)?;
-        let money = order_money(&tx, order)?;
+        let money = order_money(tx, order)?;
         if p.amount > money.owed {
             return Err(Error::invalid("amount", format!("收款 ¥{} 超过这张订单的未付金额 ¥{}", p.amount, money.owed)));
         }
     }
-    let id = insert_payment_tx(&tx, clock, by, p.customer_id, p.order_id, date, p.amount, &check_method(&p.method)?)?;
-    crate::catch_up::customers(&tx, clock, &Touched::one(p.customer_id), false)?;
-    tx.commit()?;
+    let id = insert_payment_tx(tx, clock, by, p.customer_id, p.order_id, date, p.amount, &check_method(&p.method)?)?;
     Ok(id)
 }
 
@@ -510,15 +507,14 @@ pub fn write_execution(
     Ok(id)
 }
 
-/// Records an execution (划扣) of sessions from one package line.
-pub fn execute(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &ExecutionDraft) -> Result<i64> {
-    let tx = write_tx(conn)?;
+/// Records an execution (划扣) of sessions from one package line, in the
+/// caller's transaction; returns it and whose it is ([`crate::desk::execute`]
+/// is the desk's).
+pub fn execute_in(tx: &Connection, clock: &Clock, by: StaffId, draft: &ExecutionDraft) -> Result<(i64, CustomerId)> {
     let date = record_date(&draft.date, clock, "date")?;
     let performer = trimmed(&draft.performer);
-    let id = insert_execution_tx(&tx, clock, by, draft.line_id, date, draft.count, performer.as_deref(), None)?;
-    crate::catch_up::customers(&tx, clock, &Touched::one(customer_of(&tx, "executions", id)?), false)?;
-    tx.commit()?;
-    Ok(id)
+    let id = insert_execution_tx(tx, clock, by, draft.line_id, date, draft.count, performer.as_deref(), None)?;
+    Ok((id, customer_of(tx, "executions", id)?))
 }
 
 /// Takes `count` sessions of `item` from the customer's oldest orders dated on
@@ -718,17 +714,11 @@ impl Voidable {
     }
 }
 
-/// Voids a record entered by mistake, with a reason. Voiding an order voids
-/// its payments, refunds and executions with it. A void is final.
-pub fn void(conn: &mut Connection, clock: &Clock, by: StaffId, what: Voidable, id: i64, reason: &str) -> Result<()> {
-    let tx = write_tx(conn)?;
-    void_tx(&tx, clock, by, what, id, reason)?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// [`void`] inside the caller's transaction.
-pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: i64, reason: &str) -> Result<()> {
+/// Voids a record entered by mistake, with a reason, in the caller's
+/// transaction; returns whose record it was. Voiding an order voids its
+/// payments, refunds and executions with it. A void is final.
+/// [`crate::desk::void`] is the desk's.
+pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: i64, reason: &str) -> Result<CustomerId> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::invalid("reason", "请填写作废原因"));
@@ -764,8 +754,7 @@ pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: 
     for execution in voided_executions {
         crate::followups::on_void_execution(tx, execution)?;
     }
-    crate::catch_up::customers(tx, clock, &Touched::one(customer_of(tx, table, id)?), false)?;
-    Ok(())
+    customer_of(tx, table, id)
 }
 
 /// The customer a record of `table` belongs to.

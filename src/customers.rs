@@ -288,23 +288,20 @@ pub fn create(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &Custome
     Ok(id)
 }
 
-/// Replaces a customer's fields from a form.
-pub fn update(conn: &mut Connection, clock: &Clock, by: StaffId, id: CustomerId, draft: &CustomerDraft) -> Result<()> {
+/// Replaces a customer's fields from a form, in the caller's transaction
+/// ([`crate::desk::update_customer`] is the desk's, with the calls a changed
+/// birthday or marketing choice implies).
+pub fn update_in(tx: &Connection, clock: &Clock, by: StaffId, id: CustomerId, draft: &CustomerDraft) -> Result<()> {
     let values = validate(draft, clock.today()).map_err(Error::Invalid)?;
-    let tx = write_tx(conn)?;
-    ensure_exists(&tx, id)?;
-    if let Some(name) = phone_taken_by_other(&tx, &values.phone, Some(id))? {
+    ensure_exists(tx, id)?;
+    if let Some(name) = phone_taken_by_other(tx, &values.phone, Some(id))? {
         return Err(Error::invalid("phone", format!("手机号 {} 已属于客户「{name}」，不能重复", values.phone)));
     }
-    let referrer = resolve_referrer(&tx, &values.referrer_phone)?;
+    let referrer = resolve_referrer(tx, &values.referrer_phone)?;
     if referrer == Some(id) {
         return Err(Error::invalid("referrer_phone", "推荐人不能是客户本人"));
     }
-    update_tx(&tx, clock, by, id, &values, referrer)?;
-    // A birthday or a marketing choice changed: the calls follow.
-    crate::catch_up::customers(&tx, clock, &crate::catch_up::Touched::one(id), false)?;
-    tx.commit()?;
-    Ok(())
+    update_tx(tx, clock, by, id, &values, referrer)
 }
 
 fn ensure_exists(conn: &Connection, id: CustomerId) -> Result<()> {

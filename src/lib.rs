@@ -12,6 +12,7 @@ pub mod commands;
 pub mod consumption;
 pub mod customers;
 pub mod demo;
+pub mod desk;
 pub mod error;
 pub mod export;
 pub mod followups;

@@ -197,7 +197,7 @@ mod tests {
         let clock = Clock::fixed(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
         let id = search(&conn, "王芳", 1, PhoneView::Full).unwrap()[0].customer.id;
         let d = CustomerDraft { name: "李芳".into(), phone: "15011112222".into(), ..Default::default() };
-        customers::update(&mut conn, &clock, SYSTEM_STAFF, id, &d).unwrap();
+        crate::desk::update_customer(&mut conn, &clock, SYSTEM_STAFF, id, &d).unwrap();
         assert!(search(&conn, "wf", 10, PhoneView::Full).unwrap().is_empty());
         assert_eq!(names(&search(&conn, "lf", 10, PhoneView::Full).unwrap()), ["李芳"]);
     }

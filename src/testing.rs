@@ -52,7 +52,7 @@ impl Clinic {
             order_no: None,
             arrival_id: None,
         };
-        let order = consumption::create_order(&mut self.conn, &self.clock, SYSTEM_STAFF, &draft).unwrap();
+        let order = crate::desk::create_order(&mut self.conn, &self.clock, SYSTEM_STAFF, &draft).unwrap();
         let line = consumption::packages(&self.conn, c).unwrap().into_iter().find(|p| p.order_id == order).unwrap().line_id;
         (order, line)
     }
@@ -66,7 +66,7 @@ impl Clinic {
 
     pub fn execute(&mut self, line: LineId, date: NaiveDate, count: i64) -> crate::Result<i64> {
         let draft = ExecutionDraft { line_id: line, date: Some(date.to_string()), count, performer: None };
-        consumption::execute(&mut self.conn, &self.clock, SYSTEM_STAFF, &draft)
+        crate::desk::execute(&mut self.conn, &self.clock, SYSTEM_STAFF, &draft)
     }
 
     pub fn arrive(&mut self, c: CustomerId, date: NaiveDate) -> i64 {

@@ -158,14 +158,15 @@ pub fn insert_tx(conn: &Connection, clock: &Clock, by: StaffId, a: &NewArrival) 
     Ok(id)
 }
 
-/// Registers today's arrival of a customer. A customer already on today's
-/// board and not yet gone is not registered twice.
-pub fn register(conn: &mut Connection, clock: &Clock, by: StaffId, d: &ArrivalDraft) -> Result<BoardEntry> {
-    let tx = write_tx(conn)?;
-    let customer = customers::get(&tx, d.customer_id)?;
+/// Registers today's arrival of a customer in the caller's transaction;
+/// returns the arrival. A customer already on today's board and not yet
+/// gone is not registered twice. The appointment it settles and the calls
+/// it cancels are the desk's ([`crate::desk::register`]).
+pub fn register_in(tx: &Connection, clock: &Clock, by: StaffId, d: &ArrivalDraft) -> Result<i64> {
+    let customer = customers::get(tx, d.customer_id)?;
     let kind = check_kind(&d.kind).map_err(|r| Error::invalid("kind", r))?;
     if let Some(staff) = d.assigned_to {
-        crate::staff::get(&tx, staff)?;
+        crate::staff::get(tx, staff)?;
     }
     let today = clock.today();
     let open: Option<i64> = tx
@@ -179,7 +180,7 @@ pub fn register(conn: &mut Connection, clock: &Clock, by: StaffId, d: &ArrivalDr
         return Err(Error::Conflict(format!("{} 今天已登记到院，还在看板上，无需重复登记。", customer.name)));
     }
     let id = insert_tx(
-        &tx,
+        tx,
         clock,
         by,
         &NewArrival {
@@ -194,10 +195,7 @@ pub fn register(conn: &mut Connection, clock: &Clock, by: StaffId, d: &ArrivalDr
             import_key: None,
         },
     )?;
-    crate::appointments::arrived_tx(&tx, clock, by, d.customer_id, today, id)?;
-    crate::catch_up::customers(&tx, clock, &crate::catch_up::Touched::one(d.customer_id), false)?;
-    tx.commit()?;
-    entry(conn, id)
+    Ok(id)
 }
 
 const BOARD_SQL: &str = "

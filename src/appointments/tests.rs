@@ -158,11 +158,11 @@ fn checking_in_puts_the_customer_on_the_board_with_the_appointments_doctor() {
     let liu = doctor(&c, "刘医生");
     let a = c.customer("张小美", "13800000001");
     let appt = book(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(a, Some(liu), today(), "16:00")).unwrap();
-    let entry = check_in(&mut c.conn, &c.clock, SYSTEM_STAFF, appt.id).unwrap();
+    let entry = crate::desk::check_in(&mut c.conn, &c.clock, SYSTEM_STAFF, appt.id).unwrap();
     assert_eq!((entry.kind.as_deref(), entry.assigned_to.map(|s| s.0)), (Some("复查"), Some(liu)));
     let after = get(&c.conn, appt.id).unwrap();
     assert_eq!((after.status, after.arrival_id), (Status::Arrived, Some(entry.id)));
-    assert!(conflict(check_in(&mut c.conn, &c.clock, SYSTEM_STAFF, appt.id).unwrap_err()).contains("已到院"));
+    assert!(conflict(crate::desk::check_in(&mut c.conn, &c.clock, SYSTEM_STAFF, appt.id).unwrap_err()).contains("已到院"));
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn only_todays_appointments_check_in() {
     let mut c = Clinic::on(today());
     let a = c.customer("张小美", "13800000001");
     let appt = book(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(a, None, ymd(2026, 11, 24), "10:00")).unwrap();
-    assert!(conflict(check_in(&mut c.conn, &c.clock, SYSTEM_STAFF, appt.id).unwrap_err()).contains("不是今天"));
+    assert!(conflict(crate::desk::check_in(&mut c.conn, &c.clock, SYSTEM_STAFF, appt.id).unwrap_err()).contains("不是今天"));
 }
 
 #[test]

@@ -4,7 +4,7 @@ use crate::consumption::{self, Voidable};
 use crate::import::{self, Kind as File};
 use crate::staff::SYSTEM_STAFF;
 use crate::testing::{ymd, Clinic};
-use crate::triage::{self, ArrivalDraft};
+use crate::triage::ArrivalDraft;
 
 fn d() -> NaiveDate {
     ymd(2026, 11, 23)
@@ -111,7 +111,7 @@ fn voiding_the_last_visit_cancels_its_dormant_call_and_counts_from_the_visit_bef
     let last = c.arrive(a, ymd(2026, 5, 27));
     next_morning(&mut c, d());
     assert_eq!(due(&c, d()), [row("张小美", "dormant", "2026-11-23")]);
-    consumption::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Arrival, last, "录错了客户").unwrap();
+    crate::desk::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Arrival, last, "录错了客户").unwrap();
     assert!(due(&c, d()).is_empty());
     assert_eq!(calls(&c, "张小美", "dormant"), [call("2026-11-23", "cancelled", Some("到院或消费记录有更正，这通电话已不需要"))]);
     // From 2026-03-10 the 270th day is 2026-12-05 (the 180th, 2026-09-06, is before Liuke was in use).
@@ -127,7 +127,7 @@ fn a_dormant_day_reached_again_from_an_earlier_visit_counts_its_days_from_that_v
     c.arrive(a, ymd(2026, 2, 26));
     let last = c.arrive(a, ymd(2026, 5, 27));
     next_morning(&mut c, d());
-    consumption::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Arrival, last, "录错了").unwrap();
+    crate::desk::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Arrival, last, "录错了").unwrap();
     let open = followups::due(&c.conn, d()).unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].anchor.as_deref(), Some("2026-02-26"));
@@ -146,7 +146,7 @@ fn a_payment_entered_late_on_a_no_deal_day_cancels_its_calls_and_a_void_brings_t
     let (order, _) = c.buy(a, ymd(2026, 11, 20), item, 1, "1280");
     let corrected = Some("到院或消费记录有更正，这通电话已不需要");
     assert_eq!(calls(&c, "张小美", "no_deal"), [call("2026-11-21", "cancelled", corrected), call("2026-11-27", "cancelled", corrected)]);
-    consumption::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Order, order.0, "收款录重了").unwrap();
+    crate::desk::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Order, order.0, "收款录重了").unwrap();
     assert_eq!(calls(&c, "张小美", "no_deal"), [call("2026-11-21", "open", None), call("2026-11-27", "open", None)]);
 }
 
@@ -158,7 +158,7 @@ fn a_birthday_call_goes_when_the_only_visit_before_the_birthday_is_voided() {
     let visit = c.arrive(wang, ymd(2026, 11, 2));
     next_morning(&mut c, d());
     assert_eq!(calls(&c, "王芳", "birthday"), [call("2026-11-23", "open", None)]);
-    consumption::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Arrival, visit, "不是她").unwrap();
+    crate::desk::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Arrival, visit, "不是她").unwrap();
     assert_eq!(calls(&c, "王芳", "birthday"), [call("2026-11-23", "cancelled", Some("到院或消费记录有更正，这通电话已不需要"))]);
 }
 
@@ -205,7 +205,7 @@ fn a_session_done_on_the_day_closes_the_day_as_arrived() {
     // The session is entered the next morning, on a prepaid package: no payment, no arrival record.
     let draft = consumption::ExecutionDraft { line_id: line, date: Some(d().to_string()), count: 1, performer: None };
     c.clock = Clock::fixed(ymd(2026, 11, 24));
-    consumption::execute(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
+    crate::desk::execute(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
     day_pass(&mut c.conn, &c.clock, ymd(2026, 11, 24)).unwrap();
     assert_eq!(appointments::get(&c.conn, booked).unwrap().status, Status::Arrived);
 }
@@ -219,7 +219,7 @@ fn a_return_after_a_no_show_cancels_its_call() {
     next_morning(&mut c, ymd(2026, 11, 25));
     assert_eq!(due(&c, ymd(2026, 11, 25)), [row("张小美", "no_show", "2026-11-24")]);
     let draft = ArrivalDraft { customer_id: a, kind: "复诊".into(), channel: None, purpose: None, assigned_to: None, department: None };
-    triage::register(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
+    crate::desk::register(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
     assert!(due(&c, ymd(2026, 11, 25)).is_empty(), "she is at the desk: no call");
     assert_eq!(calls(&c, "张小美", "no_show"), [call("2026-11-24", "cancelled", Some("客户已再次到院"))]);
 }
@@ -229,9 +229,9 @@ fn voiding_the_arrival_of_an_arrived_appointment_makes_it_a_no_show_with_its_cal
     let mut c = opened_on(d());
     let a = c.customer("张小美", "13800000001");
     let booked = book(&mut c, a, d());
-    let board = appointments::check_in(&mut c.conn, &c.clock, SYSTEM_STAFF, booked).unwrap();
+    let board = crate::desk::check_in(&mut c.conn, &c.clock, SYSTEM_STAFF, booked).unwrap();
     next_morning(&mut c, ymd(2026, 11, 24));
-    consumption::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Arrival, board.id, "登记错了客户").unwrap();
+    crate::desk::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Arrival, board.id, "登记错了客户").unwrap();
     assert_eq!(appointments::get(&c.conn, booked).unwrap().status, Status::NoShow);
     assert_eq!(due(&c, ymd(2026, 11, 24)), [row("张小美", "no_show", "2026-11-24")]);
 }
@@ -295,7 +295,7 @@ fn a_customer_who_opts_out_loses_every_open_marketing_call_at_once() {
     assert!(kinds(&c).contains(&"repurchase".to_string()));
     let mut draft = crate::customers::CustomerDraft { name: "张小美".into(), phone: "13800000001".into(), ..Default::default() };
     draft.marketing_opt_out = true;
-    crate::customers::update(&mut c.conn, &c.clock, SYSTEM_STAFF, a, &draft).unwrap();
+    crate::desk::update_customer(&mut c.conn, &c.clock, SYSTEM_STAFF, a, &draft).unwrap();
     let left = kinds(&c);
     assert!(!left.contains(&"repurchase".to_string()), "{left:?}");
     assert!(left.iter().all(|k| k == "post_treatment"), "clinical calls stay: {left:?}");

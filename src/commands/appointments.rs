@@ -65,7 +65,7 @@ pub(super) const COMMANDS: &[Command] = &[
     .audited("取消预约"),
     Command::write("appointments.check_in", Who::DESK, |app, cx, args| {
         let a: IdArg = args_of(args)?;
-        to_json(appointments::check_in(&mut app.conn, &cx.clock, cx.by()?, a.id)?)
+        to_json(crate::desk::check_in(&mut app.conn, &cx.clock, cx.by()?, a.id)?)
     }),
     Command::read("appointments.get", Who::EVERYONE, |app, _, args| {
         let a: IdArg = args_of(args)?;

@@ -62,7 +62,7 @@ pub(super) const COMMANDS: &[Command] = &[
     }),
     Command::write("desk.register", Who::DESK, |app, cx, args| {
         let draft: ArrivalDraft = args_of(args)?;
-        to_json(triage::register(&mut app.conn, &cx.clock, cx.by()?, &draft)?)
+        to_json(crate::desk::register(&mut app.conn, &cx.clock, cx.by()?, &draft)?)
     }),
     Command::write("desk.move", Who::DESK, |app, cx, args| {
         let m: Move = args_of(args)?;
@@ -79,12 +79,12 @@ pub(super) const COMMANDS: &[Command] = &[
     }),
     Command::write("orders.create", Who::DESK, |app, cx, args| {
         let draft: OrderDraft = args_of(args)?;
-        let order = consumption::create_order(&mut app.conn, &cx.clock, cx.by()?, &draft)?;
+        let order = crate::desk::create_order(&mut app.conn, &cx.clock, cx.by()?, &draft)?;
         Ok(json!({"order_id": order}))
     }),
     Command::write("payments.add", Who::DESK, |app, cx, args| {
         let p: LaterPayment = args_of(args)?;
-        Ok(json!({"payment_id": consumption::add_payment(&mut app.conn, &cx.clock, cx.by()?, &p)?}))
+        Ok(json!({"payment_id": crate::desk::add_payment(&mut app.conn, &cx.clock, cx.by()?, &p)?}))
     }),
     Command::write("refunds.add", Who::CONSULTANT, |app, cx, args| {
         let r: RefundDraft = args_of(args)?;
@@ -93,11 +93,11 @@ pub(super) const COMMANDS: &[Command] = &[
     .audited("登记退款"),
     Command::write("executions.add", Who::DESK, |app, cx, args| {
         let e: ExecutionDraft = args_of(args)?;
-        Ok(json!({"execution_id": consumption::execute(&mut app.conn, &cx.clock, cx.by()?, &e)?}))
+        Ok(json!({"execution_id": crate::desk::execute(&mut app.conn, &cx.clock, cx.by()?, &e)?}))
     }),
     Command::write("records.void", Who::CONSULTANT, |app, cx, args| {
         let v: VoidArgs = args_of(args)?;
-        consumption::void(&mut app.conn, &cx.clock, cx.by()?, v.what, v.id, &v.reason)?;
+        crate::desk::void(&mut app.conn, &cx.clock, cx.by()?, v.what, v.id, &v.reason)?;
         Ok(json!({"voided": v.id}))
     })
     .audited("作废记录"),

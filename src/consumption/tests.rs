@@ -1,4 +1,5 @@
 use super::*;
+use crate::desk::{add_payment, create_order, void};
 use crate::staff::SYSTEM_STAFF;
 use crate::testing::{ymd, yuan, Clinic};
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::desk::update_customer as update;
 use crate::staff::SYSTEM_STAFF;
 
 fn today() -> NaiveDate {

@@ -106,7 +106,7 @@ fn voiding_an_execution_cancels_its_pending_calls() {
     let item = c.item("双眼皮", Category::Surgery);
     c.treat(a, ymd(2026, 11, 23), item, "12800");
     let order = consumption::packages(&c.conn, a).unwrap()[0].order_id;
-    consumption::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Order, order.0, "开错单").unwrap();
+    crate::desk::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Order, order.0, "开错单").unwrap();
     assert!(tasks_of(&c, a).iter().all(|t| t.2 == "cancelled"), "{:?}", tasks_of(&c, a));
     assert!(due(&c.conn, ymd(2027, 12, 31)).unwrap().is_empty());
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::consumption::{self, Voidable};
+use crate::consumption::Voidable;
 use crate::items::Category;
 use crate::staff::SYSTEM_STAFF;
 use crate::testing::{ymd, Clinic};
@@ -97,7 +97,7 @@ fn a_voided_payment_leaves_no_points_and_a_refund_takes_its_whole_yuan() {
     let item = c.item("水光针", Category::Injection);
     let (order, _) = c.buy(a, ymd(2026, 6, 1), item, 1, "800");
     c.buy(a, ymd(2026, 7, 1), item, 1, "1000.99");
-    consumption::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Order, order.0, "录错了").unwrap();
+    crate::desk::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Order, order.0, "录错了").unwrap();
     c.refund(a, ymd(2026, 8, 1), "300.99");
     assert_eq!(ledger(&c.conn, a, ymd(2026, 11, 23)).unwrap().balance, 1000 - 300);
     assert_eq!(all_balances(&c.conn, ymd(2026, 11, 23)).unwrap().get(&a.0), Some(&700));

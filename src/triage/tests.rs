@@ -1,4 +1,5 @@
 use super::*;
+use crate::desk::register;
 use crate::staff::SYSTEM_STAFF;
 use crate::testing::{ymd, Clinic};
 

@@ -93,7 +93,7 @@ fn voided_records_are_not_visits_and_not_spend() {
     let a = c.customer("张小美", "13800000001");
     let item = c.item("水光针", Category::Injection);
     let (order, _) = c.buy(a, ymd(2026, 5, 1), item, 1, "800");
-    crate::consumption::void(&mut c.conn, &c.clock, crate::staff::SYSTEM_STAFF, crate::consumption::Voidable::Order, order.0, "录错了").unwrap();
+    crate::desk::void(&mut c.conn, &c.clock, crate::staff::SYSTEM_STAFF, crate::consumption::Voidable::Order, order.0, "录错了").unwrap();
     let f = facts(&c.conn, a, d()).unwrap();
     assert_eq!((f.visit_days, f.spend_total), (0, Money::ZERO));
     assert!(!visited_on(&c.conn, a, ymd(2026, 5, 1)).unwrap());

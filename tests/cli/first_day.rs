@@ -146,7 +146,7 @@ fn an_older_file_moves_the_dormant_calls_and_a_void_takes_its_call_away() {
         .query_row("SELECT a.id FROM arrivals a JOIN customers c ON c.id = a.customer_id WHERE c.phone = '13800000004'", [], |r| r.get(0))
         .unwrap();
     let clock = liuke::Clock::new(liuke::clock::DEFAULT_TIME_ZONE, Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())).unwrap();
-    liuke::consumption::void(&mut conn, &clock, liuke::staff::SYSTEM_STAFF, liuke::consumption::Voidable::Arrival, visit, "补录错了人").unwrap();
+    liuke::desk::void(&mut conn, &clock, liuke::staff::SYSTEM_STAFF, liuke::consumption::Voidable::Arrival, visit, "补录错了人").unwrap();
     drop(conn);
     assert_eq!(
         due(&c, "2026-12-10"),
