@@ -524,7 +524,7 @@ fn settle(conn: &Connection, clock: &Clock, a: &Ended, visited: bool) -> Result<
                 history: false,
             };
             if let Some(t) = followups::upsert_task(conn, clock, &call)? {
-                if t.status == "cancelled" {
+                if t.status == followups::TaskStatus::Cancelled {
                     followups::reopen(conn, t.id, t.fresh_status)?;
                 }
             }

@@ -21,7 +21,7 @@ use rusqlite::Connection;
 use crate::clock::Clock;
 use crate::customers::CustomerId;
 use crate::error::{Error, Result};
-use crate::followups::{self, add_days, Kind, NewTask};
+use crate::followups::{self, add_days, Kind, NewTask, TaskStatus};
 use crate::visits::{self, FactTable};
 
 /// Above this many customers, one pass over the clinic's facts is cheaper
@@ -77,7 +77,7 @@ struct Existing {
     kind: Kind,
     due: NaiveDate,
     anchor: NaiveDate,
-    status: String,
+    status: TaskStatus,
 }
 
 /// The day's pass: brings the time-based calls up to `d` and closes the
@@ -173,7 +173,7 @@ fn reconcile_calls(
     for t in &wanted {
         let returned = t.kind != Kind::Birthday && p.visited_after(t.anchor);
         let Some(u) = followups::upsert_task(conn, clock, t)? else { continue };
-        if u.status == "cancelled" && !returned {
+        if u.status == TaskStatus::Cancelled && !returned {
             followups::reopen(conn, u.id, u.fresh_status)?;
         }
         // A dormant day reached again from an earlier visit (the later one
@@ -183,7 +183,7 @@ fn reconcile_calls(
         }
     }
     let is_wanted = |e: &Existing| wanted.iter().any(|w| w.kind == e.kind && w.due == e.due);
-    for e in existing.iter().filter(|e| e.status == "open") {
+    for e in existing.iter().filter(|e| e.status == TaskStatus::Open) {
         let in_scope = match e.kind {
             Kind::Birthday | Kind::Dormant => e.due >= horizon && e.due <= watermark,
             Kind::NoDeal => e.anchor >= add_days(horizon, -7) && e.anchor < watermark,
@@ -236,12 +236,11 @@ const CALL_KINDS: &str = "('birthday', 'dormant', 'no_deal', 'no_show')";
 /// The touched customers' open and cancelled time-based calls.
 fn load_calls(conn: &Connection, touched: &Touched, one_pass: bool) -> Result<HashMap<CustomerId, Vec<Existing>>> {
     let mut out: HashMap<CustomerId, Vec<Existing>> = HashMap::new();
-    let mut push = |customer: i64, id: i64, kind: String, due: String, anchor: Option<String>, status: String| -> Result<()> {
+    let mut push = |customer: i64, id: i64, kind: Kind, due: String, anchor: Option<String>, status: TaskStatus| -> Result<()> {
         let customer = CustomerId(customer);
         if !touched.0.contains(&customer) {
             return Ok(());
         }
-        let kind = Kind::parse(&kind).ok_or_else(|| Error::Config(format!("回访任务 {id} 的类型「{kind}」无法识别")))?;
         let due = date(&due)?;
         let anchor = anchor.as_deref().map(date).transpose()?.unwrap_or(due);
         out.entry(customer).or_default().push(Existing { id, kind, due, anchor, status });

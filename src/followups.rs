@@ -210,14 +210,79 @@ pub fn upsert(conn: &Connection, clock: &Clock, t: &NewTask) -> Result<Option<i6
     Ok(upsert_task(conn, clock, t)?.map(|u| u.id))
 }
 
+/// Where a task stands (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Open,
+    Reached,
+    Unreachable,
+    Escalate,
+    Cancelled,
+    /// A call imported history implies for a day already past: counted, never dialled.
+    Historical,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 6] =
+        [TaskStatus::Open, TaskStatus::Reached, TaskStatus::Unreachable, TaskStatus::Escalate, TaskStatus::Cancelled, TaskStatus::Historical];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "open",
+            TaskStatus::Reached => "reached",
+            TaskStatus::Unreachable => "unreachable",
+            TaskStatus::Escalate => "escalate",
+            TaskStatus::Cancelled => "cancelled",
+            TaskStatus::Historical => "historical",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "待回访",
+            TaskStatus::Reached => "已接通",
+            TaskStatus::Unreachable => "联系不上",
+            TaskStatus::Escalate => "已上报",
+            TaskStatus::Cancelled => "已取消",
+            TaskStatus::Historical => "历史",
+        }
+    }
+}
+
+/// Reads a stored value through `parse`: one this version does not know is
+/// an error naming it, never a default.
+fn stored<T>(v: rusqlite::types::ValueRef<'_>, what: &str, parse: impl Fn(&str) -> Option<T>) -> rusqlite::types::FromSqlResult<T> {
+    let text = v.as_str()?;
+    parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("{what}「{text}」无法识别").into()))
+}
+
+impl rusqlite::types::FromSql for TaskStatus {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        stored(v, "回访状态", |t| TaskStatus::ALL.into_iter().find(|s| s.key() == t))
+    }
+}
+
+impl rusqlite::types::FromSql for Kind {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        stored(v, "回访类型", Kind::parse)
+    }
+}
+
+impl rusqlite::ToSql for TaskStatus {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.key().into())
+    }
+}
+
 /// A task as [`upsert_task`] left it.
 pub struct Upserted {
     pub id: i64,
-    /// Its status after the upsert: `open`, `historical`, or what it already was.
-    pub status: String,
-    /// The status a task made now for this reason gets (`open`, or
-    /// `historical` for imported history due before today).
-    pub fresh_status: &'static str,
+    /// Its status after the upsert: open, historical, or what it already was.
+    pub status: TaskStatus,
+    /// The status a task made now for this reason gets (open, or historical
+    /// for imported history due before today).
+    pub fresh_status: TaskStatus,
 }
 
 /// [`upsert`], saying where the task stands afterwards.
@@ -234,8 +299,8 @@ fn upsert_for(conn: &Connection, clock: &Clock, t: &NewTask, opted_out: bool) ->
     if t.kind.is_marketing() && opted_out {
         return Ok(None);
     }
-    let status = if t.history && t.due < clock.today() { "historical" } else { "open" };
-    if status == "historical" && history::gathering() {
+    let status = if t.history && t.due < clock.today() { TaskStatus::Historical } else { TaskStatus::Open };
+    if status == TaskStatus::Historical && history::gathering() {
         history::gather(conn, clock, t)?;
         return Ok(None);
     }
@@ -248,8 +313,8 @@ fn upsert_for(conn: &Connection, clock: &Clock, t: &NewTask, opted_out: bool) ->
         )?
         .query_row(params![new_uid(), t.customer.0, t.kind.key(), due, status, t.purpose, t.script, t.anchor.to_string(), clock.now_utc()], |r| r.get(0))
         .optional()?;
-    let (id, mut current): (i64, String) = match inserted {
-        Some(id) => (id, status.to_string()),
+    let (id, mut current): (i64, TaskStatus) = match inserted {
+        Some(id) => (id, status),
         None => conn
             .prepare_cached("SELECT id, status FROM tasks WHERE customer_id = ?1 AND kind = ?2 AND due = ?3")?
             .query_row(params![t.customer.0, t.kind.key(), due], |r| Ok((r.get(0)?, r.get(1)?)))?,
@@ -258,15 +323,15 @@ fn upsert_for(conn: &Connection, clock: &Clock, t: &NewTask, opted_out: bool) ->
         .prepare_cached("INSERT INTO task_sources (task_id, source, item) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
         .execute(params![id, t.source, t.item])?;
     // A new live reason for a task that was cancelled (e.g. every earlier source voided) opens it again.
-    if added > 0 && current == "cancelled" && status == "open" {
+    if added > 0 && current == TaskStatus::Cancelled && status == TaskStatus::Open {
         reopen(conn, id, status)?;
-        current = status.to_string();
+        current = status;
     }
     Ok(Some(Upserted { id, status: current, fresh_status: status }))
 }
 
 /// A cancelled task whose reason holds again goes back to `status`.
-pub fn reopen(conn: &Connection, id: i64, status: &str) -> Result<()> {
+pub fn reopen(conn: &Connection, id: i64, status: TaskStatus) -> Result<()> {
     conn.prepare_cached("UPDATE tasks SET status = ?2, cancel_reason = NULL, next_on = due WHERE id = ?1 AND status = 'cancelled'")?
         .execute(params![id, status])?;
     Ok(())

@@ -186,7 +186,7 @@ fn booking_from_a_callback_closes_the_call_as_reached_with_the_appointment() {
     let appt = book(&mut c.conn, &c.clock, SYSTEM_STAFF, &d).unwrap();
     assert_eq!(appt.task_id, Some(task.id));
     let closed = followups::task(&c.conn, task.id).unwrap();
-    assert_eq!(closed.status, "reached");
+    assert_eq!(closed.status, followups::TaskStatus::Reached);
     let note: String = c.conn.query_row("SELECT note FROM task_attempts WHERE task_id = ?1", [task.id], |r| r.get(0)).unwrap();
     assert_eq!(note, "已预约 2026-11-27 11:00–11:30 不指定 复查");
 }
@@ -203,7 +203,7 @@ fn a_callback_of_another_customer_is_not_closed_by_a_booking() {
     let mut d = draft(b, None, ymd(2026, 11, 27), "11:00");
     d.task_id = Some(task);
     assert!(matches!(book(&mut c.conn, &c.clock, SYSTEM_STAFF, &d), Err(Error::Invalid(_))));
-    assert_eq!(followups::task(&c.conn, task).unwrap().status, "open");
+    assert_eq!(followups::task(&c.conn, task).unwrap().status, followups::TaskStatus::Open);
     assert!(day(&c.conn, ymd(2026, 11, 27)).unwrap().is_empty(), "nothing half-written");
 }
 

@@ -29,7 +29,7 @@ fn import(c: &mut Clinic, file: File, csv: &str) {
 
 /// The checklist of `day` as (name, kind, due).
 fn due(c: &Clinic, day: NaiveDate) -> Vec<(String, String, String)> {
-    followups::due(&c.conn, day).unwrap().into_iter().map(|t| (t.name, t.kind, t.due)).collect()
+    followups::due(&c.conn, day).unwrap().into_iter().map(|t| (t.name, t.kind.key().to_string(), t.due)).collect()
 }
 
 fn row(name: &str, kind: &str, due: &str) -> (String, String, String) {
@@ -291,7 +291,7 @@ fn a_customer_who_opts_out_loses_every_open_marketing_call_at_once() {
     let a = c.customer("张小美", "13800000001");
     let item = c.item("水光针", crate::items::Category::Injection);
     c.treat(a, ymd(2026, 10, 20), item, "980");
-    let kinds = |c: &Clinic| -> Vec<String> { followups::due(&c.conn, ymd(2027, 12, 31)).unwrap().into_iter().map(|t| t.kind).collect() };
+    let kinds = |c: &Clinic| -> Vec<String> { followups::due(&c.conn, ymd(2027, 12, 31)).unwrap().into_iter().map(|t| t.kind.key().to_string()).collect() };
     assert!(kinds(&c).contains(&"repurchase".to_string()));
     let mut draft = crate::customers::CustomerDraft { name: "张小美".into(), phone: "13800000001".into(), ..Default::default() };
     draft.marketing_opt_out = true;

@@ -87,11 +87,11 @@ pub(super) const COMMANDS: &[Command] = &[
         let tasks: Vec<Value> = followups::of_customer(&app.conn, id)?
             .into_iter()
             .map(|t| {
-                let label = Kind::parse(&t.kind).map_or("回访", Kind::label);
+                let label = t.kind.label();
                 let attempts = followups::attempts(&app.conn, t.id).unwrap_or_default();
                 let mut v = json!(t);
                 v["kind_label"] = json!(label);
-                v["status_label"] = json!(followups::status_label(&t.status));
+                v["status_label"] = json!(t.status.label());
                 v["history"] = json!(attempts);
                 v
             })

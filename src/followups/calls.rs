@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{add_days, upsert, Kind, NewTask};
+use super::{add_days, upsert, Kind, NewTask, TaskStatus};
 use crate::clock::Clock;
 use crate::customers::CustomerId;
 use crate::error::{Error, Result};
@@ -22,10 +22,10 @@ pub struct DueTask {
     pub id: i64,
     pub phone: String,
     pub name: String,
-    pub kind: String,
+    pub kind: Kind,
     pub due: String,
     pub next_on: String,
-    pub status: String,
+    pub status: TaskStatus,
     pub items: Vec<String>,
     pub attempts: i64,
     #[serde(skip)]
@@ -82,10 +82,10 @@ pub fn due_csv(list: &[DueTask]) -> Result<String> {
                 t.id.to_string(),
                 t.phone.clone(),
                 t.name.clone(),
-                Kind::parse(&t.kind).map_or(t.kind.clone(), |k| k.label().to_string()),
+                t.kind.label().to_string(),
                 t.due.clone(),
                 t.next_on.clone(),
-                status_label(&t.status).to_string(),
+                t.status.label().to_string(),
                 t.items.join("、"),
                 t.attempts.to_string(),
             ]
@@ -109,7 +109,7 @@ pub fn of_customer(conn: &Connection, customer: CustomerId) -> Result<Vec<DueTas
 
 /// The script with its placeholders filled: {姓名}, {项目}, {天数}, {日期}, {活动}.
 pub fn fill_script(t: &DueTask, d: NaiveDate) -> String {
-    let kind = Kind::parse(&t.kind).unwrap_or(Kind::PostTreatment);
+    let kind = t.kind;
     let template = t.script.clone().unwrap_or_else(|| kind.default_script().to_string());
     let days = t
         .anchor
@@ -191,12 +191,12 @@ pub fn checklist(conn: &Connection, d: NaiveDate, f: &Filter) -> Result<Vec<Cust
     let mut index: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     let mut left_out: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for t in due(conn, d)? {
-        if f.kind.as_deref().is_some_and(|k| !k.is_empty() && k != t.kind) || left_out.contains(&t.customer_id) {
+        if f.kind.as_deref().is_some_and(|k| !k.is_empty() && k != t.kind.key()) || left_out.contains(&t.customer_id) {
             continue;
         }
         let overdue_days = NaiveDate::parse_from_str(&t.next_on, "%Y-%m-%d").map(|n| (d - n).num_days()).unwrap_or(0);
         let call = Call {
-            kind_label: Kind::parse(&t.kind).map_or("回访", Kind::label),
+            kind_label: t.kind.label(),
             purpose: t.purpose.clone(),
             script: fill_script(&t, d),
             overdue_days,
@@ -287,8 +287,8 @@ pub fn complete_tx(
     to: Option<NaiveDate>,
 ) -> Result<()> {
     let t = task(tx, id)?;
-    if t.status != "open" {
-        return Err(Error::Conflict(format!("这条回访已是「{}」状态，不能再登记。", status_label(&t.status))));
+    if t.status != TaskStatus::Open {
+        return Err(Error::Conflict(format!("这条回访已是「{}」状态，不能再登记。", t.status.label())));
     }
     let today = clock.today();
     let note = note.map(str::trim).filter(|n| !n.is_empty());
@@ -344,17 +344,6 @@ pub fn complete_tx(
     Ok(())
 }
 
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "open" => "待回访",
-        "reached" => "已接通",
-        "unreachable" => "联系不上",
-        "escalate" => "已上报",
-        "cancelled" => "已取消",
-        "historical" => "历史",
-        _ => "未知",
-    }
-}
 
 /// A call made on a task.
 #[derive(Debug, Clone, Serialize)]

@@ -213,12 +213,12 @@ fn three_unanswered_calls_close_the_task_as_unreachable() {
     c.treat(a, ymd(2026, 11, 22), item, "980");
     let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
     let t1 = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap();
-    assert_eq!((t1.status.as_str(), t1.next_on.as_str(), t1.due.as_str()), ("open", "2026-11-24", "2026-11-23"));
+    assert_eq!((t1.status.key(), t1.next_on.as_str(), t1.due.as_str()), ("open", "2026-11-24", "2026-11-23"));
     on(&mut c, ymd(2026, 11, 24));
     complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap();
     on(&mut c, ymd(2026, 11, 25));
     let t3 = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap();
-    assert_eq!((t3.status.as_str(), t3.attempts), ("unreachable", 3));
+    assert_eq!((t3.status.key(), t3.attempts), ("unreachable", 3));
     assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reached, None, None).unwrap_err().code(), "conflict");
 }
 
@@ -231,7 +231,7 @@ fn a_reschedule_moves_next_on_and_keeps_due() {
     let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
     assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reschedule, None, None).unwrap_err().code(), "invalid");
     let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reschedule, Some("周末再打"), Some(ymd(2026, 11, 28))).unwrap();
-    assert_eq!((t.due.as_str(), t.next_on.as_str(), t.status.as_str()), ("2026-11-23", "2026-11-28", "open"));
+    assert_eq!((t.due.as_str(), t.next_on.as_str(), t.status.key()), ("2026-11-23", "2026-11-28", "open"));
     assert!(due(&c.conn, ymd(2026, 11, 27)).unwrap().iter().all(|d| d.id != id));
 }
 
@@ -244,7 +244,7 @@ fn an_escalation_closes_the_call_and_flags_the_customer_file() {
     let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
     assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Escalate, None, None).unwrap_err().code(), "invalid");
     let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Escalate, Some("左脸肿得厉害"), None).unwrap();
-    assert_eq!(t.status, "escalate");
+    assert_eq!(t.status, TaskStatus::Escalate);
     let flags = open_flags(&c.conn, a).unwrap();
     assert_eq!(flags.len(), 1);
     assert_eq!(flags[0].note.as_deref(), Some("左脸肿得厉害"));
@@ -288,7 +288,7 @@ fn a_campaign_becomes_one_task_per_customer_of_its_segment_who_accepts_marketing
     assert_eq!(dues(&c, gold, "campaign"), ["2026-12-01"]);
     assert!(dues(&c, q, "campaign").is_empty());
     let list = due(&c.conn, ymd(2026, 12, 1)).unwrap();
-    let call = list.iter().find(|t| t.kind == "campaign").unwrap();
+    let call = list.iter().find(|t| t.kind == Kind::Campaign).unwrap();
     assert!(fill_script(call, ymd(2026, 12, 1)).contains("中秋问候"));
 }
 
@@ -357,4 +357,14 @@ fn history_gathered_in_bulk_ends_as_one_upsert_each() {
     assert_eq!(snapshot(&gathered), expected);
     assert!(expected.iter().any(|t| t.3 == "historical") && expected.iter().any(|t| t.3 == "open"), "both kinds of call: {expected:?}");
     assert!(expected.iter().any(|t| t.3 == "cancelled" && t.5.contains("execution:900") && t.5.contains(",")), "the task already there gained sources: {expected:?}");
+}
+
+#[test]
+fn an_unknown_stored_task_kind_or_status_is_an_error_not_a_default() {
+    use rusqlite::types::{FromSql, ValueRef};
+    assert!(TaskStatus::column_result(ValueRef::Text(b"lost")).is_err());
+    assert_eq!(TaskStatus::column_result(ValueRef::Text(b"historical")).unwrap(), TaskStatus::Historical);
+    let e = Kind::column_result(ValueRef::Text(b"gossip")).unwrap_err().to_string();
+    assert!(e.contains("gossip"), "{e}");
+    assert_eq!(Kind::column_result(ValueRef::Text(b"no_show")).unwrap(), Kind::NoShow);
 }
