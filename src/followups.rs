@@ -252,7 +252,7 @@ impl TaskStatus {
 
 /// Reads a stored value through `parse`: one this version does not know is
 /// an error naming it, never a default.
-fn stored<T>(v: rusqlite::types::ValueRef<'_>, what: &str, parse: impl Fn(&str) -> Option<T>) -> rusqlite::types::FromSqlResult<T> {
+pub(crate) fn stored<T>(v: rusqlite::types::ValueRef<'_>, what: &str, parse: impl Fn(&str) -> Option<T>) -> rusqlite::types::FromSqlResult<T> {
     let text = v.as_str()?;
     parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("{what}「{text}」无法识别").into()))
 }

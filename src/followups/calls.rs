@@ -257,6 +257,12 @@ impl Outcome {
     }
 }
 
+impl rusqlite::types::FromSql for Outcome {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        super::stored(v, "回访结果", Outcome::parse)
+    }
+}
+
 /// Records a call on an open task: reached closes it; no answer moves it to
 /// tomorrow, and the third unanswered call closes it as unreachable; escalate
 /// closes it and flags the customer file; reschedule moves next_on (due stays).
@@ -351,7 +357,7 @@ pub struct Attempt {
     pub at: String,
     pub on_date: String,
     pub by: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub note: Option<String>,
     pub to_date: Option<String>,
 }
