@@ -62,8 +62,7 @@ impl Status {
 /// A stored status this version does not know is an error, not 已预约.
 impl rusqlite::types::FromSql for Status {
     fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        let text = v.as_str()?;
-        Status::parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("预约状态「{text}」无法识别").into()))
+        crate::store::stored(v, "预约状态", Status::parse)
     }
 }
 

@@ -250,22 +250,15 @@ impl TaskStatus {
     }
 }
 
-/// Reads a stored value through `parse`: one this version does not know is
-/// an error naming it, never a default.
-pub(crate) fn stored<T>(v: rusqlite::types::ValueRef<'_>, what: &str, parse: impl Fn(&str) -> Option<T>) -> rusqlite::types::FromSqlResult<T> {
-    let text = v.as_str()?;
-    parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("{what}「{text}」无法识别").into()))
-}
-
 impl rusqlite::types::FromSql for TaskStatus {
     fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        stored(v, "回访状态", |t| TaskStatus::ALL.into_iter().find(|s| s.key() == t))
+        crate::store::stored(v, "回访状态", |t| TaskStatus::ALL.into_iter().find(|s| s.key() == t))
     }
 }
 
 impl rusqlite::types::FromSql for Kind {
     fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        stored(v, "回访类型", Kind::parse)
+        crate::store::stored(v, "回访类型", Kind::parse)
     }
 }
 

@@ -50,8 +50,7 @@ impl Status {
 /// A stored status this version does not know is an error, not 候诊.
 impl rusqlite::types::FromSql for Status {
     fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        let text = v.as_str()?;
-        Status::parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("到院状态「{text}」无法识别").into()))
+        crate::store::stored(v, "到院状态", Status::parse)
     }
 }
 

@@ -259,7 +259,7 @@ impl Outcome {
 
 impl rusqlite::types::FromSql for Outcome {
     fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        super::stored(v, "回访结果", Outcome::parse)
+        crate::store::stored(v, "回访结果", Outcome::parse)
     }
 }
 

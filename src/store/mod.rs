@@ -60,6 +60,13 @@ pub fn owner_only_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Reads a stored value of a closed set (a status, a kind) through `parse`:
+/// one this version does not know is an error naming it, never a default.
+pub fn stored<T>(v: rusqlite::types::ValueRef<'_>, what: &str, parse: impl Fn(&str) -> Option<T>) -> rusqlite::types::FromSqlResult<T> {
+    let text = v.as_str()?;
+    parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("{what}「{text}」无法识别").into()))
+}
+
 /// An in-memory database with the real migrations, for tests.
 pub fn open_in_memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
