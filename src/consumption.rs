@@ -703,6 +703,19 @@ pub enum Voidable {
 }
 
 impl Voidable {
+    const ALL: [Voidable; 5] = [Voidable::Order, Voidable::Payment, Voidable::Refund, Voidable::Execution, Voidable::Arrival];
+
+    /// The kind's name in JSON and in the timeline's SQL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Voidable::Order => "order",
+            Voidable::Payment => "payment",
+            Voidable::Refund => "refund",
+            Voidable::Execution => "execution",
+            Voidable::Arrival => "arrival",
+        }
+    }
+
     fn table(self) -> &'static str {
         match self {
             Voidable::Order => "orders",
@@ -762,10 +775,17 @@ fn customer_of(conn: &Connection, table: &str, id: i64) -> Result<CustomerId> {
     Ok(CustomerId(conn.query_row(&format!("SELECT customer_id FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?))
 }
 
-/// One entry of a timeline (a customer's, or the clinic's day).
+impl rusqlite::types::FromSql for Voidable {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        crate::store::stored(v, "记录类型", |t| Voidable::ALL.into_iter().find(|k| k.key() == t))
+    }
+}
+
+/// One entry of a timeline (a customer's, or the clinic's day): its kind is
+/// the kind of record it is, the one a void names.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntry {
-    pub kind: &'static str,
+    pub kind: Voidable,
     pub id: i64,
     pub date: String,
     pub customer_id: CustomerId,
@@ -834,15 +854,8 @@ fn entries(conn: &Connection, scope: Scope) -> Result<Vec<TimelineEntry>> {
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map([param], |r| {
-            let kind: String = r.get(0)?;
             Ok(TimelineEntry {
-                kind: match kind.as_str() {
-                    "arrival" => "arrival",
-                    "order" => "order",
-                    "payment" => "payment",
-                    "execution" => "execution",
-                    _ => "refund",
-                },
+                kind: r.get(0)?,
                 id: r.get(1)?,
                 date: r.get(2)?,
                 title: r.get(3)?,
@@ -879,12 +892,12 @@ pub struct DayLedger {
 pub fn day_ledger(conn: &Connection, date: NaiveDate) -> Result<DayLedger> {
     let entries = entries(conn, Scope::Day(date))?;
     let live = || entries.iter().filter(|e| !e.voided);
-    let paid: Money = live().filter(|e| e.kind == "payment").filter_map(|e| e.amount).sum();
-    let refunded = Money(-live().filter(|e| e.kind == "refund").filter_map(|e| e.amount).sum::<Money>().fen());
+    let paid: Money = live().filter(|e| e.kind == Voidable::Payment).filter_map(|e| e.amount).sum();
+    let refunded = Money(-live().filter(|e| e.kind == Voidable::Refund).filter_map(|e| e.amount).sum::<Money>().fen());
     let sessions_done: i64 = conn
         .prepare_cached("SELECT coalesce(sum(count), 0) FROM executions WHERE exec_date = ?1 AND voided_at IS NULL")?
         .query_row([date.to_string()], |r| r.get(0))?;
-    let arrivals = live().filter(|e| e.kind == "arrival").count() as i64;
+    let arrivals = live().filter(|e| e.kind == Voidable::Arrival).count() as i64;
     Ok(DayLedger { date: date.to_string(), paid, refunded, net: paid - refunded, sessions_done, arrivals, entries })
 }
 

@@ -216,7 +216,15 @@ fn the_timeline_lists_every_record_newest_first() {
     let entries = timeline(&c.conn, a).unwrap();
     let dates: Vec<&str> = entries.iter().map(|e| e.date.as_str()).collect();
     assert_eq!(dates, ["2026-10-01", "2026-10-01", "2026-09-01", "2026-09-01"]);
-    let mut older: Vec<&str> = entries[2..].iter().map(|e| e.kind).collect();
+    let mut older: Vec<&str> = entries[2..].iter().map(|e| e.kind.key()).collect();
     older.sort();
     assert_eq!(older, ["order", "payment"]);
+}
+
+#[test]
+fn an_unknown_record_kind_is_an_error_not_a_refund() {
+    use rusqlite::types::{FromSql, ValueRef};
+    assert!(Voidable::column_result(ValueRef::Text(b"gift")).is_err());
+    assert_eq!(Voidable::column_result(ValueRef::Text(b"refund")).unwrap(), Voidable::Refund);
+    assert_eq!(serde_json::to_value(Voidable::Execution).unwrap(), "execution");
 }
