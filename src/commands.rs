@@ -44,6 +44,10 @@ pub struct Request {
     /// is acting when a request comes from the UI.
     #[serde(default)]
     pub token: Option<String>,
+    /// Which window sent it (random, per page): its own change notices are
+    /// not news to it.
+    #[serde(default)]
+    pub window: Option<String>,
 }
 
 /// An open database and the pinned date, if any: what every command needs.
@@ -120,6 +124,13 @@ impl App {
     /// Reports imports to a handle kept elsewhere (the window keeps one across a restore).
     pub fn set_import_watch(&mut self, watch: import::progress::Watch) {
         self.watch = watch;
+    }
+
+    /// Whether `token` belongs to a live session (for `liuke serve`'s change
+    /// notices, which carry no records but still only go to signed-in desks).
+    pub fn signed_in(&mut self, token: &str) -> Result<bool> {
+        let idle = sessions::idle_limit(&self.conn)?;
+        Ok(self.sessions.touch(token, idle).is_some())
     }
 
     /// Moves the sessions' clock on (tests of the idle limit).

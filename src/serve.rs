@@ -31,6 +31,8 @@ struct Shared {
     app: Arc<Mutex<App>>,
     /// Read without the app's lock: an import holds it for its whole run.
     watch: crate::import::progress::Watch,
+    /// The name of every command that changed something, for `/events`.
+    changes: tokio::sync::broadcast::Sender<String>,
 }
 
 /// Serves until the process ends. `on_ready` receives the bound address.
@@ -38,7 +40,7 @@ pub fn run(mut app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
     if let Err(e) = app.daily_backup() {
         eprintln!("今天的自动备份没有开始：{e}");
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
@@ -50,12 +52,14 @@ pub fn run(mut app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
         on_ready(&address);
         let port = listener.local_addr().map_or(port, |a| a.port());
         let served = Arc::new(Served { hosts: vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")] });
+        let (changes, _) = tokio::sync::broadcast::channel(256);
         let router = Router::new()
             .route("/api", post(api))
+            .route("/events", axum::routing::get(events))
             .fallback(asset)
             .layer(DefaultBodyLimit::max(MAX_BODY))
             .layer(middleware::from_fn_with_state(served, guard))
-            .with_state(Shared { watch: app.import_watch(), app: Arc::new(Mutex::new(app)) });
+            .with_state(Shared { watch: app.import_watch(), app: Arc::new(Mutex::new(app)), changes });
         axum::serve(listener, router).await?;
         Ok(())
     })
@@ -144,6 +148,9 @@ async fn api(State(shared): State<Shared>, body: Bytes) -> Response {
     if request.cmd == "import.progress" {
         return json_response(StatusCode::OK, serde_json::json!({"ok": true, "data": shared.watch.current()}));
     }
+    let changes = crate::commands::table::find(&request.cmd)
+        .is_ok_and(|c| c.writes && !request.cmd.starts_with("session."))
+        .then(|| serde_json::json!({"cmd": request.cmd, "from": request.window.as_deref().unwrap_or("")}).to_string());
     let app = shared.app;
     let answer = tokio::task::spawn_blocking(move || {
         // A command that panicked poisons the lock; the connection itself is still sound.
@@ -152,10 +159,45 @@ async fn api(State(shared): State<Shared>, body: Bytes) -> Response {
     })
     .await;
     match answer {
-        Ok(Ok(data)) => json_response(StatusCode::OK, serde_json::json!({"ok": true, "data": data})),
+        Ok(Ok(data)) => {
+            if let Some(cmd) = changes {
+                // Nobody listening is fine.
+                let _ = shared.changes.send(cmd);
+            }
+            json_response(StatusCode::OK, serde_json::json!({"ok": true, "data": data}))
+        }
         Ok(Err(error)) => error_response(error),
         Err(_) => error_response(ApiError::from(Error::Config("这次操作意外中断，请重试。".into()))),
     }
+}
+
+/// `GET /events?token=…`: a server-sent event `changed` (its data the
+/// command's name and the window it came from) after every command that changed something, so the other
+/// desks' boards and lists refresh themselves. Only for a live session; the
+/// events carry no records.
+async fn events(State(shared): State<Shared>, uri: Uri) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let token = uri.query().unwrap_or("").split('&').find_map(|p| p.strip_prefix("token=")).unwrap_or("").to_string();
+    let app = shared.app.clone();
+    let live = tokio::task::spawn_blocking(move || {
+        let mut app = app.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        app.signed_in(&token).unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false);
+    if !live {
+        return error_response(ApiError::from(Error::Unauthorized("请先选择在岗员工并登录。".into())));
+    }
+    let changes = futures_util::stream::unfold(shared.changes.subscribe(), |mut rx| async move {
+        let data = match rx.recv().await {
+            Ok(cmd) => cmd,
+            // Fell behind: say that something changed.
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => r#"{"cmd":"*","from":""}"#.to_string(),
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok::<Event, std::convert::Infallible>(Event::default().event("changed").data(data)), rx))
+    });
+    Sse::new(changes).keep_alive(KeepAlive::default()).into_response()
 }
 
 /// The embedded UI: `GET /` and every file under `ui/`.

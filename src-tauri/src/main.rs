@@ -43,7 +43,7 @@ fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, 
     }
     let asked_for_info = cmd == "app.info";
     let answer = match guard.as_mut() {
-        Ok(app) => app.handle(Request { cmd, actor, args, token }),
+        Ok(app) => app.handle(Request { cmd, actor, args, token, window: None }),
         Err(e) => Err(e.clone()),
     };
     // The title bar and the taskbar name the clinic whose database is open.

@@ -70,6 +70,11 @@ export async function openClinic(setup = {}) {
       if (!body.ok) throw new Error(body.error.message);
       return body.data;
     },
+    /** Another desk: a browser context of its own on the same server. */
+    async anotherDesk() {
+      const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+      return other.newPage();
+    },
     async close() {
       await browser.close();
       server.kill();

@@ -16,6 +16,8 @@ export class ApiError extends Error {
 }
 
 const tauri = typeof window !== 'undefined' && window.__TAURI__ && window.__TAURI__.core;
+/** This page, among the desks and tabs: its own changes come back as notices it ignores. */
+const WINDOW_ID = Math.random().toString(36).slice(2) + Date.now().toString(36);
 
 /**
  * Runs a command in the core.
@@ -51,7 +53,7 @@ async function send(cmd, args) {
     response = await fetch('/api', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ cmd, actor, args, token }),
+      body: JSON.stringify({ cmd, actor, args, token, window: WINDOW_ID }),
     });
   } catch {
     throw new ApiError({ code: 'network', message: '无法连接到留客程序，请确认它仍在运行。' });
@@ -64,6 +66,44 @@ async function send(cmd, args) {
   }
   if (!body.ok) throw new ApiError(body.error);
   return body.data;
+}
+
+/**
+ * Changes made elsewhere (another desk, another tab): `liuke serve` sends an
+ * event after every command that changed something. `handler(cmd)` is called
+ * for each; the returned function stops it. In the desktop window, with one
+ * window on the database, there is nothing to hear.
+ */
+const changeHandlers = new Set();
+let changes = null;
+
+function listen() {
+  if (changes || tauri || typeof EventSource === 'undefined') return;
+  const token = currentToken();
+  if (!token) return;
+  changes = new EventSource(`/events?token=${encodeURIComponent(token)}`);
+  changes.addEventListener('changed', (e) => {
+    let change;
+    try { change = JSON.parse(e.data); } catch { return; }
+    if (change.from === WINDOW_ID) return;
+    changeHandlers.forEach((h) => h(change.cmd));
+  });
+}
+
+if (typeof document !== 'undefined') {
+  // A new colleague at the desk listens with their own session.
+  document.addEventListener('actor-changed', () => {
+    if (changes) changes.close();
+    changes = null;
+    if (changeHandlers.size) listen();
+  });
+}
+
+/** @param {(cmd: string) => void} handler @returns {() => void} */
+export function onChange(handler) {
+  changeHandlers.add(handler);
+  listen();
+  return () => changeHandlers.delete(handler);
 }
 
 /** Whether the UI runs inside the desktop window. */

@@ -6,7 +6,7 @@
  * books an appointment and closes the call as reached with it.
  * The owner creates campaigns here; the day list prints.
  */
-import { call } from '../api.js';
+import { call, onChange } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
 import { SCHEMES } from './tiers.js';
 import { openBookingDialog } from './appointments.js';
@@ -147,6 +147,18 @@ export async function renderCallbacks(main, query) {
     h('div', { id: 'campaign-box' }));
   const first = main.querySelector('.call');
   if (first instanceof HTMLElement) first.focus();
+  // A call ticked off or made on another desk: the list follows, unless a
+  // note or a field is being filled in here.
+  const list = main.querySelector('#checklist, #checklist-empty');
+  let pending = null;
+  const stop = onChange(() => {
+    if (!list || !document.body.contains(list)) { stop(); return; }
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      const typing = [...main.querySelectorAll('input, textarea')].some((f) => f === document.activeElement || (f instanceof HTMLTextAreaElement && f.value.trim()));
+      if (!typing && document.body.contains(list)) { stop(); renderCallbacks(main, query).catch(() => {}); }
+    }, 200);
+  });
   renderCampaignBox(/** @type {HTMLElement} */ (main.querySelector('#campaign-box')), data.date, reload).catch(() => {});
 }
 

@@ -5,7 +5,7 @@
  * create form. Register the arrival, then move it along today's board.
  * Keyboard: type → Enter picks the first match → Enter registers.
  */
-import { call } from '../api.js';
+import { call, onChange } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
 import { looksLikePhone } from './customers.js';
 import { clockTime, yuan } from '../format.js';
@@ -60,6 +60,15 @@ export async function renderTriage(main) {
   };
 
   const loadExpected = () => renderExpected(expected, loadBoard).catch((err) => replace(expected, h('p', { class: 'hint' }, err.message)));
+
+  // Another desk registered, moved or checked someone in: the board follows
+  // (the search box and the card being filled in are left alone).
+  let pending = null;
+  const stop = onChange(() => {
+    if (!document.body.contains(board)) { stop(); return; }
+    clearTimeout(pending);
+    pending = setTimeout(() => { loadBoard().catch(() => {}); loadExpected(); }, 200);
+  });
 
   const move = async (e, status, outcome) => {
     try {
