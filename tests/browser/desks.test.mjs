@@ -72,3 +72,20 @@ test('change notices go only to a signed-in desk', async () => {
     await clinic.close();
   }
 });
+
+test('a booking made on one desk appears in the other desk\'s day book', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV }, '王晓燕');
+  try {
+    const other = await clinic.anotherDesk();
+    await signInOn(other, clinic.url, '李咨询');
+    await other.goto(`${clinic.url}#/appointments?date=2026-11-24&view=day`);
+    await other.waitForSelector('#day-book');
+    const staff = await clinic.api('staff.list');
+    const doctor = staff.find((s) => s.name === '刘医生').id;
+    const [zhao] = await clinic.api('customers.search', { q: '13998765678' });
+    await clinic.api('appointments.book', { customer_id: zhao.id, date: '2026-11-24', time: '10:00', staff_id: doctor, purpose: '复诊' });
+    await other.waitForFunction(() => document.querySelector('#day-book')?.textContent.includes('赵晓梅'), null, { timeout: 2000 });
+  } finally {
+    await clinic.close();
+  }
+});

@@ -6,7 +6,7 @@
  * shared with the callback checklist, the customer file and the desk.
  * Routes: #/appointments?date=YYYY-MM-DD&view=day|week|reminders
  */
-import { call } from '../api.js';
+import { call, onChange } from '../api.js';
 import { h, orDash, replace, toast, ask } from '../dom.js';
 
 const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
@@ -318,6 +318,14 @@ export async function renderAppointments(main, query) {
     h('p', { class: 'hint' }, `营业时间 ${opts.settings.open}–${opts.settings.close}，每格 ${opts.settings.slot_minutes} 分钟。点空格直接预约；同一位医生同一时段只能约一位。`),
     body);
   await reload();
+  // Booked, moved, cancelled or checked in on another desk: the book follows,
+  // unless a booking is being filled in here.
+  let pending = null;
+  const stop = onChange(() => {
+    if (!document.body.contains(body)) { stop(); return; }
+    clearTimeout(pending);
+    pending = setTimeout(() => { if (!document.querySelector('.modal-back')) reload().catch(() => {}); }, 200);
+  });
 }
 
 /**
