@@ -161,13 +161,18 @@ fn sealed_name(dest: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
-/// The database name a backup file is named after (`clinic` of `clinic-2026-11-23.db.age`).
+/// The database name a backup file is named after: what comes before its
+/// date (`clinic` of `clinic-2026-11-23.db.age` and of a backup made by hand,
+/// `clinic-2026-11-23-20261124T0330Z.db.age`), so one key file serves them all.
 fn stem_of_backup(path: &Path) -> String {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("liuke");
-    let name = name.strip_suffix(sealed::EXTENSION).or_else(|| name.strip_suffix(".db")).unwrap_or(name);
-    match name.char_indices().rev().nth(9).map(|(i, _)| i) {
-        Some(i) if i > 0 && date_in_name(path).is_some() => name[..i - 1].to_string(),
-        _ => name.to_string(),
+    let bytes = name.as_bytes();
+    let date_at = (1..bytes.len().saturating_sub(5)).find(|&i| {
+        bytes[i - 1] == b'-' && bytes[i..i + 4].iter().all(u8::is_ascii_digit) && bytes[i + 4] == b'-'
+    });
+    match date_at {
+        Some(i) if i > 1 => name[..i - 1].to_string(),
+        _ => "liuke".to_string(),
     }
 }
 

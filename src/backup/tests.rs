@@ -264,3 +264,16 @@ fn a_new_passphrase_needs_the_old_one_and_opens_the_backups_made_before() {
     assert_eq!(restore_with(&other, &old.path, Some("第二个口令efgh"), &Clock::fixed(ymd(2026, 11, 23))).unwrap().customers, 1);
     assert!(restore_with(&other, &old.path, Some("第一个口令abcd"), &Clock::fixed(ymd(2026, 11, 23))).is_err());
 }
+
+#[test]
+fn a_backup_made_by_hand_shares_its_databases_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    set_passphrase(&c.conn, &path, None, "周院长的口令2026").unwrap();
+    let clock = Clock::fixed(ymd(2026, 11, 23));
+    let b = write(&c.conn, &dir_of(&path).join(manual_name(&path, &clock))).unwrap();
+    assert!(sealed::is_sealed(&b.path));
+    let keys: Vec<String> = std::fs::read_dir(dir_of(&path)).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with("-backup-key.age")).collect();
+    assert_eq!(keys, ["clinic-backup-key.age"]);
+    assert_eq!(stem_of_backup(Path::new("my-clinic-2026-11-23.db")), "my-clinic");
+}
