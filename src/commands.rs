@@ -6,6 +6,7 @@
 //! path. Handlers are a few lines that call the core.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use chrono::NaiveDate;
@@ -51,16 +52,50 @@ pub struct Request {
 }
 
 /// An open database and the pinned date, if any: what every command needs.
+/// The one that writes is opened with [`App::open`]; [`App::reader`] opens
+/// more on the same file for reads, sharing its sessions.
 pub struct App {
     conn: Connection,
     db_path: PathBuf,
     pinned_today: Option<NaiveDate>,
-    /// The day the time-based follow-ups were last brought up to.
-    followups_on: Option<NaiveDate>,
-    /// Signed-in sessions.
-    sessions: sessions::Sessions,
+    /// The day the time-based follow-ups were last brought up to (shared
+    /// with the readers, which never run the day's pass themselves).
+    followups_on: Arc<Mutex<Option<NaiveDate>>>,
+    /// Signed-in sessions, shared with the readers.
+    sessions: Arc<Mutex<sessions::Sessions>>,
     /// Where imports report how far they have got.
     watch: import::progress::Watch,
+    /// A reader runs no command that writes, and its handlers run with
+    /// SQLite's `query_only` on, so a read that tried to write fails loudly.
+    reader: bool,
+}
+
+/// Opens readers sharing one writing app's sessions (see [`App::readers`]).
+pub struct Readers {
+    db_path: PathBuf,
+    pinned_today: Option<NaiveDate>,
+    followups_on: Arc<Mutex<Option<NaiveDate>>>,
+    sessions: Arc<Mutex<sessions::Sessions>>,
+    watch: import::progress::Watch,
+}
+
+impl Readers {
+    pub fn open(&self) -> Result<App> {
+        Ok(App {
+            conn: store::open_reader(&self.db_path)?,
+            db_path: self.db_path.clone(),
+            pinned_today: self.pinned_today,
+            followups_on: self.followups_on.clone(),
+            sessions: self.sessions.clone(),
+            watch: self.watch.clone(),
+            reader: true,
+        })
+    }
+}
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere poisoned the lock; the table itself is still sound.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl App {
@@ -68,7 +103,41 @@ impl App {
     pub fn open(db_path: &Path, pinned_today: Option<NaiveDate>) -> Result<App> {
         crate::backup::check_before_open(db_path)?;
         let conn = store::open(db_path)?;
-        Ok(App { conn, db_path: db_path.to_path_buf(), pinned_today, followups_on: None, sessions: Default::default(), watch: Default::default() })
+        Ok(App {
+            conn,
+            db_path: db_path.to_path_buf(),
+            pinned_today,
+            followups_on: Default::default(),
+            sessions: Default::default(),
+            watch: Default::default(),
+            reader: false,
+        })
+    }
+
+    /// Another connection on the same file, for reads: it shares this app's
+    /// sessions and the day its calls were brought up to.
+    pub fn reader(&self) -> Result<App> {
+        self.readers().open()
+    }
+
+    /// What opens readers of this app, without holding it.
+    pub fn readers(&self) -> Readers {
+        Readers {
+            db_path: self.db_path.clone(),
+            pinned_today: self.pinned_today,
+            followups_on: self.followups_on.clone(),
+            sessions: self.sessions.clone(),
+            watch: self.watch.clone(),
+        }
+    }
+
+    /// Whether today's pass of calls is still to be run (by the writer).
+    pub fn day_pass_due(&self) -> Result<bool> {
+        Ok(*locked(&self.followups_on) != Some(self.clock()?.today()))
+    }
+
+    fn sessions(&self) -> std::sync::MutexGuard<'_, sessions::Sessions> {
+        locked(&self.sessions)
     }
 
     /// The clock for this request: today is read anew each time, so a window
@@ -81,9 +150,14 @@ impl App {
     /// (SPEC §5: every command and every app start does this first).
     pub fn bring_followups_up_to_today(&mut self) -> Result<()> {
         let clock = self.clock()?;
-        if self.followups_on != Some(clock.today()) {
+        // A reader leaves the pass to the writer, which the host asks first.
+        if self.reader {
+            return Ok(());
+        }
+        let mut on = locked(&self.followups_on);
+        if *on != Some(clock.today()) {
             crate::catch_up::day_pass(&mut self.conn, &clock, clock.today())?;
-            self.followups_on = Some(clock.today());
+            *on = Some(clock.today());
         }
         Ok(())
     }
@@ -111,7 +185,7 @@ impl App {
         self.conn = Connection::open_in_memory()?;
         let restored = crate::backup::restore_with(&self.db_path, from, passphrase, &clock);
         self.conn = store::open(&self.db_path)?;
-        self.followups_on = None;
+        *locked(&self.followups_on) = None;
         restored
     }
 
@@ -130,18 +204,23 @@ impl App {
     /// notices, which carry no records but still only go to signed-in desks).
     pub fn signed_in(&mut self, token: &str) -> Result<bool> {
         let idle = sessions::idle_limit(&self.conn)?;
-        Ok(self.sessions.touch(token, idle).is_some())
+        Ok(self.sessions().touch(token, idle).is_some())
     }
 
     /// Moves the sessions' clock on (tests of the idle limit).
     #[cfg(test)]
     pub fn age_sessions(&mut self, by: std::time::Duration) {
-        self.sessions.age(by);
+        self.sessions().age(by);
     }
 
     /// The database file this app works on.
     pub fn db_path(&self) -> &Path {
         &self.db_path
+    }
+
+    #[cfg(test)]
+    pub fn conn_ref(&self) -> &Connection {
+        &self.conn
     }
 
     /// The connection, for the CLI's direct calls.
@@ -182,7 +261,7 @@ impl App {
             return self.sign_in(&clock, args);
         }
         let idle = sessions::idle_limit(&self.conn)?;
-        let session = token.as_deref().and_then(|t| self.sessions.touch(t, idle));
+        let session = token.as_deref().and_then(|t| self.sessions().touch(t, idle));
         let first_run = command.who.on_first_run() && staff::list(&self.conn)?.is_empty();
         let actor = match session {
             Some(id) => Some(staff::acting(&self.conn, id)?),
@@ -239,7 +318,16 @@ impl App {
             self.bring_followups_up_to_today()?;
         }
         let cx = table::Cx { clock: self.clock()?, actor: actor.map(|a| a.id), phones: command.phone_view(actor.map(|a| a.role)), token };
-        (command.run)(self, &cx, args)
+        if !self.reader {
+            return (command.run)(self, &cx, args);
+        }
+        if command.on_writer() {
+            return Err(Error::Config(format!("「{}」只能在写入连接上运行。", command.name)));
+        }
+        self.conn.execute_batch("PRAGMA query_only = ON")?;
+        let answer = (command.run)(self, &cx, args);
+        self.conn.execute_batch("PRAGMA query_only = OFF")?;
+        answer
     }
 
     fn sign_in(&mut self, clock: &Clock, args: Value) -> Result<Value> {
@@ -253,7 +341,7 @@ impl App {
         let id = StaffId(a.staff_id);
         match accounts::sign_in(&self.conn, clock, id, a.pin.as_deref()) {
             Ok(who) => {
-                let token = self.sessions.open(who.id);
+                let token = self.sessions().open(who.id);
                 accounts::log(&self.conn, clock, Some(who.id), "登录", None, None, None, None)?;
                 Ok(json!({"token": token, "staff": who}))
             }
@@ -319,7 +407,7 @@ const COMMANDS: &[Command] = &[
     Command::write("session.sign_in", Who::PUBLIC, |_, _, _| Err(Error::Config("登录请从员工选择界面进行。".into()))).early(),
     Command::write("session.sign_out", Who::EVERYONE, |app, cx, _| {
         if let Some(t) = &cx.token {
-            app.sessions.end(t);
+            app.sessions().end(t);
         }
         Ok(json!({"signed_out": true}))
     })
@@ -335,7 +423,7 @@ const COMMANDS: &[Command] = &[
         let a: WithId<StaffDraft> = args_of(args)?;
         let updated = staff::update(&app.conn, StaffId(a.id), &a.fields)?;
         // A changed role or status ends the sessions opened under the old one.
-        app.sessions.end_all_of(StaffId(a.id), cx.token.as_deref());
+        app.sessions().end_all_of(StaffId(a.id), cx.token.as_deref());
         to_json(updated)
     })
     .audited("修改员工"),
@@ -343,7 +431,7 @@ const COMMANDS: &[Command] = &[
         let a: PinArgs = args_of(args)?;
         let id = StaffId(a.id.unwrap_or(0));
         accounts::set_pin(&app.conn, id, &a.pin)?;
-        app.sessions.end_all_of(id, cx.token.as_deref());
+        app.sessions().end_all_of(id, cx.token.as_deref());
         Ok(json!({"has_pin": !a.pin.is_empty()}))
     })
     .audited("重设员工 PIN"),
@@ -351,7 +439,7 @@ const COMMANDS: &[Command] = &[
         let by = cx.by()?;
         let a: PinArgs = args_of(args)?;
         accounts::set_pin(&app.conn, by, &a.pin)?;
-        app.sessions.end_all_of(by, cx.token.as_deref());
+        app.sessions().end_all_of(by, cx.token.as_deref());
         Ok(json!({"has_pin": !a.pin.is_empty()}))
     })
     .audited("修改自己的 PIN"),

@@ -16,6 +16,7 @@ pub mod desk;
 pub mod error;
 pub mod export;
 pub mod followups;
+pub mod host;
 pub mod import;
 pub mod items;
 pub mod money;

@@ -3,12 +3,12 @@
 //! same dispatcher the desktop window uses. A web page in the clinic's
 //! browser can reach 127.0.0.1 too, so every request must name the served
 //! address as its Host (no DNS rebinding), come from no other origin, and
-//! carry JSON as `application/json` (which a cross-site form cannot send). Commands run one at a time on a
-//! blocking thread (they share one SQLite connection); the HTTP side is
+//! carry JSON as `application/json` (which a cross-site form cannot send). Commands run on blocking threads
+//! through the [`Host`] (writes one at a time, reads beside them); the HTTP side is
 //! axum on a single-threaded tokio runtime, which keeps many browser
 //! connections open at once without one stalling another.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request as HttpRequest, State};
@@ -19,6 +19,7 @@ use axum::routing::post;
 use axum::Router;
 
 use crate::commands::{App, Request};
+use crate::host::Host;
 use crate::error::{ApiError, Error, Result};
 use crate::ui_assets;
 
@@ -26,18 +27,12 @@ use crate::ui_assets;
 /// base64 (a million-row CSV is about 70 MB of it).
 const MAX_BODY: usize = 256 * 1024 * 1024;
 
-#[derive(Clone)]
-struct Shared {
-    app: Arc<Mutex<App>>,
-    /// Read without the app's lock: an import holds it for its whole run.
-    watch: crate::import::progress::Watch,
-    /// The name of every command that changed something, for `/events`.
-    changes: tokio::sync::broadcast::Sender<String>,
-}
+type Shared = Arc<Host>;
 
 /// Serves until the process ends. `on_ready` receives the bound address.
-pub fn run(mut app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
-    if let Err(e) = app.daily_backup() {
+pub fn run(app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
+    let host = Arc::new(Host::new(app));
+    if let Err(e) = host.daily_backup() {
         eprintln!("今天的自动备份没有开始：{e}");
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
@@ -52,14 +47,13 @@ pub fn run(mut app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
         on_ready(&address);
         let port = listener.local_addr().map_or(port, |a| a.port());
         let served = Arc::new(Served { hosts: vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")] });
-        let (changes, _) = tokio::sync::broadcast::channel(256);
         let router = Router::new()
             .route("/api", post(api))
             .route("/events", axum::routing::get(events))
             .fallback(asset)
             .layer(DefaultBodyLimit::max(MAX_BODY))
             .layer(middleware::from_fn_with_state(served, guard))
-            .with_state(Shared { watch: app.import_watch(), app: Arc::new(Mutex::new(app)), changes });
+            .with_state(host);
         axum::serve(listener, router).await?;
         Ok(())
     })
@@ -145,27 +139,9 @@ async fn api(State(shared): State<Shared>, body: Bytes) -> Response {
         Ok(r) => r,
         Err(e) => return error_response(ApiError::from(Error::Json(e))),
     };
-    if request.cmd == "import.progress" {
-        return json_response(StatusCode::OK, serde_json::json!({"ok": true, "data": shared.watch.current()}));
-    }
-    let changes = crate::commands::table::find(&request.cmd)
-        .is_ok_and(|c| c.writes && !request.cmd.starts_with("session."))
-        .then(|| serde_json::json!({"cmd": request.cmd, "from": request.window.as_deref().unwrap_or("")}).to_string());
-    let app = shared.app;
-    let answer = tokio::task::spawn_blocking(move || {
-        // A command that panicked poisons the lock; the connection itself is still sound.
-        let mut app = app.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        app.handle(request)
-    })
-    .await;
+    let answer = tokio::task::spawn_blocking(move || shared.handle(request)).await;
     match answer {
-        Ok(Ok(data)) => {
-            if let Some(cmd) = changes {
-                // Nobody listening is fine.
-                let _ = shared.changes.send(cmd);
-            }
-            json_response(StatusCode::OK, serde_json::json!({"ok": true, "data": data}))
-        }
+        Ok(Ok(data)) => json_response(StatusCode::OK, serde_json::json!({"ok": true, "data": data})),
         Ok(Err(error)) => error_response(error),
         Err(_) => error_response(ApiError::from(Error::Config("这次操作意外中断，请重试。".into()))),
     }
@@ -178,17 +154,12 @@ async fn api(State(shared): State<Shared>, body: Bytes) -> Response {
 async fn events(State(shared): State<Shared>, uri: Uri) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     let token = uri.query().unwrap_or("").split('&').find_map(|p| p.strip_prefix("token=")).unwrap_or("").to_string();
-    let app = shared.app.clone();
-    let live = tokio::task::spawn_blocking(move || {
-        let mut app = app.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        app.signed_in(&token).unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false);
+    let host = shared.clone();
+    let live = tokio::task::spawn_blocking(move || host.signed_in(&token)).await.unwrap_or(false);
     if !live {
         return error_response(ApiError::from(Error::Unauthorized("请先选择在岗员工并登录。".into())));
     }
-    let changes = futures_util::stream::unfold(shared.changes.subscribe(), |mut rx| async move {
+    let changes = futures_util::stream::unfold(shared.subscribe(), |mut rx| async move {
         let data = match rx.recv().await {
             Ok(cmd) => cmd,
             // Fell behind: say that something changed.

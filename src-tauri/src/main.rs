@@ -4,10 +4,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use liuke::commands::{App, Request};
+use liuke::host::Host;
 use liuke::import::progress::Watch;
 use liuke::{backup, clock, store, ApiError, Error};
 use serde_json::{json, Value};
@@ -15,7 +16,7 @@ use serde_json::{json, Value};
 /// The opened database, or the reason it could not be opened: the window
 /// still opens, and every command answers with that reason in Chinese.
 struct Core {
-    app: Mutex<Result<App, ApiError>>,
+    host: Mutex<Result<Arc<Host>, ApiError>>,
     db: PathBuf,
     today: Option<NaiveDate>,
     /// How far an import has got, read without the app's lock (the import holds it).
@@ -29,23 +30,20 @@ fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, 
     if cmd == "import.progress" {
         return Ok(json!(core.watch.current()));
     }
-    let mut guard = match core.app.lock() {
-        Ok(g) => g,
-        // A panic in an earlier command poisoned the lock; the connection itself is still sound.
-        Err(poisoned) => poisoned.into_inner(),
+    // Held only to take the host out: commands run side by side inside it.
+    let host = {
+        let mut guard = core.host.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cmd == "recovery.restore_newest" && guard.is_err() {
+            let passphrase = args.get("passphrase").and_then(Value::as_str);
+            let restored = restore_newest(&core.db, core.today, passphrase)?;
+            *guard = open_host(&core.db, core.today, &core.watch);
+            guard.as_ref().map_err(Clone::clone)?;
+            return Ok(json!(restored));
+        }
+        guard.clone()?
     };
-    if cmd == "recovery.restore_newest" && guard.is_err() {
-        let passphrase = args.get("passphrase").and_then(Value::as_str);
-        let restored = restore_newest(&core.db, core.today, passphrase)?;
-        *guard = open_app(&core.db, core.today, &core.watch);
-        guard.as_ref().map_err(Clone::clone)?;
-        return Ok(json!(restored));
-    }
     let asked_for_info = cmd == "app.info";
-    let answer = match guard.as_mut() {
-        Ok(app) => app.handle(Request { cmd, actor, args, token, window: None }),
-        Err(e) => Err(e.clone()),
-    };
+    let answer = host.handle(Request { cmd, actor, args, token, window: None });
     // The title bar and the taskbar name the clinic whose database is open.
     if let (true, Ok(info)) = (asked_for_info, &answer) {
         if let Some(clinic) = info.get("clinic_name").and_then(Value::as_str) {
@@ -68,13 +66,14 @@ fn restore_newest(db: &std::path::Path, today: Option<NaiveDate>, passphrase: Op
     Ok(backup::restore_with(db, &newest, passphrase, &clock)?)
 }
 
-fn open_app(db: &std::path::Path, today: Option<NaiveDate>, watch: &Watch) -> Result<App, ApiError> {
+fn open_host(db: &std::path::Path, today: Option<NaiveDate>, watch: &Watch) -> Result<Arc<Host>, ApiError> {
     let mut app = App::open(db, today)?;
     app.set_import_watch(watch.clone());
-    if let Err(e) = app.daily_backup() {
+    let host = Host::new(app);
+    if let Err(e) = host.daily_backup() {
         eprintln!("今天的自动备份没有开始：{e}");
     }
-    Ok(app)
+    Ok(Arc::new(host))
 }
 
 /// `LIUKE_DB` and `LIUKE_TODAY` play the part of the CLI's `--db` and `--today`.
@@ -94,9 +93,9 @@ fn main() {
     let core = match locate() {
         Ok((db, today)) => {
             let watch = Watch::default();
-            Core { app: Mutex::new(open_app(&db, today, &watch)), db, today, watch }
+            Core { host: Mutex::new(open_host(&db, today, &watch)), db, today, watch }
         }
-        Err(e) => Core { app: Mutex::new(Err(e)), db: PathBuf::new(), today: None, watch: Watch::default() },
+        Err(e) => Core { host: Mutex::new(Err(e)), db: PathBuf::new(), today: None, watch: Watch::default() },
     };
     let result = tauri::Builder::default()
         .manage(core)

@@ -46,7 +46,8 @@ pub(super) const COMMANDS: &[Command] = &[
         };
         Ok(json!(backup::write(&app.conn, &dest)?))
     })
-    .audited("手动备份"),
+    .audited("手动备份")
+    .host_only(),
     Command::write("backup.set_mirror", Who::OWNER, |app, _, args| {
         let a: PathArg = args_of(args)?;
         let p = a.path.trim();
@@ -56,12 +57,14 @@ pub(super) const COMMANDS: &[Command] = &[
         crate::store::settings::set(&app.conn, "backup_mirror", p)?;
         Ok(json!({"mirror": p}))
     })
-    .audited("设置第二备份文件夹"),
+    .audited("设置第二备份文件夹")
+    .host_only(),
     Command::write("backup.restore", Who::OWNER, |app, _, args| {
         let a: PathArg = args_of(args)?;
         Ok(json!(app.restore_from(std::path::Path::new(&a.path), a.passphrase.as_deref())?))
     })
-    .audited("恢复备份"),
+    .audited("恢复备份")
+    .host_only(),
     Command::read("backup.sealing", Who::OWNER, |app, _, _| Ok(json!({"sealed": backup::sealed::is_on(&app.conn)?}))),
     // The passphrase itself is never written to the audit log (see `run_audited`).
     Command::write("backup.set_passphrase", Who::OWNER, |app, _, args| {
@@ -69,5 +72,6 @@ pub(super) const COMMANDS: &[Command] = &[
         backup::set_passphrase(&app.conn, &app.db_path, a.old_passphrase.as_deref(), &a.passphrase)?;
         Ok(json!({"sealed": true}))
     })
-    .audited("设置备份口令"),
+    .audited("设置备份口令")
+    .host_only(),
 ];

@@ -59,7 +59,8 @@ pub(super) const COMMANDS: &[Command] = &[
         let kinds: Vec<Value> = Kind::ALL.iter().map(|k| json!({"key": k.key(), "label": k.label()})).collect();
         Ok(json!({"date": d.to_string(), "calls": calls, "overdue": overdue, "groups": groups, "kinds": kinds}))
     })
-    .dialled(),
+    .dialled()
+    .catches_up(),
     // `liuke callbacks due`: the open calls with next_on ≤ date (SPEC §7 shape).
     Command::read("callbacks.due", Who::EVERYONE, |app, cx, args| {
         #[derive(Deserialize)]
@@ -73,7 +74,8 @@ pub(super) const COMMANDS: &[Command] = &[
         crate::catch_up::day_pass(&mut app.conn, &cx.clock, d)?;
         super::as_text(a.format, &followups::due(&app.conn, d)?, |l| followups::due_csv(l))
     })
-    .dialled(),
+    .dialled()
+    .catches_up(),
     Command::write("callbacks.complete", Who::EVERYONE, |app, cx, args| {
         let a: CompleteArgs = args_of(args)?;
         let to = a.to.as_deref().filter(|t| !t.trim().is_empty()).map(|t| crate::parse::date(t).map_err(|r| Error::invalid("to", r))).transpose()?;

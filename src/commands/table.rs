@@ -102,18 +102,23 @@ pub struct Command {
     pub phones: Phones,
     /// Answered before the day's pass of calls (what the opening window asks first).
     pub early: bool,
+    /// A read that may make the calls of another day first, so it runs
+    /// where writes run rather than on a reader connection.
+    pub catches_up: bool,
+    /// Runs only from the host PC itself (backups, restores): never from a desk.
+    pub host_only: bool,
     pub run: Handler,
 }
 
 impl Command {
     /// A command that only reads.
     pub const fn read(name: &'static str, who: Who, run: Handler) -> Command {
-        Command { name, who, writes: false, audit: Audit::No, phones: Phones::Masked, early: false, run }
+        Command { name, who, writes: false, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, run }
     }
 
     /// A command that writes: it needs an acting staff member.
     pub const fn write(name: &'static str, who: Who, run: Handler) -> Command {
-        Command { name, who, writes: true, audit: Audit::No, phones: Phones::Masked, early: false, run }
+        Command { name, who, writes: true, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, run }
     }
 
     pub const fn audited(mut self, action: &'static str) -> Command {
@@ -134,6 +139,22 @@ impl Command {
     pub const fn early(mut self) -> Command {
         self.early = true;
         self
+    }
+
+    pub const fn catches_up(mut self) -> Command {
+        self.catches_up = true;
+        self
+    }
+
+    pub const fn host_only(mut self) -> Command {
+        self.host_only = true;
+        self
+    }
+
+    /// Whether the command runs on the one writing connection; every other
+    /// read runs on a reader of its own, beside the writes.
+    pub fn on_writer(&self) -> bool {
+        self.writes || self.catches_up
     }
 
     /// The audit action, if the command is audited.

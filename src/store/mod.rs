@@ -36,6 +36,14 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Opens another connection on a database [`open`] has already brought up
+/// to date, for reads beside the writer (WAL lets them run while it writes).
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    configure(&conn, false)?;
+    Ok(conn)
+}
+
 /// Makes a file readable and writable by its owner only (0600): the
 /// clinic's records are nobody else's on a shared PC. SQLite gives the
 /// `-wal` and `-shm` files the database's own permissions.

@@ -1,0 +1,126 @@
+//! The clinic's host: one database, many desks at once. Writes run one at a
+//! time on the writing connection (each in an IMMEDIATE transaction); reads
+//! run on reader connections of their own, so the owner's 13-month report
+//! never holds up reception's search. `liuke serve` and the desktop window
+//! both answer through a [`Host`]; every change is announced to the desks.
+
+use std::sync::{Mutex, MutexGuard, RwLock};
+
+use serde_json::Value;
+
+use crate::commands::{table, App, Request};
+use crate::error::{ApiError, Result};
+use crate::import::progress::Watch;
+
+/// How many idle reader connections are kept for the next reads.
+const KEEP_READERS: usize = 6;
+
+pub struct Host {
+    writer: Mutex<App>,
+    readers: Mutex<Vec<App>>,
+    /// Opens a reader without waiting for the writer.
+    opens: crate::commands::Readers,
+    /// Held shared by every command, exclusively by a restore, which
+    /// replaces the file under every connection.
+    gate: RwLock<()>,
+    changes: tokio::sync::broadcast::Sender<String>,
+    watch: Watch,
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A command that panicked poisons the lock; the connection itself is still sound.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Host {
+    pub fn new(app: App) -> Host {
+        let (changes, _) = tokio::sync::broadcast::channel(256);
+        Host { watch: app.import_watch(), opens: app.readers(), writer: Mutex::new(app), readers: Mutex::new(Vec::new()), gate: RwLock::new(()), changes }
+    }
+
+    /// Runs one request from a window or a desk, on a reader when it only
+    /// reads; after a change, tells every listening desk which command it was
+    /// and which window sent it.
+    pub fn handle(&self, request: Request) -> std::result::Result<Value, ApiError> {
+        let command = table::find(&request.cmd)?;
+        if command.name == "import.progress" {
+            // Answered without any lock: the import under way holds the writer.
+            return Ok(serde_json::json!(self.watch.current()));
+        }
+        let notice = (command.writes && !command.name.starts_with("session."))
+            .then(|| serde_json::json!({"cmd": command.name, "from": request.window.as_deref().unwrap_or("")}).to_string());
+        let answer = if command.name == "backup.restore" {
+            self.restore(request)
+        } else {
+            let _shared = self.gate.read().unwrap_or_else(|p| p.into_inner());
+            if command.on_writer() {
+                locked(&self.writer).handle(request)
+            } else {
+                self.read(request)
+            }
+        };
+        if let (Ok(_), Some(notice)) = (&answer, notice) {
+            // Nobody listening is fine.
+            let _ = self.changes.send(notice);
+        }
+        answer
+    }
+
+    fn read(&self, request: Request) -> std::result::Result<Value, ApiError> {
+        let mut reader = self.reader()?;
+        if reader.day_pass_due()? {
+            locked(&self.writer).bring_followups_up_to_today()?;
+        }
+        let answer = reader.handle(request);
+        let mut idle = locked(&self.readers);
+        if idle.len() < KEEP_READERS {
+            idle.push(reader);
+        }
+        answer
+    }
+
+    fn reader(&self) -> Result<App> {
+        if let Some(app) = locked(&self.readers).pop() {
+            return Ok(app);
+        }
+        self.opens.open()
+    }
+
+    /// A restore waits for every command under way, lets go of the readers
+    /// (so the file can be replaced), and opens new ones afterwards.
+    fn restore(&self, request: Request) -> std::result::Result<Value, ApiError> {
+        let _alone = self.gate.write().unwrap_or_else(|p| p.into_inner());
+        locked(&self.readers).clear();
+        locked(&self.writer).handle(request)
+    }
+
+    /// Whether `token` belongs to a live session.
+    pub fn signed_in(&self, token: &str) -> bool {
+        match self.reader() {
+            Ok(mut reader) => {
+                let live = reader.signed_in(token).unwrap_or(false);
+                locked(&self.readers).push(reader);
+                live
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// The change notices, as they happen.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<String> {
+        self.changes.subscribe()
+    }
+
+    /// Today's automatic backup (see [`App::daily_backup`]).
+    pub fn daily_backup(&self) -> Result<std::thread::JoinHandle<()>> {
+        locked(&self.writer).daily_backup()
+    }
+
+    /// The writing app, for what the host does outside a command.
+    pub fn writer(&self) -> MutexGuard<'_, App> {
+        locked(&self.writer)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,110 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::Host;
+use crate::commands::{App, Request};
+
+fn req(cmd: &str, token: Option<&str>, args: Value) -> Request {
+    Request { cmd: cmd.into(), actor: None, args, token: token.map(str::to_string), window: None }
+}
+
+/// A host on a fresh file with an owner and a receptionist signed in.
+fn host() -> (tempfile::TempDir, Arc<Host>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("t.db"), chrono::NaiveDate::from_ymd_opt(2026, 11, 23)).unwrap();
+    let host = Arc::new(Host::new(app));
+    let owner = host.handle(req("staff.create", None, json!({"name": "院长", "role": "owner"}))).unwrap()["id"].as_i64().unwrap();
+    let owner_token = host.handle(req("session.sign_in", None, json!({"staff_id": owner}))).unwrap()["token"].as_str().unwrap().to_string();
+    let desk = host.handle(req("staff.create", Some(&owner_token), json!({"name": "前台小王", "role": "reception"}))).unwrap()["id"].as_i64().unwrap();
+    let desk_token = host.handle(req("session.sign_in", None, json!({"staff_id": desk}))).unwrap()["token"].as_str().unwrap().to_string();
+    (dir, host, owner_token, desk_token)
+}
+
+#[test]
+fn a_read_runs_while_a_write_holds_the_writer() {
+    let (_d, host, _owner, desk) = host();
+    host.handle(req("customers.create", Some(&desk), json!({"name": "张小美", "phone": "13812345678"}))).unwrap();
+    let writer = host.writer();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reading = host.clone();
+    let token = desk.clone();
+    std::thread::spawn(move || {
+        let hits = reading.handle(req("customers.search", Some(&token), json!({"q": "zxm"})));
+        tx.send(hits).unwrap();
+    });
+    let hits = rx.recv_timeout(Duration::from_secs(10)).expect("the search did not wait for the writer").unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+    drop(writer);
+}
+
+#[test]
+fn a_write_waits_for_the_writer_and_then_lands() {
+    let (_d, host, _owner, desk) = host();
+    let writer = host.writer();
+    let writing = host.clone();
+    let token = desk.clone();
+    let done = std::thread::spawn(move || writing.handle(req("customers.create", Some(&token), json!({"name": "李四", "phone": "13912345678"}))));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!done.is_finished(), "writes run one at a time");
+    drop(writer);
+    done.join().unwrap().unwrap();
+    let hits = host.handle(req("customers.search", Some(&desk), json!({"q": "13912345678"}))).unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_reader_refuses_to_write_even_if_a_handler_tried() {
+    let (_d, host, _owner, _desk) = host();
+    let reader = host.writer().reader().unwrap();
+    reader.conn_ref().execute_batch("PRAGMA query_only = ON").unwrap();
+    let e = reader.conn_ref().execute("INSERT INTO settings (key, value) VALUES ('x', 'y')", []).unwrap_err();
+    assert!(e.to_string().contains("readonly"), "{e}");
+}
+
+#[test]
+fn sessions_opened_on_the_writer_are_known_to_every_reader() {
+    let (_d, host, owner, _desk) = host();
+    for _ in 0..8 {
+        assert!(host.handle(req("audit.list", Some(&owner), json!({}))).is_ok());
+    }
+    host.handle(req("session.sign_out", Some(&owner), json!({}))).unwrap();
+    assert_eq!(host.handle(req("audit.list", Some(&owner), json!({}))).unwrap_err().code, "unauthorized");
+}
+
+#[test]
+fn a_viewed_file_is_audited_from_a_reader() {
+    let (_d, host, owner, desk) = host();
+    let id = host.handle(req("customers.create", Some(&desk), json!({"name": "张小美", "phone": "13812345678"}))).unwrap()["customer"]["id"].as_i64().unwrap();
+    host.handle(req("customers.get", Some(&desk), json!({"id": id}))).unwrap();
+    let lines = host.handle(req("audit.list", Some(&owner), json!({"action": "查看客户档案"}))).unwrap();
+    assert_eq!(lines.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn every_change_is_announced_with_its_command_and_window() {
+    let (_d, host, _owner, desk) = host();
+    let mut changes = host.subscribe();
+    let mut r = req("customers.create", Some(&desk), json!({"name": "张小美", "phone": "13812345678"}));
+    r.window = Some("w1".into());
+    host.handle(r).unwrap();
+    host.handle(req("customers.search", Some(&desk), json!({"q": "zxm"}))).unwrap();
+    let notice: Value = serde_json::from_str(&changes.try_recv().unwrap()).unwrap();
+    assert_eq!(notice, json!({"cmd": "customers.create", "from": "w1"}));
+    assert!(changes.try_recv().is_err(), "a read is not a change");
+}
+
+#[test]
+fn a_restore_lets_go_of_the_readers_and_reads_the_restored_file() {
+    let (dir, host, owner, desk) = host();
+    host.handle(req("customers.search", Some(&desk), json!({"q": "x"}))).unwrap();
+    let backup = dir.path().join("before.db");
+    host.handle(req("backup.now", Some(&owner), json!({}))).unwrap();
+    crate::backup::write(host.writer().conn(), &backup).unwrap();
+    host.handle(req("customers.create", Some(&desk), json!({"name": "张小美", "phone": "13812345678"}))).unwrap();
+    host.handle(req("backup.restore", Some(&owner), json!({"path": backup.display().to_string()}))).unwrap();
+    // Sessions are kept in memory and survive; the readers now see the restored file.
+    let hits = host.handle(req("customers.search", Some(&desk), json!({"q": "13812345678"}))).unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 0);
+}
