@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::phone::PhoneView;
 use crate::staff::{self, Staff, StaffDraft, StaffId, SYSTEM_STAFF};
 use crate::store::{self, settings};
-use crate::{accounts, import, search};
+use crate::{accounts, import, lan, search};
 
 pub mod table;
 mod sessions;
@@ -31,6 +31,7 @@ mod appointments;
 mod followups;
 mod report;
 mod tiers;
+mod network;
 
 /// One request as it arrives from the UI.
 #[derive(Debug, Deserialize)]
@@ -49,6 +50,19 @@ pub struct Request {
     /// not news to it.
     #[serde(default)]
     pub window: Option<String>,
+    /// Where it came from: set by the server, never by the request.
+    #[serde(skip)]
+    pub via: Via,
+}
+
+/// Where a request came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Via {
+    /// The host PC itself (its window, loopback, the command line).
+    #[default]
+    Local,
+    /// Another PC on the clinic's network, naming its desk by key.
+    Network { address: String, desk_key: Option<String> },
 }
 
 /// An open database and the pinned date, if any: what every command needs.
@@ -202,9 +216,22 @@ impl App {
 
     /// Whether `token` belongs to a live session (for `liuke serve`'s change
     /// notices, which carry no records but still only go to signed-in desks).
-    pub fn signed_in(&mut self, token: &str) -> Result<bool> {
+    pub fn signed_in(&mut self, token: &str, via: &Via) -> Result<bool> {
+        let desk = match self.desk_of(via, false) {
+            Ok(d) => d.map(|d| d.id),
+            Err(_) => return Ok(false),
+        };
         let idle = sessions::idle_limit(&self.conn)?;
-        Ok(self.sessions().touch(token, idle).is_some())
+        Ok(self.sessions().touch(token, idle, desk).is_some())
+    }
+
+    /// The desk a request from the network comes from, if it may come in at
+    /// all (`asking`: a command a desk may send before it is approved).
+    fn desk_of(&self, via: &Via, asking: bool) -> Result<Option<lan::desks::Desk>> {
+        match via {
+            Via::Local => Ok(None),
+            Via::Network { desk_key, .. } => lan::desks::admit(&self.conn, desk_key.as_deref(), asking),
+        }
     }
 
     /// Moves the sessions' clock on (tests of the idle limit).
@@ -218,7 +245,6 @@ impl App {
         &self.db_path
     }
 
-    #[cfg(test)]
     pub fn conn_ref(&self) -> &Connection {
         &self.conn
     }
@@ -235,7 +261,7 @@ impl App {
     pub fn dispatch(&mut self, cmd: &str, actor: Option<i64>, args: Value) -> Result<Value> {
         let command = table::find(cmd)?;
         let actor = actor.map(|id| staff::acting(&self.conn, StaffId(id))).transpose()?;
-        self.run(command, actor.as_ref(), None, args)
+        self.run(command, actor.as_ref(), table::From::default(), args)
     }
 
     /// Runs a command for the command line, as the built-in 系统 account:
@@ -243,7 +269,7 @@ impl App {
     pub fn run_as_system(&mut self, cmd: &str, args: Value) -> Result<Value> {
         let command = table::find(cmd)?;
         let system = staff::get(&self.conn, SYSTEM_STAFF)?;
-        self.run_audited(command, Some(&system), None, args)
+        self.run_audited(command, Some(&system), table::From::default(), args)
     }
 
     /// Runs a request from the UI: the session token says who is acting, the
@@ -254,26 +280,31 @@ impl App {
     }
 
     fn handle_checked(&mut self, request: Request) -> Result<Value> {
-        let Request { cmd, args, token, .. } = request;
+        let Request { cmd, args, token, via, .. } = request;
         let command = table::find(&cmd)?;
         let clock = self.clock()?;
+        let desk = self.desk_of(&via, matches!(command.name, "desk.ask" | "desk.status"))?;
+        if via != Via::Local && command.host_only {
+            return Err(Error::Forbidden("这项操作只能在主机（放着数据库的那台电脑）上进行。".into()));
+        }
         if cmd == "session.sign_in" {
-            return self.sign_in(&clock, args);
+            return self.sign_in(&clock, args, &via, desk.as_ref());
         }
         let idle = sessions::idle_limit(&self.conn)?;
-        let session = token.as_deref().and_then(|t| self.sessions().touch(t, idle));
-        let first_run = command.who.on_first_run() && staff::list(&self.conn)?.is_empty();
+        let session = token.as_deref().and_then(|t| self.sessions().touch(t, idle, desk.as_ref().map(|d| d.id)));
+        // The first owner is made at the host, never over the network.
+        let first_run = command.who.on_first_run() && via == Via::Local && staff::list(&self.conn)?.is_empty();
         let actor = match session {
             Some(id) => Some(staff::acting(&self.conn, id)?),
             None if command.who.is_public() || first_run => None,
             None if token.is_some() => return Err(Error::Unauthorized("登录已过期（长时间未操作或账号有变动），请重新选择在岗员工并登录。".into())),
             None => return Err(Error::Unauthorized("请先选择在岗员工并登录（如已登录，可能是程序重启过，请重新选择）。".into())),
         };
-        self.run_audited(command, actor.as_ref(), token, args)
+        self.run_audited(command, actor.as_ref(), table::From { token, via, desk }, args)
     }
 
     /// Permission, then the command, then its audit line and masking.
-    fn run_audited(&mut self, command: &'static table::Command, actor: Option<&Staff>, token: Option<String>, args: Value) -> Result<Value> {
+    fn run_audited(&mut self, command: &'static table::Command, actor: Option<&Staff>, from: table::From, args: Value) -> Result<Value> {
         let clock = self.clock()?;
         let by = actor.map(|a| a.id);
         let target = args.get("id").or_else(|| args.get("customer_id")).map(|v| v.to_string());
@@ -291,7 +322,7 @@ impl App {
             }
             shown.to_string().chars().take(500).collect::<String>()
         });
-        let mut answer = self.run(command, actor, token, args)?;
+        let mut answer = self.run(command, actor, from, args)?;
         if let Some(action) = command.audit_action() {
             let after = before.as_ref().map(|_| &answer);
             accounts::log(&self.conn, &clock, by, action, target.as_deref(), detail.as_deref(), before.as_ref(), after)?;
@@ -303,13 +334,14 @@ impl App {
     }
 
     /// The command itself, if the actor's role may run it.
-    fn run(&mut self, command: &'static table::Command, actor: Option<&Staff>, token: Option<String>, args: Value) -> Result<Value> {
+    fn run(&mut self, command: &'static table::Command, actor: Option<&Staff>, from: table::From, args: Value) -> Result<Value> {
         if let Some(who) = actor {
             if !command.who.admits(who.role) {
                 return Err(Error::Forbidden(format!("{}（{}）没有权限进行这项操作，请院长或相应岗位的同事处理。", who.name, who.role_label)));
             }
         }
-        if command.writes && actor.is_none() && !(command.who.on_first_run() && staff::list(&self.conn)?.is_empty()) {
+        let first_run = command.who.on_first_run() && from.via == Via::Local && staff::list(&self.conn)?.is_empty();
+        if command.writes && actor.is_none() && !command.who.is_public() && !first_run {
             return Err(Error::Conflict("请先选择当前在岗的员工，再进行操作。".into()));
         }
         // What the opening window asks for first must not wait for the
@@ -317,7 +349,7 @@ impl App {
         if !command.early {
             self.bring_followups_up_to_today()?;
         }
-        let cx = table::Cx { clock: self.clock()?, actor: actor.map(|a| a.id), phones: command.phone_view(actor.map(|a| a.role)), token };
+        let cx = table::Cx { clock: self.clock()?, actor: actor.map(|a| a.id), phones: command.phone_view(actor.map(|a| a.role)), token: from.token, via: from.via, desk: from.desk };
         if !self.reader {
             return (command.run)(self, &cx, args);
         }
@@ -330,7 +362,7 @@ impl App {
         answer
     }
 
-    fn sign_in(&mut self, clock: &Clock, args: Value) -> Result<Value> {
+    fn sign_in(&mut self, clock: &Clock, args: Value, via: &Via, desk: Option<&lan::desks::Desk>) -> Result<Value> {
         #[derive(Deserialize)]
         struct SignIn {
             staff_id: i64,
@@ -339,9 +371,17 @@ impl App {
         }
         let a: SignIn = args_of(args)?;
         let id = StaffId(a.staff_id);
+        if let (Some(_), Ok(who)) = (desk, staff::get(&self.conn, id)) {
+            if !accounts::has_pin(&self.conn, id)? {
+                return Err(Error::Forbidden(format!("{}没有设置 PIN，不能从其他电脑登录。请在主机上登录后，在 设置 → 员工 中设置 PIN，再回到这台电脑登录。", who.name)));
+            }
+        }
         match accounts::sign_in(&self.conn, clock, id, a.pin.as_deref()) {
             Ok(who) => {
-                let token = self.sessions().open(who.id);
+                let token = self.sessions().open(who.id, desk.map(|d| d.id));
+                if let (Some(d), Via::Network { address, .. }) = (desk, via) {
+                    lan::desks::seen(&self.conn, clock, d.id, address)?;
+                }
                 accounts::log(&self.conn, clock, Some(who.id), "登录", None, None, None, None)?;
                 Ok(json!({"token": token, "staff": who}))
             }

@@ -82,6 +82,9 @@ pub enum Error {
     /// The signed-in staff member's role may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// A desk cannot reach its host, or the host is not the one it paired with.
+    #[error("{0}")]
+    Offline(String),
     /// The database file is damaged or not a database; it is left as it is.
     #[error("数据库文件 {path} 已损坏，无法安全使用（{why}）。留客没有动它，也不会新建空数据库。{}", match backup {
         Some(b) => format!("最近一份完好的备份：{b}。请在窗口中点「恢复最近的备份」，或运行 liuke restore \"{b}\"。"),
@@ -122,6 +125,7 @@ impl Error {
             Error::Damaged { .. } => "damaged",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
+            Error::Offline(_) => "offline",
         }
     }
 

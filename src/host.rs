@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 
 use serde_json::Value;
 
-use crate::commands::{table, App, Request};
+use crate::commands::{table, App, Request, Via};
 use crate::error::{ApiError, Result};
 use crate::import::progress::Watch;
 
@@ -95,10 +95,10 @@ impl Host {
     }
 
     /// Whether `token` belongs to a live session.
-    pub fn signed_in(&self, token: &str) -> bool {
+    pub fn signed_in(&self, token: &str, via: &Via) -> bool {
         match self.reader() {
             Ok(mut reader) => {
-                let live = reader.signed_in(token).unwrap_or(false);
+                let live = reader.signed_in(token, via).unwrap_or(false);
                 locked(&self.readers).push(reader);
                 live
             }
@@ -114,6 +114,14 @@ impl Host {
     /// Today's automatic backup (see [`App::daily_backup`]).
     pub fn daily_backup(&self) -> Result<std::thread::JoinHandle<()>> {
         locked(&self.writer).daily_backup()
+    }
+
+    /// The owner's network setting, as stored.
+    pub fn network_settings(&self) -> Result<crate::lan::Settings> {
+        let reader = self.reader()?;
+        let settings = crate::lan::settings(reader.conn_ref());
+        locked(&self.readers).push(reader);
+        settings
     }
 
     /// The writing app, for what the host does outside a command.

@@ -19,6 +19,7 @@ pub mod followups;
 pub mod host;
 pub mod import;
 pub mod items;
+pub mod lan;
 pub mod money;
 pub mod parse;
 pub mod phone;

@@ -84,6 +84,15 @@ enum Command {
     Serve {
         #[arg(long, default_value_t = 8765)]
         port: u16,
+        /// 同时在诊所网络上提供服务（HTTPS），供其他电脑连接
+        #[arg(long)]
+        lan: bool,
+        /// 网络服务的端口（默认取 设置 中的端口，47480；0 表示任选空闲端口）
+        #[arg(long)]
+        lan_port: Option<u16>,
+        /// 网络服务监听的地址（默认所有网卡）
+        #[arg(long)]
+        lan_bind: Option<std::net::IpAddr>,
     },
     /// 写入一家演示诊所的数据（只写入空数据库）
     Demo {
@@ -219,8 +228,9 @@ fn run(cli: Cli) -> CliResult {
             Ok(())
         }
         Command::Import { kind, file, sheet, dry_run } => run_import(&mut app, kind, &file, sheet.as_deref(), dry_run).map_err(|e| (Some(file), e)),
-        Command::Serve { port } => {
-            liuke::serve::run(app, port, |address| {
+        Command::Serve { port, lan, lan_port, lan_bind } => {
+            let network = liuke::serve::Network { forced: lan, port: lan_port, bind: lan_bind };
+            liuke::serve::run(app, port, network, |address| {
                 println!("留客已启动：{address}");
                 let _ = std::io::stdout().flush();
             })

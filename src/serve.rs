@@ -18,8 +18,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 
-use crate::commands::{App, Request};
+use crate::commands::{App, Request, Via};
 use crate::host::Host;
+use crate::lan;
 use crate::error::{ApiError, Error, Result};
 use crate::ui_assets;
 
@@ -29,8 +30,20 @@ const MAX_BODY: usize = 256 * 1024 * 1024;
 
 type Shared = Arc<Host>;
 
+/// What `liuke serve` is asked to do on the clinic's network.
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    /// `--lan`: listen on the network whatever the owner's setting says.
+    pub forced: bool,
+    /// `--lan-port`: instead of the owner's setting (0: any free port).
+    pub port: Option<u16>,
+    /// `--lan-bind`: the address to listen on (every address by default;
+    /// the tests use 127.0.0.2).
+    pub bind: Option<std::net::IpAddr>,
+}
+
 /// Serves until the process ends. `on_ready` receives the bound address.
-pub fn run(app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
+pub fn run(app: App, port: u16, network: Network, on_ready: impl FnOnce(&str)) -> Result<()> {
     let host = Arc::new(Host::new(app));
     if let Err(e) = host.daily_backup() {
         eprintln!("今天的自动备份没有开始：{e}");
@@ -40,28 +53,185 @@ pub fn run(app: App, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .map_err(|e| Error::Config(format!("无法在 127.0.0.1:{port} 上启动服务：{e}。端口可能已被占用，请换一个 --port。")))?;
-        let address = match listener.local_addr() {
-            Ok(a) => format!("http://{a}/"),
-            Err(_) => format!("http://127.0.0.1:{port}/"),
-        };
-        on_ready(&address);
-        let port = listener.local_addr().map_or(port, |a| a.port());
-        let served = Arc::new(Served { hosts: vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")] });
-        let router = Router::new()
-            .route("/api", post(api))
-            .route("/events", axum::routing::get(events))
-            .fallback(asset)
-            .layer(DefaultBodyLimit::max(MAX_BODY))
-            .layer(middleware::from_fn_with_state(served, guard))
-            .with_state(host);
-        axum::serve(listener, router).await?;
+        let local = listener.local_addr()?;
+        on_ready(&format!("http://{local}/"));
+        tokio::spawn(supervise_network(host.clone(), network));
+        accept(listener, router(host, Listener::Loopback { port: local.port() }), None, never_stopped()).await;
         Ok(())
     })
 }
 
-/// The addresses this server answers to.
-struct Served {
-    hosts: Vec<String>,
+/// The clinic's network listener, for a host whose window is its own
+/// server (the desktop app): runs on a thread of its own until the process ends.
+pub fn network_in_background(host: Arc<Host>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let runtime = match tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build() {
+            Ok(r) => r,
+            Err(e) => return lan::set_listening(lan::Listening { address: None, problem: Some(format!("无法启动网络服务：{e}")) }),
+        };
+        runtime.block_on(supervise_network(host, Network::default()));
+    })
+}
+
+fn never_stopped() -> tokio::sync::watch::Receiver<u64> {
+    let (tx, rx) = tokio::sync::watch::channel(0);
+    // Kept alive for ever: the loopback listener is never stopped.
+    std::mem::forget(tx);
+    rx
+}
+
+/// Starts, stops and restarts the network listener as the owner's setting
+/// (or `--lan`) says, now and whenever the setting changes.
+async fn supervise_network(host: Arc<Host>, network: Network) {
+    let mut changes = host.subscribe();
+    let (stop, stopped) = tokio::sync::watch::channel(0u64);
+    let mut running: Option<u16> = None;
+    let mut generation = 0;
+    loop {
+        let wanted = match host.network_settings() {
+            Ok(s) if s.enabled || network.forced => Some(network.port.unwrap_or(s.port)),
+            Ok(_) => None,
+            Err(e) => {
+                lan::set_listening(lan::Listening { address: None, problem: Some(e.to_string()) });
+                None
+            }
+        };
+        if running != wanted {
+            generation += 1;
+            // Every connection of the old listener ends with it.
+            let _ = stop.send(generation);
+            running = None;
+            lan::set_listening(lan::Listening::default());
+            if let Some(port) = wanted {
+                match start_network(&host, &network, port, stopped.clone()).await {
+                    Ok(address) => {
+                        println!("多台电脑共用已开启：https://{address}/");
+                        lan::set_listening(lan::Listening { address: Some(address), problem: None });
+                        running = Some(port);
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        lan::set_listening(lan::Listening { address: None, problem: Some(e.to_string()) });
+                    }
+                }
+            }
+        }
+        // Wait for the owner to change the setting.
+        loop {
+            match changes.recv().await {
+                Ok(notice) if notice.contains("\"lan.save_settings\"") => break,
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+}
+
+async fn start_network(host: &Arc<Host>, network: &Network, port: u16, stopped: tokio::sync::watch::Receiver<u64>) -> Result<String> {
+    let db_path = host.writer().db_path().to_path_buf();
+    let identity = lan::identity(&db_path)?;
+    let tls = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Config(format!("网络加密无法启用：{e}")))?
+        .with_no_client_auth()
+        .with_single_cert(vec![identity.cert.clone()], identity.key.clone_key())
+        .map_err(|e| Error::Config(format!("本机的网络证书无法使用：{e}")))?;
+    let bind = network.bind.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    let listener = tokio::net::TcpListener::bind((bind, port))
+        .await
+        .map_err(|e| Error::Config(format!("无法在 {bind}:{port} 上开启多台电脑共用：{e}。端口可能已被占用，请在 设置 → 多台电脑共用 中换一个端口。")))?;
+    let local = listener.local_addr()?;
+    let shown = if bind.is_unspecified() { lan::local_address().map_or(local, |ip| std::net::SocketAddr::new(ip, local.port())) } else { local };
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let app = router(host.clone(), Listener::Network { port: local.port() });
+    tokio::spawn(async move { accept(listener, app, Some(acceptor), from_now_on(stopped)).await });
+    Ok(shown.to_string())
+}
+
+/// A receiver that fires at the next stop, not at one already past.
+fn from_now_on(mut rx: tokio::sync::watch::Receiver<u64>) -> tokio::sync::watch::Receiver<u64> {
+    rx.mark_unchanged();
+    rx
+}
+
+/// At most this many connections at once on one listener.
+const MAX_CONNECTIONS: usize = 256;
+
+/// Accepts connections until `stop` fires, each served on a task of its own
+/// (TLS first, on the network listener) with the addresses it came in on.
+async fn accept(listener: tokio::net::TcpListener, router: Router, tls: Option<tokio_rustls::TlsAcceptor>, mut stop: tokio::sync::watch::Receiver<u64>) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stop.changed() => return,
+        };
+        let Ok((stream, remote)) = accepted else { continue };
+        let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
+        let local = stream.local_addr().unwrap_or(remote);
+        let (router, tls, mut stop) = (router.clone(), tls.clone(), stop.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let peer = Peer { local, remote };
+            let served = async {
+                match tls {
+                    Some(tls) => match tokio::time::timeout(std::time::Duration::from_secs(10), tls.accept(stream)).await {
+                        Ok(Ok(stream)) => serve_connection(stream, router, peer).await,
+                        _ => {}
+                    },
+                    None => serve_connection(stream, router, peer).await,
+                }
+            };
+            tokio::select! {
+                _ = served => {}
+                _ = stop.changed() => {}
+            }
+        });
+    }
+}
+
+/// The two ends of a connection, for the Host and Origin rules and the desk's address.
+#[derive(Debug, Clone, Copy)]
+struct Peer {
+    local: std::net::SocketAddr,
+    remote: std::net::SocketAddr,
+}
+
+async fn serve_connection<S>(stream: S, router: Router, peer: Peer)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    use tower::ServiceExt;
+    let service = router.map_request(move |mut request: axum::http::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(peer);
+        request.map(axum::body::Body::new)
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(std::time::Duration::from_secs(20))
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service))
+        .await;
+}
+
+/// Which listener a request came in on.
+#[derive(Debug, Clone, Copy)]
+enum Listener {
+    /// 127.0.0.1, plain HTTP: the host's own window and browser.
+    Loopback { port: u16 },
+    /// The clinic's network, HTTPS.
+    Network { port: u16 },
+}
+
+fn router(host: Shared, listener: Listener) -> Router {
+    Router::new()
+        .route("/api", post(api))
+        .route("/events", axum::routing::get(events))
+        .fallback(asset)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(listener, guard))
+        .layer(axum::Extension(listener))
+        .with_state(host)
 }
 
 /// What every answer carries: no sniffing, no framing, and a policy that
@@ -78,10 +248,11 @@ const SECURITY_HEADERS: [(&str, &str); 4] = [
 
 /// Refuses what does not come from the UI this server serves, answers
 /// every refusal in Chinese, and adds the security headers to every answer.
-async fn guard(State(served): State<Arc<Served>>, request: HttpRequest, next: Next) -> Response {
+async fn guard(State(listener): State<Listener>, request: HttpRequest, next: Next) -> Response {
     // A body announced too large is refused before a byte of it is read.
     let announced = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    let mut response = match refusal(&served, request.method(), request.uri(), request.headers()) {
+    let peer = request.extensions().get::<Peer>().copied();
+    let mut response = match refusal(listener, peer, request.method(), request.uri(), request.headers()) {
         Some(why) => json_response(StatusCode::FORBIDDEN, serde_json::json!({"ok": false, "error": {"code": "forbidden", "message": why, "problems": []}})),
         None if announced.is_some_and(|n| n > MAX_BODY as u64) => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
         None => next.run(request).await,
@@ -97,15 +268,31 @@ async fn guard(State(served): State<Arc<Served>>, request: HttpRequest, next: Ne
     response
 }
 
+/// The names a listener answers to (as a request's Host), and its scheme.
+fn served_as(listener: Listener, peer: Option<Peer>) -> (Vec<String>, &'static str) {
+    match listener {
+        Listener::Loopback { port } => (vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")], "http"),
+        Listener::Network { port } => {
+            // The address the desk reached this PC on: no other name (no DNS rebinding).
+            let ip = peer.map(|p| p.local.ip()).map(|ip| match ip {
+                std::net::IpAddr::V6(v6) => format!("[{v6}]:{port}"),
+                v4 => format!("{v4}:{port}"),
+            });
+            (ip.into_iter().chain([format!("liuke.local:{port}")]).collect(), "https")
+        }
+    }
+}
+
 /// Why a request is refused, or None.
-fn refusal(served: &Served, method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<String> {
+fn refusal(listener: Listener, peer: Option<Peer>, method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<String> {
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     let host = text(header::HOST).unwrap_or("").to_ascii_lowercase();
-    if !served.hosts.iter().any(|h| *h == host) {
-        return Some(format!("拒绝访问：请用 http://{}/ 打开留客（收到的地址是「{host}」）。", served.hosts[0]));
+    let (hosts, scheme) = served_as(listener, peer);
+    if !hosts.iter().any(|h| *h == host) {
+        return Some(format!("拒绝访问：请用 {scheme}://{}/ 打开留客（收到的地址是「{host}」）。", hosts[0]));
     }
     if let Some(origin) = text(header::ORIGIN) {
-        if origin != format!("http://{host}") {
+        if origin != format!("{scheme}://{host}") {
             return Some("拒绝访问：这个请求来自其他网页，留客只接受它自己页面的操作。".into());
         }
     }
@@ -134,11 +321,12 @@ fn error_response(error: ApiError) -> Response {
 }
 
 /// `POST /api {cmd, actor, args}` → `{ok: true, data}` or `{ok: false, error}`.
-async fn api(State(shared): State<Shared>, body: Bytes) -> Response {
-    let request: Request = match serde_json::from_slice(&body) {
+async fn api(State(shared): State<Shared>, axum::Extension(listener): axum::Extension<Listener>, peer: Option<axum::Extension<Peer>>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut request: Request = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => return error_response(ApiError::from(Error::Json(e))),
     };
+    request.via = via_of(listener, peer.map(|p| p.0), headers.get(lan::link::DESK_HEADER).and_then(|v| v.to_str().ok()));
     let answer = tokio::task::spawn_blocking(move || shared.handle(request)).await;
     match answer {
         Ok(Ok(data)) => json_response(StatusCode::OK, serde_json::json!({"ok": true, "data": data})),
@@ -147,15 +335,30 @@ async fn api(State(shared): State<Shared>, body: Bytes) -> Response {
     }
 }
 
+/// A request from the network names its desk; one from loopback is the host's own.
+fn via_of(listener: Listener, peer: Option<Peer>, desk_key: Option<&str>) -> Via {
+    match listener {
+        Listener::Loopback { .. } => Via::Local,
+        Listener::Network { .. } => Via::Network {
+            address: peer.map(|p| p.remote.ip().to_string()).unwrap_or_default(),
+            desk_key: desk_key.map(str::to_string),
+        },
+    }
+}
+
 /// `GET /events?token=…`: a server-sent event `changed` (its data the
 /// command's name and the window it came from) after every command that changed something, so the other
 /// desks' boards and lists refresh themselves. Only for a live session; the
 /// events carry no records.
-async fn events(State(shared): State<Shared>, uri: Uri) -> Response {
+async fn events(State(shared): State<Shared>, axum::Extension(listener): axum::Extension<Listener>, peer: Option<axum::Extension<Peer>>, uri: Uri) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
-    let token = uri.query().unwrap_or("").split('&').find_map(|p| p.strip_prefix("token=")).unwrap_or("").to_string();
+    let query = |name: &str| uri.query().unwrap_or("").split('&').find_map(|p| p.strip_prefix(name)).unwrap_or("").to_string();
+    let token = query("token=");
+    // EventSource sends no headers of its own: the desk's key comes in the address.
+    let desk = query("desk=");
+    let via = via_of(listener, peer.map(|p| p.0), Some(desk.as_str()).filter(|d| !d.is_empty()));
     let host = shared.clone();
-    let live = tokio::task::spawn_blocking(move || host.signed_in(&token)).await.unwrap_or(false);
+    let live = tokio::task::spawn_blocking(move || host.signed_in(&token, &via)).await.unwrap_or(false);
     if !live {
         return error_response(ApiError::from(Error::Unauthorized("请先选择在岗员工并登录。".into())));
     }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use liuke::commands::{App, Request};
+use liuke::commands::{App, Request, Via};
 use liuke::host::Host;
 use liuke::import::progress::Watch;
 use liuke::{backup, clock, store, ApiError, Error};
@@ -43,7 +43,7 @@ fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, 
         guard.clone()?
     };
     let asked_for_info = cmd == "app.info";
-    let answer = host.handle(Request { cmd, actor, args, token, window: None });
+    let answer = host.handle(Request { cmd, actor, args, token, window: None, via: Via::Local });
     // The title bar and the taskbar name the clinic whose database is open.
     if let (true, Ok(info)) = (asked_for_info, &answer) {
         if let Some(clinic) = info.get("clinic_name").and_then(Value::as_str) {

@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::staff::Role;
-use crate::commands::{App, Request};
+use crate::commands::{App, Request, Via};
 
 fn app() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
@@ -11,7 +11,7 @@ fn app() -> (tempfile::TempDir, App) {
 }
 
 fn req(cmd: &str, token: Option<&str>, args: Value) -> Request {
-    Request { cmd: cmd.into(), actor: None, args, token: token.map(str::to_string), window: None }
+    Request { cmd: cmd.into(), actor: None, args, token: token.map(str::to_string), window: None, via: Via::Local }
 }
 
 /// An owner and one account of every other role; returns (role, staff id).

@@ -25,23 +25,30 @@ pub struct Sessions {
 
 struct Session {
     staff: StaffId,
+    /// The desk it was opened from (None: on the host itself); a token is
+    /// good only from where it was opened.
+    desk: Option<i64>,
     last_seen: Instant,
 }
 
 impl Sessions {
     /// A new session for `staff`; its token.
-    pub fn open(&mut self, staff: StaffId) -> String {
+    pub fn open(&mut self, staff: StaffId, desk: Option<i64>) -> String {
         let token = crate::accounts::new_token();
         let now = self.now();
-        self.open.insert(token.clone(), Session { staff, last_seen: now });
+        self.open.insert(token.clone(), Session { staff, desk, last_seen: now });
         token
     }
 
     /// Who a live token belongs to; an idle one is ended on the way.
-    pub fn touch(&mut self, token: &str, idle: Duration) -> Option<StaffId> {
+    pub fn touch(&mut self, token: &str, idle: Duration, desk: Option<i64>) -> Option<StaffId> {
         let now = self.now();
-        let live = self.open.get(token).is_some_and(|s| now.duration_since(s.last_seen) < idle);
-        if !live {
+        let session = self.open.get(token)?;
+        if session.desk != desk {
+            // Not ended: it is still good where it was opened.
+            return None;
+        }
+        if now.duration_since(session.last_seen) >= idle {
             self.open.remove(token);
             return None;
         }
@@ -57,6 +64,11 @@ impl Sessions {
     /// Ends every session of `staff` but `keep` (the one making the change).
     pub fn end_all_of(&mut self, staff: StaffId, keep: Option<&str>) {
         self.open.retain(|t, s| s.staff != staff || Some(t.as_str()) == keep);
+    }
+
+    /// Ends every session opened from `desk` (its connection was revoked).
+    pub fn end_from_desk(&mut self, desk: i64) {
+        self.open.retain(|_, s| s.desk != Some(desk));
     }
 
     fn now(&self) -> Instant {

@@ -20,6 +20,17 @@ pub struct Cx {
     pub phones: PhoneView,
     /// The session the request came with, if any.
     pub token: Option<String>,
+    /// Where the request came from, and the desk if from the network.
+    pub via: super::Via,
+    pub desk: Option<crate::lan::desks::Desk>,
+}
+
+/// Who sent a request, as far as the command needs to know.
+#[derive(Default)]
+pub struct From {
+    pub token: Option<String>,
+    pub via: super::Via,
+    pub desk: Option<crate::lan::desks::Desk>,
 }
 
 impl Cx {
@@ -186,6 +197,7 @@ pub fn all() -> impl Iterator<Item = &'static Command> {
         super::appointments::COMMANDS,
         super::report::COMMANDS,
         super::backups::COMMANDS,
+        super::network::COMMANDS,
     ]
     .into_iter()
     .flatten()
@@ -215,7 +227,7 @@ mod tests {
         for c in all() {
             if c.writes {
                 // Signing in is the one write that comes before a session.
-                assert!(!c.who.is_public() || matches!(c.name, "session.sign_in" | "recovery.restore_newest"), "{} writes without a session", c.name);
+                assert!(!c.who.is_public() || matches!(c.name, "session.sign_in" | "recovery.restore_newest" | "desk.ask"), "{} writes without a session", c.name);
                 assert!(c.who.admits(Role::Owner) || c.who == Who::SYSTEM, "{}", c.name);
             }
         }

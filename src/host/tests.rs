@@ -4,10 +4,10 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::Host;
-use crate::commands::{App, Request};
+use crate::commands::{App, Request, Via};
 
 fn req(cmd: &str, token: Option<&str>, args: Value) -> Request {
-    Request { cmd: cmd.into(), actor: None, args, token: token.map(str::to_string), window: None }
+    Request { cmd: cmd.into(), actor: None, args, token: token.map(str::to_string), window: None, via: Via::Local }
 }
 
 /// A host on a fresh file with an owner and a receptionist signed in.

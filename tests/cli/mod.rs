@@ -4,6 +4,7 @@ mod first_day;
 mod import_consumption;
 mod import_customers;
 mod init_and_today;
+mod lan;
 mod nothing_lost;
 mod report;
 mod round_trip;

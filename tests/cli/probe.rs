@@ -14,10 +14,12 @@ use crate::util::Clinic;
 
 const TODAY: &str = "2026-11-23";
 
-struct Server {
+pub(super) struct Server {
     child: Child,
     /// `127.0.0.1:port`
-    addr: String,
+    pub addr: String,
+    /// The network listener's `127.0.0.2:port`, when started with `--lan`.
+    pub lan: Option<String>,
 }
 
 impl Drop for Server {
@@ -28,30 +30,45 @@ impl Drop for Server {
 }
 
 fn serve(c: &Clinic) -> Server {
+    serve_with(c, &[])
+}
+
+/// `liuke serve` on the clinic's file with `extra` arguments; with
+/// `--lan`, waits for the network listener too.
+pub(super) fn serve_with(c: &Clinic, extra: &[&str]) -> Server {
     c.run(TODAY, &["init"]).ok();
     let mut child = Command::new(env!("CARGO_BIN_EXE_liuke"))
         .arg("--db")
         .arg(c.db())
         .args(["--today", TODAY, "serve", "--port", "0"])
+        .args(extra)
         .env_remove("LIUKE_TODAY")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    out.read_line(&mut line).unwrap();
     let addr = line.split("http://").nth(1).unwrap().trim().trim_end_matches('/').to_string();
-    Server { child, addr }
+    let lan = extra.contains(&"--lan").then(|| {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        line.split("https://").nth(1).unwrap_or_else(|| panic!("{line}")).trim().trim_end_matches('/').to_string()
+    });
+    // Later lines (a listener restarted) must not block the server on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    Server { child, addr, lan }
 }
 
-struct Answer {
-    status: u16,
-    head: String,
-    body: String,
+pub(super) struct Answer {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
     }
 
@@ -67,6 +84,11 @@ impl Answer {
 fn raw(s: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
     let mut stream = TcpStream::connect(&s.addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    exchange(&mut stream, method, path, headers, body)
+}
+
+/// Writes one request on `stream` and reads the whole answer.
+pub(super) fn exchange(stream: &mut (impl Read + Write), method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
     let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length")) {
         req.push_str(&format!("Content-Length: {}\r\n", body.len()));
@@ -86,19 +108,19 @@ fn raw(s: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &st
 }
 
 /// A request as the UI itself sends it.
-fn api(s: &Server, cmd: &str, token: Option<&str>, args: Value) -> Answer {
+pub(super) fn api(s: &Server, cmd: &str, token: Option<&str>, args: Value) -> Answer {
     let body = json!({"cmd": cmd, "args": args, "token": token}).to_string();
     raw(s, "POST", "/api", &[("Host", &s.addr), ("Content-Type", "application/json")], &body)
 }
 
-fn ok(a: Answer) -> Value {
+pub(super) fn ok(a: Answer) -> Value {
     let v = a.json();
     assert_eq!(v["ok"], true, "{}", a.body);
     v["data"].clone()
 }
 
 /// Every row of every table, to show that nothing changed.
-fn fingerprint(c: &Clinic) -> String {
+pub(super) fn fingerprint(c: &Clinic) -> String {
     let conn = rusqlite::Connection::open(c.db()).unwrap();
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -125,7 +147,7 @@ fn fingerprint(c: &Clinic) -> String {
 
 /// An owner, a receptionist with a PIN and a customer-service login, and
 /// three customers; returns (owner token, service token).
-fn staffed(s: &Server) -> (String, String, i64) {
+pub(super) fn staffed(s: &Server) -> (String, String, i64) {
     let owner = ok(api(s, "staff.create", None, json!({"name": "周院长", "role": "owner"})))["id"].as_i64().unwrap();
     let owner_token = ok(api(s, "session.sign_in", None, json!({"staff_id": owner})))["token"].as_str().unwrap().to_string();
     let reception = ok(api(s, "staff.create", Some(&owner_token), json!({"name": "小王", "role": "reception"})))["id"].as_i64().unwrap();
