@@ -50,6 +50,10 @@ pub struct Request {
     /// not news to it.
     #[serde(default)]
     pub window: Option<String>,
+    /// Chosen by the page for each request: a write retried after a lost
+    /// answer (the network dropped) is answered again, not done twice.
+    #[serde(default)]
+    pub id: Option<String>,
     /// Where it came from: set by the server, never by the request.
     #[serde(skip)]
     pub via: Via,

@@ -14,6 +14,10 @@ use crate::import::progress::Watch;
 
 /// How many idle reader connections are kept for the next reads.
 const KEEP_READERS: usize = 6;
+/// How many answers to writes are kept for a retry of the same request.
+const KEEP_ANSWERS: usize = 2000;
+
+type Answer = std::result::Result<Value, ApiError>;
 
 pub struct Host {
     writer: Mutex<App>,
@@ -25,6 +29,8 @@ pub struct Host {
     gate: RwLock<()>,
     changes: tokio::sync::broadcast::Sender<String>,
     watch: Watch,
+    /// The latest writes' answers by request id, oldest first.
+    answered: Mutex<std::collections::VecDeque<(String, Answer)>>,
 }
 
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -35,7 +41,7 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Host {
     pub fn new(app: App) -> Host {
         let (changes, _) = tokio::sync::broadcast::channel(256);
-        Host { watch: app.import_watch(), opens: app.readers(), writer: Mutex::new(app), readers: Mutex::new(Vec::new()), gate: RwLock::new(()), changes }
+        Host { watch: app.import_watch(), opens: app.readers(), writer: Mutex::new(app), readers: Mutex::new(Vec::new()), gate: RwLock::new(()), changes, answered: Default::default() }
     }
 
     /// Runs one request from a window or a desk, on a reader when it only
@@ -54,7 +60,7 @@ impl Host {
         } else {
             let _shared = self.gate.read().unwrap_or_else(|p| p.into_inner());
             if command.on_writer() {
-                locked(&self.writer).handle(request)
+                self.write(request)
             } else {
                 self.read(request)
             }
@@ -63,6 +69,24 @@ impl Host {
             // Nobody listening is fine.
             let _ = self.changes.send(notice);
         }
+        answer
+    }
+
+    /// A write, one at a time; a request id seen before gets its first answer.
+    fn write(&self, request: Request) -> Answer {
+        let mut writer = locked(&self.writer);
+        let Some(id) = request.id.clone().filter(|id| !id.is_empty() && id.len() <= 100) else {
+            return writer.handle(request);
+        };
+        if let Some((_, answer)) = locked(&self.answered).iter().find(|(seen, _)| *seen == id) {
+            return answer.clone();
+        }
+        let answer = writer.handle(request);
+        let mut answered = locked(&self.answered);
+        if answered.len() >= KEEP_ANSWERS {
+            answered.pop_front();
+        }
+        answered.push_back((id, answer.clone()));
         answer
     }
 

@@ -26,7 +26,7 @@ struct Core {
 /// `async`: commands run off the window's main thread, so a long import
 /// leaves the window responsive and its progress can be asked meanwhile.
 #[tauri::command(async)]
-fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Value, token: Option<String>) -> Result<Value, ApiError> {
+fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Value, token: Option<String>, id: Option<String>, page: Option<String>) -> Result<Value, ApiError> {
     if cmd == "import.progress" {
         return Ok(json!(core.watch.current()));
     }
@@ -43,7 +43,7 @@ fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, 
         guard.clone()?
     };
     let asked_for_info = cmd == "app.info";
-    let answer = host.handle(Request { cmd, actor, args, token, window: None, via: Via::Local });
+    let answer = host.handle(Request { cmd, actor, args, token, window: page, id, via: Via::Local });
     // The title bar and the taskbar name the clinic whose database is open.
     if let (true, Ok(info)) = (asked_for_info, &answer) {
         if let Some(clinic) = info.get("clinic_name").and_then(Value::as_str) {
@@ -76,6 +76,26 @@ fn open_host(db: &std::path::Path, today: Option<NaiveDate>, watch: &Watch) -> R
     Ok(Arc::new(host))
 }
 
+/// Passes the host's change notices (a desk's arrival, a call ticked off
+/// elsewhere) to the window, which refreshes its boards as a browser does.
+fn hear_changes(app: tauri::AppHandle, host: &Host) {
+    use tauri::Emitter;
+    let mut changes = host.subscribe();
+    std::thread::spawn(move || loop {
+        match changes.blocking_recv() {
+            Ok(notice) => {
+                if let Err(e) = app.emit("changed", notice) {
+                    eprintln!("变动通知没有送到窗口：{e}");
+                }
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                let _ = app.emit("changed", r#"{"cmd":"*","from":""}"#);
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    });
+}
+
 /// `LIUKE_DB` and `LIUKE_TODAY` play the part of the CLI's `--db` and `--today`.
 fn locate() -> Result<(PathBuf, Option<NaiveDate>), ApiError> {
     let db: PathBuf = match std::env::var_os("LIUKE_DB") {
@@ -97,7 +117,16 @@ fn main() {
         }
         Err(e) => Core { host: Mutex::new(Err(e)), db: PathBuf::new(), today: None, watch: Watch::default() },
     };
+    let host = core.host.lock().ok().and_then(|h| h.as_ref().ok().cloned());
     let result = tauri::Builder::default()
+        .setup(move |app| {
+            if let Some(host) = host {
+                hear_changes(app.handle().clone(), &host);
+                // 多台电脑共用: the other PCs' listener, when the owner turns it on.
+                liuke::serve::network_in_background(host);
+            }
+            Ok(())
+        })
         .manage(core)
         .invoke_handler(tauri::generate_handler![rpc])
         .run(tauri::generate_context!());

@@ -11,7 +11,7 @@ fn app() -> (tempfile::TempDir, App) {
 }
 
 fn req(cmd: &str, token: Option<&str>, args: Value) -> Request {
-    Request { cmd: cmd.into(), actor: None, args, token: token.map(str::to_string), window: None, via: Via::Local }
+    Request { cmd: cmd.into(), actor: None, args, token: token.map(str::to_string), window: None, id: None, via: Via::Local }
 }
 
 /// An owner and one account of every other role; returns (role, staff id).

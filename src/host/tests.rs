@@ -7,7 +7,7 @@ use super::Host;
 use crate::commands::{App, Request, Via};
 
 fn req(cmd: &str, token: Option<&str>, args: Value) -> Request {
-    Request { cmd: cmd.into(), actor: None, args, token: token.map(str::to_string), window: None, via: Via::Local }
+    Request { cmd: cmd.into(), actor: None, args, token: token.map(str::to_string), window: None, id: None, via: Via::Local }
 }
 
 /// A host on a fresh file with an owner and a receptionist signed in.

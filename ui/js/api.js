@@ -20,6 +20,44 @@ const tauri = typeof window !== 'undefined' && window.__TAURI__ && window.__TAUR
 const WINDOW_ID = Math.random().toString(36).slice(2) + Date.now().toString(36);
 
 /**
+ * A page opened over the clinic's network (https, from another PC or a
+ * tablet) is a desk: it names itself to the host by the key it was given
+ * when it asked to connect, kept in this browser.
+ */
+export const overNetwork = typeof location !== 'undefined' && location.protocol === 'https:';
+const DESK_KEY = 'liuke.desk';
+
+/** @returns {string | null} */
+export function deskKey() {
+  try { return overNetwork ? localStorage.getItem(DESK_KEY) : null; } catch { return null; }
+}
+
+/** @param {string | null} key */
+export function setDeskKey(key) {
+  if (key) localStorage.setItem(DESK_KEY, key);
+  else localStorage.removeItem(DESK_KEY);
+}
+
+/** A fresh id for one request: a retried write is answered once, not done twice. */
+function requestId() {
+  return `${WINDOW_ID}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The banner a desk shows while the host cannot be reached. */
+function offline(on) {
+  let banner = document.getElementById('offline-banner');
+  if (!on) { if (banner) banner.remove(); return; }
+  if (banner) return;
+  banner = document.createElement('div');
+  banner.id = 'offline-banner';
+  banner.setAttribute('role', 'alert');
+  banner.textContent = '与主机的连接中断，正在自动重试……正在填写的内容不会丢失，连接恢复后会继续保存。';
+  document.body.prepend(banner);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
  * Runs a command in the core.
  * @param {string} cmd e.g. `customers.search`
  * @param {object} [args]
@@ -41,22 +79,37 @@ export async function call(cmd, args = {}) {
 async function send(cmd, args) {
   const actor = currentActorId();
   const token = currentToken();
+  const id = requestId();
   if (tauri) {
-    try {
-      return await tauri.invoke('rpc', { cmd, actor, args, token });
-    } catch (e) {
-      throw new ApiError(typeof e === 'object' ? e : { message: String(e) });
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const answer = await tauri.invoke('rpc', { cmd, actor, args, token, page: WINDOW_ID, id });
+        offline(false);
+        return answer;
+      } catch (e) {
+        const error = new ApiError(typeof e === 'object' ? e : { message: String(e) });
+        // A desk whose host is away: say so, keep the page as it is, and try again.
+        if (error.code !== 'offline' || error.message.includes('不一致')) throw error;
+        offline(true);
+        await sleep(Math.min(1000 * (attempt + 1), 5000));
+      }
     }
   }
+  const headers = { 'Content-Type': 'application/json' };
+  const key = deskKey();
+  if (key) headers['X-Liuke-Desk'] = key;
+  const body = JSON.stringify({ cmd, actor, args, token, window: WINDOW_ID, id });
   let response;
-  try {
-    response = await fetch('/api', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ cmd, actor, args, token, window: WINDOW_ID }),
-    });
-  } catch {
-    throw new ApiError({ code: 'network', message: '无法连接到留客程序，请确认它仍在运行。' });
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      response = await fetch('/api', { method: 'POST', headers, body });
+      offline(false);
+      break;
+    } catch {
+      if (!overNetwork) throw new ApiError({ code: 'network', message: '无法连接到留客程序，请确认它仍在运行。' });
+      offline(true);
+      await sleep(Math.min(1000 * (attempt + 1), 5000));
+    }
   }
   let body;
   try {
@@ -78,10 +131,23 @@ const changeHandlers = new Set();
 let changes = null;
 
 function listen() {
-  if (changes || tauri || typeof EventSource === 'undefined') return;
+  if (changes) return;
+  // The desktop window hears the same notices from the host as window events.
+  if (tauri && window.__TAURI__.event) {
+    changes = { close: () => {} };
+    window.__TAURI__.event.listen('changed', (e) => {
+      let change;
+      try { change = JSON.parse(e.payload); } catch { return; }
+      if (change.from === WINDOW_ID) return;
+      changeHandlers.forEach((h) => h(change.cmd));
+    });
+    return;
+  }
+  if (tauri || typeof EventSource === 'undefined') return;
   const token = currentToken();
   if (!token) return;
-  changes = new EventSource(`/events?token=${encodeURIComponent(token)}`);
+  const key = deskKey();
+  changes = new EventSource(`/events?token=${encodeURIComponent(token)}${key ? `&desk=${encodeURIComponent(key)}` : ''}`);
   changes.addEventListener('changed', (e) => {
     let change;
     try { change = JSON.parse(e.data); } catch { return; }
