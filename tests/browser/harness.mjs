@@ -34,14 +34,17 @@ export async function openClinic(setup = {}) {
     writeFileSync(file, setup.customersCsv);
     liuke(db, 'import', 'customers', file);
   }
-  const server = spawn(BIN, ['--db', db, '--today', TODAY, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise((resolveUrl, reject) => {
+  // With `lan`, the clinic's network listener too, on 127.0.0.2 (HTTPS).
+  const network = setup.lan ? ['--lan', '--lan-port', '0', '--lan-bind', '127.0.0.2'] : [];
+  const server = spawn(BIN, ['--db', db, '--today', TODAY, 'serve', '--port', '0', ...network], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [url, lanUrl] = await new Promise((resolveUrl, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 10000);
     server.stdout.on('data', (chunk) => {
       out += chunk;
       const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) { clearTimeout(timer); resolveUrl(m[0]); }
+      const lan = out.match(/https:\/\/127\.0\.0\.2:\d+\//);
+      if (m && (lan || !setup.lan)) { clearTimeout(timer); resolveUrl([m[0], lan && lan[0]]); }
     });
     server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
   });
@@ -51,7 +54,7 @@ export async function openClinic(setup = {}) {
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e));
   return {
-    dir, db, url, page, pageErrors, server,
+    dir, db, url, lanUrl, page, pageErrors, server,
     tokens: new Map(),
     /** Runs a command through the real command surface, signed in as `actor` (a staff id). */
     async api(cmd, args = {}, actor = this.ownerId ?? null) {
@@ -70,9 +73,13 @@ export async function openClinic(setup = {}) {
       if (!body.ok) throw new Error(body.error.message);
       return body.data;
     },
-    /** Another desk: a browser context of its own on the same server. */
-    async anotherDesk() {
-      const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    /**
+     * Another desk: a browser context of its own on the same server. Over
+     * the network (`lanUrl`) it passes the self-signed certificate's warning,
+     * as staff do once on a tablet.
+     */
+    async anotherDesk({ overNetwork = false } = {}) {
+      const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', ignoreHTTPSErrors: overNetwork });
       return other.newPage();
     },
     async close() {

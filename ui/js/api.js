@@ -98,11 +98,11 @@ async function send(cmd, args) {
   const headers = { 'Content-Type': 'application/json' };
   const key = deskKey();
   if (key) headers['X-Liuke-Desk'] = key;
-  const body = JSON.stringify({ cmd, actor, args, token, window: WINDOW_ID, id });
+  const request = JSON.stringify({ cmd, actor, args, token, window: WINDOW_ID, id });
   let response;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      response = await fetch('/api', { method: 'POST', headers, body });
+      response = await fetch('/api', { method: 'POST', headers, body: request });
       offline(false);
       break;
     } catch {

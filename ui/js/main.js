@@ -17,6 +17,7 @@ import { renderAppointments } from './views/appointments.js';
 import { renderReport } from './views/report.js';
 import { renderConsumptionDay, renderOrderForm } from './views/consumption.js';
 import { installShortcuts } from './keyboard.js';
+import { connectedToHost } from './views/pairing.js';
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 
@@ -99,6 +100,13 @@ async function start() {
   document.getElementById('switch-staff')?.addEventListener('click', () => askWhoIsAtTheDesk(true));
   document.addEventListener('actor-changed', showWho);
   window.addEventListener('hashchange', route);
+  try {
+    // From another PC: nothing of the clinic's until the owner has approved it.
+    if (!(await connectedToHost(main))) return;
+  } catch (e) {
+    replace(main, h('div', { class: 'panel' }, h('h2', {}, '无法连接本店主机'), h('p', {}, e.message)));
+    return;
+  }
   try {
     const info = await call('app.info');
     const today = document.getElementById('today');

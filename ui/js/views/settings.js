@@ -2,7 +2,7 @@
  * 设置: staff accounts, the item catalogue, importing the four CSV files
  * (checked first, then imported whole or not at all), and where the data lives.
  */
-import { call } from '../api.js';
+import { call, onChange } from '../api.js';
 import { ask, h, orDash, replace, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { moneyText } from './consumption.js';
@@ -280,6 +280,60 @@ async function renderInfoPanel(panel) {
     passphraseForm(panel, sealing.sealed));
 }
 
+/**
+ * 多台电脑共用, for the owner: listen on the clinic's network (on the host
+ * only), the address and pairing code the other PCs need, and the desks
+ * that asked — approve or revoke each.
+ */
+async function renderNetworkPanel(panel) {
+  const [status, desks] = await Promise.all([call('lan.status'), call('desks.list')]);
+  const enabled = h('input', { id: 'lan-enabled', type: 'checkbox', checked: status.enabled });
+  const port = h('input', { id: 'lan-port', type: 'number', min: '1024', max: '65535', value: String(status.port), style: 'width:110px' });
+  const save = async (e) => {
+    e.preventDefault();
+    try {
+      const saved = await call('lan.save_settings', { enabled: enabled.checked, port: Number(port.value) });
+      toast(saved.enabled ? '已开启多台电脑共用' : '已关闭多台电脑共用：其他电脑将无法连接');
+      // The listener starts a moment after the setting is saved.
+      setTimeout(() => renderNetworkPanel(panel).catch((err) => toast(err.message, 'error')), 900);
+    } catch (err) { toast(err.message, 'error'); }
+  };
+  const decide = (cmd, desk, verb) => async () => {
+    if (cmd === 'desks.revoke' && !window.confirm(`撤销「${desk.name}」的连接？在那台电脑上登录的同事会立即退出。`)) return;
+    try {
+      await call(cmd, { id: desk.id });
+      toast(`已${verb}「${desk.name}」`);
+      await renderNetworkPanel(panel);
+    } catch (err) { toast(err.message, 'error'); }
+  };
+  const time = (t) => (t ? new Date(t).toLocaleString('zh-CN', { hour12: false }) : '—');
+  const where = status.listening || status.address;
+  replace(panel,
+    h('h2', {}, '多台电脑共用'),
+    h('p', { class: 'hint' }, '开启后，店里的其他电脑（前台 B、咨询室、治疗室、院长办公室）和平板可以通过店内网络使用本机的数据，所有人看到的是同一份记录。数据只在本机，其他电脑经加密连接访问；每台电脑第一次连接都需要院长批准，从其他电脑登录必须输入 PIN。'),
+    h('form', { class: 'fields', onsubmit: save },
+      h('div', { class: 'field check' }, h('label', { for: 'lan-enabled' }, enabled, ' 开启多台电脑共用（本机作为主机）')),
+      h('div', { class: 'field' }, h('label', { for: 'lan-port' }, '端口'), port),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'lan-save' }, '保存'))),
+    status.problem ? h('p', { class: 'error-text', role: 'alert' }, status.problem) : null,
+    status.listening || status.enabled ? h('div', { class: 'pairing', id: 'pairing' },
+      h('div', {}, h('span', { class: 'hint' }, '主机地址'), h('strong', { class: 'phone', id: 'lan-address' }, where ? `https://${where}/` : '—')),
+      h('div', {}, h('span', { class: 'hint' }, '配对码'), h('strong', { class: 'code', id: 'pairing-code' }, status.pairing_code)),
+      h('p', { class: 'hint' }, status.listening
+        ? '在其他电脑上打开留客，选「连接本店主机」，填写上面的地址，并核对屏幕上的配对码与这里一致。平板可直接用浏览器打开这个地址（第一次会提示证书不受信任，核对后继续即可）。'
+        : '保存后稍等片刻即开始服务。')) : null,
+    h('h3', {}, `已申请连接的电脑（${desks.length}）`),
+    desks.length ? h('table', { class: 'list', id: 'desk-list' },
+      h('thead', {}, h('tr', {}, ['名称', '地址', '状态', '申请时间', '最近登录', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, desks.map((d) => h('tr', { 'data-desk': d.name },
+        h('td', {}, d.name), h('td', { class: 'phone' }, d.address), h('td', {}, h('span', { class: `badge desk-${d.status}` }, d.status_label)),
+        h('td', { class: 'phone' }, time(d.requested_at)), h('td', { class: 'phone' }, time(d.last_seen)),
+        h('td', { class: 'row-actions' },
+          d.status === 'pending' ? h('button', { type: 'button', class: 'primary', onclick: decide('desks.approve', d, '批准') }, '批准') : null,
+          d.status !== 'revoked' ? h('button', { type: 'button', class: 'link', onclick: decide('desks.revoke', d, '撤销') }, d.status === 'pending' ? '拒绝' : '撤销') : null))))) :
+      h('p', { class: 'empty' }, '还没有电脑申请连接。'));
+}
+
 /** @param {HTMLElement} main */
 export async function renderSettings(main) {
   const staffPanel = h('div', { class: 'panel', id: 'staff-panel' });
@@ -291,13 +345,19 @@ export async function renderSettings(main) {
   const infoPanel = h('div', { class: 'panel', id: 'info-panel' });
   const auditPanel = h('div', { class: 'panel', id: 'audit-panel' });
   const signInPanel = h('div', { class: 'panel', id: 'sign-in-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, rulesPanel, plansPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
+  const networkPanel = h('div', { class: 'panel', id: 'network-panel' });
+  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, networkPanel, rulesPanel, plansPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
   renderImportPanel(importPanel);
   // Each panel stands alone: what a role may not manage says so, the rest works.
   const tolerant = (panel, render) => render(panel).catch((e) => replace(panel, h('p', { class: 'hint' }, e.message)));
   await Promise.all([
     tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel),
     tolerant(plansPanel, renderPlansPanel), tolerant(bookingPanel, renderBookingSettingsPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
-    tolerant(signInPanel, renderSignInPanel),
+    tolerant(signInPanel, renderSignInPanel), tolerant(networkPanel, renderNetworkPanel),
   ]);
+  // A PC asking to connect shows up here without a reload.
+  const stop = onChange((cmd) => {
+    if (!document.body.contains(networkPanel)) { stop(); return; }
+    if (cmd === 'desk.ask' || cmd.startsWith('desks.') || cmd === '*') tolerant(networkPanel, renderNetworkPanel);
+  });
 }
