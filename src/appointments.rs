@@ -290,7 +290,7 @@ fn slot_of(conn: &Connection, clock: &Clock, date: &str, time: &str, minutes: Op
 
 /// Refuses a slot that overlaps another live appointment of the same staff
 /// member, or of the same customer, naming the one in the way.
-fn refuse_overlap(conn: &Connection, slot: &Slot, customer: CustomerId, except: Option<i64>) -> Result<()> {
+fn refuse_overlap(conn: &Connection, clock: &Clock, slot: &Slot, customer: CustomerId, except: Option<i64>) -> Result<()> {
     let clash = query(
         conn,
         "WHERE a.day = ?1 AND a.status IN ('booked', 'arrived') AND a.start_min < ?3 AND a.end_min > ?2
@@ -303,7 +303,9 @@ fn refuse_overlap(conn: &Connection, slot: &Slot, customer: CustomerId, except: 
         } else {
             format!("{} 在 {}–{} 已约了 {}", c.name, c.start, c.end, c.purpose)
         };
-        return Err(Error::Conflict(format!("{who}，不能重复预约。请换一个时间或换一位医生。")));
+        let by = crate::staff::who_first(conn, clock, "appointments", c.id)?;
+        let by = if by.is_empty() { String::new() } else { format!("，由 {by} 约下") };
+        return Err(Error::Conflict(format!("{who}{by}，不能重复预约。请换一个时间或换一位医生。")));
     }
     Ok(())
 }
@@ -325,7 +327,7 @@ pub fn book(conn: &mut Connection, clock: &Clock, by: StaffId, d: &Draft) -> Res
     if let Some(item) = d.item_id {
         items::get(&tx, ItemId(item))?;
     }
-    refuse_overlap(&tx, &slot, customer.id, None)?;
+    refuse_overlap(&tx, clock, &slot, customer.id, None)?;
     let note = d.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let today = clock.today().to_string();
     tx.prepare_cached(
@@ -370,7 +372,7 @@ pub fn reschedule(conn: &mut Connection, clock: &Clock, by: StaffId, id: i64, da
         return Err(Error::Conflict(format!("这条预约已是「{}」，不能再改期。", before.status_label)));
     }
     let slot = slot_of(&tx, clock, date, time, minutes.or(Some(before.end_min - before.start_min)), staff_id)?;
-    refuse_overlap(&tx, &slot, CustomerId(before.customer_id), Some(id))?;
+    refuse_overlap(&tx, clock, &slot, CustomerId(before.customer_id), Some(id))?;
     tx.execute(
         "UPDATE appointments SET day = ?2, start_min = ?3, end_min = ?4, staff_id = ?5 WHERE id = ?1",
         params![id, slot.day.to_string(), slot.start, slot.end, slot.staff.map(|s| s.0)],

@@ -43,6 +43,18 @@ impl Clock {
         self.tz
     }
 
+    /// A stored timestamp as staff read it: `今天 10:32`, or `11月22日 18:05`
+    /// for another day, in the clinic's time zone.
+    pub fn local_stamp(&self, utc: &str) -> String {
+        let Ok(at) = chrono::DateTime::parse_from_rfc3339(utc) else { return utc.to_string() };
+        let local = at.with_timezone(&self.tz);
+        if local.date_naive() == Utc::now().with_timezone(&self.tz).date_naive() {
+            local.format("今天 %H:%M").to_string()
+        } else {
+            local.format("%-m月%-d日 %H:%M").to_string()
+        }
+    }
+
     /// The current instant in UTC, as stored in timestamps (RFC 3339).
     pub fn now_utc(&self) -> String {
         Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)

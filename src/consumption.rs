@@ -474,7 +474,13 @@ pub fn insert_execution_tx(
         return Err(Error::invalid("count", "划扣次数至少为 1"));
     }
     if count > pkg.left {
-        return Err(Error::invalid("count", format!("「{}」只剩 {} 次，不能划扣 {count} 次", pkg.item, pkg.left)));
+        let last: Option<i64> = conn
+            .query_row("SELECT max(id) FROM executions WHERE order_line_id = ?1 AND voided_at IS NULL", [line.0], |r| r.get(0))?;
+        let by = match last {
+            Some(e) => format!("（最近一次由 {} 划扣）", crate::staff::who_first(conn, clock, "executions", e)?),
+            None => String::new(),
+        };
+        return Err(Error::invalid("count", format!("「{}」只剩 {} 次，不能划扣 {count} 次{by}", pkg.item, pkg.left)));
     }
     if date.to_string() < pkg.order_date {
         return Err(Error::invalid("date", format!("划扣日期早于开单日期 {}", pkg.order_date)));

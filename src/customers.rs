@@ -268,19 +268,23 @@ fn resolve_referrer(conn: &Connection, referrer_phone: &Option<String>) -> Resul
     }
 }
 
-fn phone_taken_by_other(conn: &Connection, phone: &str, except: Option<CustomerId>) -> Result<Option<String>> {
+/// The other customer holding `phone`: their name and, for a file made at
+/// a desk, who made it and when (two desks may register the same newcomer).
+fn phone_taken_by_other(conn: &Connection, clock: &Clock, phone: &str, except: Option<CustomerId>) -> Result<Option<String>> {
     let other: Option<(i64, String)> = conn
         .query_row("SELECT id, name FROM customers WHERE phone = ?1", [phone], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    Ok(other.filter(|(id, _)| Some(CustomerId(*id)) != except).map(|(_, name)| name))
+    let Some((id, name)) = other.filter(|(id, _)| Some(CustomerId(*id)) != except) else { return Ok(None) };
+    let by = crate::staff::who_first(conn, clock, "customers", id)?;
+    Ok(Some(if by.is_empty() { format!("「{name}」") } else { format!("「{name}」（{by} 建立）") }))
 }
 
 /// Creates a customer from a form.
 pub fn create(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &CustomerDraft) -> Result<CustomerId> {
     let values = validate(draft, clock.today()).map_err(Error::Invalid)?;
     let tx = write_tx(conn)?;
-    if let Some(name) = phone_taken_by_other(&tx, &values.phone, None)? {
-        return Err(Error::invalid("phone", format!("手机号 {} 已是客户「{name}」的档案，请直接搜索该客户", values.phone)));
+    if let Some(name) = phone_taken_by_other(&tx, clock, &values.phone, None)? {
+        return Err(Error::invalid("phone", format!("手机号 {} 已是客户{name}的档案，请直接搜索该客户", values.phone)));
     }
     let referrer = resolve_referrer(&tx, &values.referrer_phone)?;
     let id = insert_tx(&tx, clock, by, &values, referrer)?;
@@ -294,8 +298,8 @@ pub fn create(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &Custome
 pub fn update_in(tx: &Connection, clock: &Clock, by: StaffId, id: CustomerId, draft: &CustomerDraft) -> Result<()> {
     let values = validate(draft, clock.today()).map_err(Error::Invalid)?;
     ensure_exists(tx, id)?;
-    if let Some(name) = phone_taken_by_other(tx, &values.phone, Some(id))? {
-        return Err(Error::invalid("phone", format!("手机号 {} 已属于客户「{name}」，不能重复", values.phone)));
+    if let Some(name) = phone_taken_by_other(tx, clock, &values.phone, Some(id))? {
+        return Err(Error::invalid("phone", format!("手机号 {} 已属于客户{name}，不能重复", values.phone)));
     }
     let referrer = resolve_referrer(tx, &values.referrer_phone)?;
     if referrer == Some(id) {

@@ -235,3 +235,11 @@ mod tests {
         assert!(create(&conn, &clock, SYSTEM_STAFF, &draft("黑客", Role::System)).is_err());
     }
 }
+
+/// Who wrote a record and when, for a message to whoever came second:
+/// `小王（今天 10:32）`. Reads the record's `created_by` and `created_at`.
+pub fn who_first(conn: &Connection, clock: &crate::Clock, table: &str, id: i64) -> Result<String> {
+    let sql = format!("SELECT s.name, r.created_at FROM {table} r JOIN staff s ON s.id = r.created_by WHERE r.id = ?1");
+    let found: Option<(String, String)> = conn.query_row(&sql, [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    Ok(found.map(|(name, at)| format!("{name}（{}）", clock.local_stamp(&at))).unwrap_or_default())
+}

@@ -30,6 +30,8 @@ fn an_execution_beyond_the_sessions_left_is_refused() {
     c.execute(line, ymd(2026, 9, 1), 2).unwrap();
     let e = c.execute(line, ymd(2026, 9, 2), 1).unwrap_err();
     assert!(e.to_string().contains("只剩 0 次"), "{e}");
+    // Two rooms racing for the last session: the second is told who took it.
+    assert!(e.to_string().contains("（最近一次由 系统（"), "{e}");
     assert_eq!(package(&c.conn, line).unwrap().done, 2);
 }
 

@@ -252,6 +252,16 @@ impl Outcome {
         }
     }
 
+    /// As staff say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Reached => "已接通",
+            Outcome::NoAnswer => "未接通",
+            Outcome::Escalate => "投诉/不良反应",
+            Outcome::Reschedule => "改期",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Outcome> {
         [Outcome::Reached, Outcome::NoAnswer, Outcome::Escalate, Outcome::Reschedule].into_iter().find(|o| o.key() == text)
     }
@@ -294,6 +304,16 @@ pub fn complete_tx(
 ) -> Result<()> {
     let t = task(tx, id)?;
     if t.status != TaskStatus::Open {
+        // Two people working one list: name who got there first.
+        if let Some(last) = attempts(tx, id)?.pop() {
+            return Err(Error::Conflict(format!(
+                "这条回访已是「{}」：{} 在 {} 登记为「{}」，不能再登记。",
+                t.status.label(),
+                last.by,
+                clock.local_stamp(&last.at),
+                last.outcome.label()
+            )));
+        }
         return Err(Error::Conflict(format!("这条回访已是「{}」状态，不能再登记。", t.status.label())));
     }
     let today = clock.today();

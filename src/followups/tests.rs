@@ -368,3 +368,20 @@ fn an_unknown_stored_task_kind_or_status_is_an_error_not_a_default() {
     assert!(e.contains("gossip"), "{e}");
     assert_eq!(Kind::column_result(ValueRef::Text(b"no_show")).unwrap(), Kind::NoShow);
 }
+
+#[test]
+fn a_call_ticked_off_twice_names_who_got_there_first() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 22), item, "980");
+    let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
+    let li = crate::staff::create(&c.conn, &c.clock, SYSTEM_STAFF, &crate::staff::StaffDraft { name: "客服小李".into(), role: crate::staff::Role::Service, active: true }).unwrap();
+    complete(&mut c.conn, &c.clock, li.id, id, Outcome::Reached, None, None).unwrap();
+    let attempts_before = attempts(&c.conn, id).unwrap().len();
+    let e = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap_err();
+    assert_eq!(e.code(), "conflict");
+    assert!(e.to_string().starts_with("这条回访已是「已接通」：客服小李 在 "), "{e}");
+    assert!(e.to_string().ends_with("登记为「已接通」，不能再登记。"), "{e}");
+    assert_eq!(attempts(&c.conn, id).unwrap().len(), attempts_before, "nothing written");
+}

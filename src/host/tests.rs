@@ -108,3 +108,46 @@ fn a_restore_lets_go_of_the_readers_and_reads_the_restored_file() {
     let hits = host.handle(req("customers.search", Some(&desk), json!({"q": "13812345678"}))).unwrap();
     assert_eq!(hits.as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn two_desks_registering_the_same_newcomer_one_wins_and_the_other_is_told_who() {
+    let (_d, host, owner, desk) = host();
+    let second = host.handle(req("staff.create", Some(&owner), json!({"name": "前台小李", "role": "reception"}))).unwrap()["id"].as_i64().unwrap();
+    let other = host.handle(req("session.sign_in", None, json!({"staff_id": second}))).unwrap()["token"].as_str().unwrap().to_string();
+    let answers: Vec<_> = [desk, other]
+        .into_iter()
+        .map(|token| {
+            let host = host.clone();
+            std::thread::spawn(move || host.handle(req("customers.create", Some(&token), json!({"name": "孙丽", "phone": "13611112222"}))))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    let won = answers.iter().filter(|a| a.is_ok()).count();
+    assert_eq!(won, 1, "{answers:?}");
+    let lost = answers.iter().find_map(|a| a.as_ref().err()).unwrap();
+    let winner = answers.iter().find_map(|a| a.as_ref().ok()).unwrap();
+    assert_eq!(lost.code, "invalid");
+    // Whoever it was, the message names them.
+    let by = if lost.message.contains("前台小王（") { "前台小王" } else { "前台小李" };
+    assert!(lost.message.contains(&format!("手机号 13611112222 已是客户「孙丽」（{by}（今天 ")), "{}", lost.message);
+    assert_eq!(winner["customer"]["name"], "孙丽");
+    let hits = host.handle(req("customers.search", Some(&owner), json!({"q": "13611112222"}))).unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_write_retried_with_the_same_request_id_is_done_once() {
+    let (_d, host, _owner, desk) = host();
+    let mut first = req("customers.create", Some(&desk), json!({"name": "孙丽", "phone": "13611112222"}));
+    first.id = Some("w1-abc".into());
+    let mut again = req("customers.create", Some(&desk), json!({"name": "孙丽", "phone": "13611112222"}));
+    again.id = Some("w1-abc".into());
+    let a = host.handle(first).unwrap();
+    let b = host.handle(again).unwrap();
+    assert_eq!(a, b, "the first answer, again");
+    let mut other = req("customers.create", Some(&desk), json!({"name": "孙丽", "phone": "13611112222"}));
+    other.id = Some("w1-def".into());
+    assert_eq!(host.handle(other).unwrap_err().code, "invalid", "a new request is a new write");
+}
