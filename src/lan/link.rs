@@ -13,6 +13,10 @@ use crate::error::{Error, Result};
 /// The header a desk names itself by.
 pub const DESK_HEADER: &str = "x-liuke-desk";
 
+/// Said of a request that never left the desk (the host did not answer the
+/// connection), so it may be sent again without a second thought.
+pub const NOT_SENT: &str = "主机没有应答，这次操作没有发出";
+
 pub struct Link {
     base: String,
     agent: ureq::Agent,
@@ -81,7 +85,10 @@ impl Link {
             Err(ureq::Error::Status(_, r)) => r,
             Err(ureq::Error::Transport(t)) => {
                 let pin_broken = t.to_string().contains("配对时的不一致");
-                return Err(if pin_broken {
+                return Err(if t.kind() == ureq::ErrorKind::ConnectionFailed {
+                    // Nothing was sent: the request can simply be tried again.
+                    Error::Offline(format!("连不上本店主机（{}）：{NOT_SENT}。请确认主机已开机、留客正在运行，并在同一网络中；留客会自动重试。", self.address()))
+                } else if pin_broken {
                     Error::Offline(format!("{} 出示的证书与配对时的不一致，留客拒绝连接。若主机换过电脑或重装过，请院长确认后重新配对；否则可能有人在冒充主机，请联系技术支持。", self.address()))
                 } else {
                     unreachable(self.address(), t)

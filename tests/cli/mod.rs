@@ -5,6 +5,7 @@ mod import_consumption;
 mod import_customers;
 mod init_and_today;
 mod lan;
+mod lan_load;
 mod nothing_lost;
 mod report;
 mod round_trip;
