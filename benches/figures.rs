@@ -17,6 +17,8 @@ mod common;
 mod history;
 #[path = "imports.rs"]
 mod imports;
+#[path = "desks.rs"]
+mod desks;
 
 use std::time::Instant;
 
@@ -330,6 +332,12 @@ fn main() {
     common::add_tasks(&mut conn);
     common::add_appointments(&mut conn);
     liuke::catch_up::day_pass(&mut conn, &clock, common::today()).expect("materialize");
+    // `-- desks`: the figures of several desks at once over the network only.
+    if std::env::args().any(|a| a == "desks") {
+        drop(conn);
+        desks::figures(&path);
+        return;
+    }
     let mut app = App::open(&path, Some(common::today())).expect("app");
     let mut figures = Vec::new();
     search_figures(&conn, &mut figures);

@@ -543,6 +543,7 @@ const COMMANDS: &[Command] = &[
         list.sort_by(|a, b| a.phone.cmp(&b.phone));
         as_text(a.format, &list, |l| customers::export_csv(l))
     })
+    .heavy()
     .audited("导出客户名单"),
     Command::write("demo.seed", Who::SYSTEM, |app, cx, args| {
         #[derive(Deserialize)]

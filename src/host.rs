@@ -31,7 +31,38 @@ pub struct Host {
     watch: Watch,
     /// The latest writes' answers by request id, oldest first.
     answered: Mutex<std::collections::VecDeque<(String, Answer)>>,
+    /// Long reads go to a thread of lower priority, one at a time.
+    heavy: Mutex<std::sync::mpsc::Sender<HeavyJob>>,
 }
+
+/// A long read for the low-priority thread, and where its answer goes.
+struct HeavyJob {
+    request: Request,
+    reply: std::sync::mpsc::Sender<Answer>,
+}
+
+/// The thread of long reads: at a lower priority than everything else, so a
+/// report takes whatever the desks leave; a fresh reader for each (a
+/// restore may have replaced the file since the last).
+fn heavy_reads(opens: crate::commands::Readers) -> std::sync::mpsc::Sender<HeavyJob> {
+    let (jobs, inbox) = std::sync::mpsc::channel::<HeavyJob>();
+    // Named, so it can be told apart (and checked) among the threads.
+    let spawned = std::thread::Builder::new().name(HEAVY_THREAD.into()).spawn(move || {
+        priority::lower_this_thread();
+        for job in inbox {
+            let answer = opens.open().map_err(ApiError::from).and_then(|mut reader| reader.handle(job.request));
+            // The asker may have given up; nobody to tell.
+            let _ = job.reply.send(answer);
+        }
+    });
+    if let Err(e) = spawned {
+        // Without the thread, every long read answers that it cannot run.
+        eprintln!("报表线程无法启动：{e}");
+    }
+    jobs
+}
+
+const HEAVY_THREAD: &str = "liuke-reports";
 
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A command that panicked poisons the lock; the connection itself is still sound.
@@ -41,7 +72,17 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Host {
     pub fn new(app: App) -> Host {
         let (changes, _) = tokio::sync::broadcast::channel(256);
-        Host { watch: app.import_watch(), opens: app.readers(), writer: Mutex::new(app), readers: Mutex::new(Vec::new()), gate: RwLock::new(()), changes, answered: Default::default() }
+        let heavy = heavy_reads(app.readers());
+        Host {
+            watch: app.import_watch(),
+            opens: app.readers(),
+            writer: Mutex::new(app),
+            readers: Mutex::new(Vec::new()),
+            gate: RwLock::new(()),
+            changes,
+            answered: Default::default(),
+            heavy: Mutex::new(heavy),
+        }
     }
 
     /// Runs one request from a window or a desk, on a reader when it only
@@ -91,16 +132,32 @@ impl Host {
     }
 
     fn read(&self, request: Request) -> std::result::Result<Value, ApiError> {
+        let heavy = table::find(&request.cmd).is_ok_and(|c| c.heavy);
         let mut reader = self.reader()?;
         if reader.day_pass_due()? {
             locked(&self.writer).bring_followups_up_to_today()?;
         }
+        if heavy {
+            self.give_back(reader);
+            return self.heavy_read(request);
+        }
         let answer = reader.handle(request);
+        self.give_back(reader);
+        answer
+    }
+
+    fn give_back(&self, reader: App) {
         let mut idle = locked(&self.readers);
         if idle.len() < KEEP_READERS {
             idle.push(reader);
         }
-        answer
+    }
+
+    fn heavy_read(&self, request: Request) -> Answer {
+        let (reply, answer) = std::sync::mpsc::channel();
+        let gone = || ApiError::from(crate::Error::Config("报表线程意外停止，请重新打开留客。".into()));
+        locked(&self.heavy).send(HeavyJob { request, reply }).map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
     }
 
     fn reader(&self) -> Result<App> {
@@ -123,7 +180,7 @@ impl Host {
         match self.reader() {
             Ok(mut reader) => {
                 let live = reader.signed_in(token, via).unwrap_or(false);
-                locked(&self.readers).push(reader);
+                self.give_back(reader);
                 live
             }
             Err(_) => false,
@@ -144,7 +201,7 @@ impl Host {
     pub fn network_settings(&self) -> Result<crate::lan::Settings> {
         let reader = self.reader()?;
         let settings = crate::lan::settings(reader.conn_ref());
-        locked(&self.readers).push(reader);
+        self.give_back(reader);
         settings
     }
 
@@ -154,5 +211,6 @@ impl Host {
     }
 }
 
+mod priority;
 #[cfg(test)]
 mod tests;

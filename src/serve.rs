@@ -48,7 +48,7 @@ pub fn run(app: App, port: u16, network: Network, on_ready: impl FnOnce(&str)) -
     if let Err(e) = host.daily_backup() {
         eprintln!("今天的自动备份没有开始：{e}");
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
+    let runtime = runtime()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
@@ -65,12 +65,19 @@ pub fn run(app: App, port: u16, network: Network, on_ready: impl FnOnce(&str)) -
 /// server (the desktop app): runs on a thread of its own until the process ends.
 pub fn network_in_background(host: Arc<Host>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let runtime = match tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build() {
+        let runtime = match runtime() {
             Ok(r) => r,
             Err(e) => return lan::set_listening(lan::Listening { address: None, problem: Some(format!("无法启动网络服务：{e}")) }),
         };
         runtime.block_on(supervise_network(host, Network::default()));
     })
+}
+
+/// Two threads for the connections (TLS, HTTP): one desk's large answer
+/// being encrypted does not hold up another's search. Commands themselves
+/// run on blocking threads.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_io().enable_time().build()
 }
 
 fn never_stopped() -> tokio::sync::watch::Receiver<u64> {
@@ -311,26 +318,43 @@ fn json_response(status: StatusCode, body: serde_json::Value) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
 }
 
-fn error_response(error: ApiError) -> Response {
-    let status = match error.code {
+fn error_status(error: &ApiError) -> StatusCode {
+    match error.code {
         "not_found" | "unknown_command" => StatusCode::NOT_FOUND,
         "db" | "io" => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
-    };
-    json_response(status, serde_json::json!({"ok": false, "error": error}))
+    }
+}
+
+fn error_response(error: ApiError) -> Response {
+    json_response(error_status(&error), serde_json::json!({"ok": false, "error": error}))
+}
+
+/// An answer as the page receives it, made off the connections' threads
+/// (a day's call list is megabytes of JSON).
+fn answer_text(answer: std::result::Result<serde_json::Value, ApiError>) -> (StatusCode, String) {
+    match answer {
+        Ok(data) => (StatusCode::OK, serde_json::json!({"ok": true, "data": data}).to_string()),
+        Err(error) => (error_status(&error), serde_json::json!({"ok": false, "error": error}).to_string()),
+    }
 }
 
 /// `POST /api {cmd, actor, args}` → `{ok: true, data}` or `{ok: false, error}`.
 async fn api(State(shared): State<Shared>, axum::Extension(listener): axum::Extension<Listener>, peer: Option<axum::Extension<Peer>>, headers: HeaderMap, body: Bytes) -> Response {
-    let mut request: Request = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => return error_response(ApiError::from(Error::Json(e))),
-    };
-    request.via = via_of(listener, peer.map(|p| p.0), headers.get(lan::link::DESK_HEADER).and_then(|v| v.to_str().ok()));
-    let answer = tokio::task::spawn_blocking(move || shared.handle(request)).await;
+    let via = via_of(listener, peer.map(|p| p.0), headers.get(lan::link::DESK_HEADER).and_then(|v| v.to_str().ok()));
+    // Reading the request (an import's file is tens of MB) and writing the
+    // answer happen beside the command, off the connections' threads.
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut request: Request = match serde_json::from_slice(&body) {
+            Ok(r) => r,
+            Err(e) => return answer_text(Err(ApiError::from(Error::Json(e)))),
+        };
+        request.via = via;
+        answer_text(shared.handle(request))
+    })
+    .await;
     match answer {
-        Ok(Ok(data)) => json_response(StatusCode::OK, serde_json::json!({"ok": true, "data": data})),
-        Ok(Err(error)) => error_response(error),
+        Ok((status, text)) => (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], text).into_response(),
         Err(_) => error_response(ApiError::from(Error::Config("这次操作意外中断，请重试。".into()))),
     }
 }

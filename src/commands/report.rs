@@ -30,7 +30,8 @@ pub(super) const COMMANDS: &[Command] = &[
         let months = report::thirteen_months(&app.conn, m)?;
         let targets: serde_json::Map<String, Value> = TARGETS.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
         Ok(json!({"month": m.key(), "figures": months[12], "history": months, "targets": targets, "today": cx.clock.today().to_string()}))
-    }),
+    })
+    .heavy(),
     Command::read("report.who", Who::OWNER, |app, cx, args| {
         let a: MonthArgs = args_of(args)?;
         let m = month_of(&a, &cx.clock)?;
@@ -40,6 +41,7 @@ pub(super) const COMMANDS: &[Command] = &[
         let rows: Vec<Value> = people.iter().map(|c| json!({"id": c.id, "name": c.name, "phone": c.phone, "consultant": c.consultant})).collect();
         Ok(json!({"month": m.key(), "total": rows.len(), "customers": rows}))
     })
+    .heavy()
     .audited("查看报表名单"),
     Command::read("report.export", Who::OWNER, |app, cx, args| {
         let a: MonthArgs = args_of(args)?;
@@ -54,6 +56,7 @@ pub(super) const COMMANDS: &[Command] = &[
             "base64": base64::engine::general_purpose::STANDARD.encode(bytes),
         }))
     })
+    .heavy()
     .audited("导出经营报表"),
     // `liuke report monthly`: the month with every key of SPEC §6 and the 12 before it.
     Command::read("report.figures", Who::OWNER, |app, _, args| {
@@ -78,6 +81,7 @@ pub(super) const COMMANDS: &[Command] = &[
             other => return Err(Error::invalid("format", format!("不认识的格式「{other}」，可选 json、csv、xlsx"))),
         })
     })
+    .heavy()
     .audited("导出经营报表"),
 ];
 

@@ -118,18 +118,21 @@ pub struct Command {
     pub catches_up: bool,
     /// Runs only from the host PC itself (backups, restores): never from a desk.
     pub host_only: bool,
+    /// A long read (seconds on a large clinic): run at a lower priority, so
+    /// the desks' quick work goes first.
+    pub heavy: bool,
     pub run: Handler,
 }
 
 impl Command {
     /// A command that only reads.
     pub const fn read(name: &'static str, who: Who, run: Handler) -> Command {
-        Command { name, who, writes: false, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, run }
+        Command { name, who, writes: false, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, heavy: false, run }
     }
 
     /// A command that writes: it needs an acting staff member.
     pub const fn write(name: &'static str, who: Who, run: Handler) -> Command {
-        Command { name, who, writes: true, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, run }
+        Command { name, who, writes: true, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, heavy: false, run }
     }
 
     pub const fn audited(mut self, action: &'static str) -> Command {
@@ -154,6 +157,11 @@ impl Command {
 
     pub const fn catches_up(mut self) -> Command {
         self.catches_up = true;
+        self
+    }
+
+    pub const fn heavy(mut self) -> Command {
+        self.heavy = true;
         self
     }
 

@@ -49,12 +49,14 @@ pub(super) const COMMANDS: &[Command] = &[
     Command::read("tiers.list", Who::EVERYONE, |app, cx, args| {
         let a: ListArgs = args_of(args)?;
         app.tier_list(&cx.clock, &a)
-    }),
+    })
+    .heavy(),
     Command::read("tiers.export", Who::OWNER, |app, cx, args| {
         let a: ListArgs = args_of(args)?;
         let (d, rows) = app.filtered_rows(&cx.clock, &a, true)?;
         Ok(json!({"filename": format!("客户分层-{d}.csv"), "csv": tiers::rows_csv(&rows)?, "rows": rows.len()}))
     })
+    .heavy()
     .audited("导出分层名单"),
     // `liuke tiers`: one row per customer with labels, facts and points.
     Command::read("tiers.rows", Who::OWNER, |app, cx, args| {
@@ -71,6 +73,7 @@ pub(super) const COMMANDS: &[Command] = &[
         };
         super::as_text(a.format, &tiers::all_rows(&app.conn, d)?, |r| tiers::rows_csv(r))
     })
+    .heavy()
     .audited("导出分层名单"),
     Command::read("tiers.rules", Who::EVERYONE, |app, _, _| {
         Ok(json!({"rules": tiers::rules(&app.conn)?, "defaults": TierRules::default(), "changes": tiers::rule_changes(&app.conn)?}))
@@ -78,7 +81,8 @@ pub(super) const COMMANDS: &[Command] = &[
     Command::read("tiers.preview", Who::EVERYONE, |app, cx, args| {
         let a: RulesArg = args_of(args)?;
         to_json(tiers::preview(&app.conn, cx.clock.today(), &a.rules)?)
-    }),
+    })
+    .heavy(),
     Command::write("tiers.save_rules", Who::OWNER, |app, cx, args| {
         let a: RulesArg = args_of(args)?;
         tiers::save_rules(&mut app.conn, &cx.clock, cx.by()?, &a.rules)?;

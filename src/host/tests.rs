@@ -151,3 +151,25 @@ fn a_write_retried_with_the_same_request_id_is_done_once() {
     other.id = Some("w1-def".into());
     assert_eq!(host.handle(other).unwrap_err().code, "invalid", "a new request is a new write");
 }
+
+#[test]
+fn the_owners_report_runs_on_a_thread_of_the_lowest_priority() {
+    let (_d, host, owner, _desk) = host();
+    let report = host.handle(req("report.monthly", Some(&owner), json!({}))).unwrap();
+    assert_eq!(report["history"].as_array().unwrap().len(), 13);
+    #[cfg(target_os = "linux")]
+    {
+        let nice_of = |name: &str| -> Option<i64> {
+            std::fs::read_dir("/proc/self/task").ok()?.flatten().find_map(|task| {
+                let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
+                if comm.trim() != name {
+                    return None;
+                }
+                // Field 19 of stat is the nice value (after the command name in parentheses).
+                let stat = std::fs::read_to_string(task.path().join("stat")).ok()?;
+                stat.rsplit_once(')')?.1.split_whitespace().nth(16)?.parse().ok()
+            })
+        };
+        assert_eq!(nice_of(super::HEAVY_THREAD), Some(19));
+    }
+}

@@ -21,6 +21,7 @@ pub struct Link {
     base: String,
     agent: ureq::Agent,
     key: Option<String>,
+    fingerprint: String,
 }
 
 /// The host's address as typed: `192.168.1.10`, `192.168.1.10:47480` or a
@@ -65,7 +66,31 @@ impl Link {
     /// A line to `address` trusting only `fingerprint`, naming this desk by `key`.
     pub fn new(address: &str, fingerprint: &str, key: Option<&str>) -> Result<Link> {
         let address = normalise(address)?;
-        Ok(Link { base: format!("https://{address}"), agent: agent(Pinned::new(Some(fingerprint))), key: key.map(str::to_string) })
+        Ok(Link {
+            base: format!("https://{address}"),
+            agent: agent(Pinned::new(Some(fingerprint))),
+            key: key.map(str::to_string),
+            fingerprint: fingerprint.to_string(),
+        })
+    }
+
+    /// The host's change notices for a signed-in session, as the raw stream
+    /// of server-sent events (`event: changed` / `data: {cmd, from}` lines).
+    pub fn events(&self, token: &str) -> Result<impl std::io::Read + Send> {
+        // No overall time limit: the stream stays open; the host's keep-alive
+        // comments arrive every 15 s, so a silent minute means the host is gone.
+        let agent = ureq::AgentBuilder::new()
+            .tls_config(Arc::new(Pinned::new(Some(&self.fingerprint)).client_config()))
+            .timeout_connect(Duration::from_secs(3))
+            .timeout_read(Duration::from_secs(60))
+            .build();
+        let answer = agent
+            .get(&format!("{}/events", self.base))
+            .query("token", token)
+            .query("desk", self.key.as_deref().unwrap_or(""))
+            .call()
+            .map_err(|e| unreachable(self.address(), e))?;
+        Ok(answer.into_reader())
     }
 
     pub fn address(&self) -> &str {
@@ -85,11 +110,11 @@ impl Link {
             Err(ureq::Error::Status(_, r)) => r,
             Err(ureq::Error::Transport(t)) => {
                 let pin_broken = t.to_string().contains("配对时的不一致");
-                return Err(if t.kind() == ureq::ErrorKind::ConnectionFailed {
+                return Err(if pin_broken {
+                    Error::Offline(format!("{} 出示的证书与配对时的不一致，留客拒绝连接。若主机换过电脑或重装过，请院长确认后重新配对；否则可能有人在冒充主机，请联系技术支持。", self.address()))
+                } else if t.kind() == ureq::ErrorKind::ConnectionFailed {
                     // Nothing was sent: the request can simply be tried again.
                     Error::Offline(format!("连不上本店主机（{}）：{NOT_SENT}。请确认主机已开机、留客正在运行，并在同一网络中；留客会自动重试。", self.address()))
-                } else if pin_broken {
-                    Error::Offline(format!("{} 出示的证书与配对时的不一致，留客拒绝连接。若主机换过电脑或重装过，请院长确认后重新配对；否则可能有人在冒充主机，请联系技术支持。", self.address()))
                 } else {
                     unreachable(self.address(), t)
                 });

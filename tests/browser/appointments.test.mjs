@@ -98,7 +98,7 @@ test('double booking a doctor is refused in the dialog with who is in the way', 
     await page.selectOption('#book-staff', { label: '刘医生（医生）' });
     await page.click('#book-save');
     await page.waitForSelector('#book-errors .form-errors');
-    assert.match(await page.textContent('#book-errors'), /刘医生 在 10:00–10:30 已有预约（张小美 复查），不能重复预约/);
+    assert.match(await page.textContent('#book-errors'), /刘医生 在 10:00–10:30 已有预约（张小美 复查），由 \S+（今天 \d\d:\d\d） 约下，不能重复预约/);
     await page.selectOption('#book-time', '10:30');
     await page.click('#book-save');
     await page.waitForSelector('form.booking', { state: 'detached' });

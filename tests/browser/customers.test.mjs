@@ -129,7 +129,7 @@ test('a duplicate phone names the customer who already has it', async () => {
     await page.fill('#f-phone', '13812345678');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.form-errors');
-    assert.match(await page.textContent('#err-phone'), /已是客户「张小美」的档案/);
+    assert.match(await page.textContent('#err-phone'), /已是客户「张小美」（\S+（今天 \d\d:\d\d） 建立）的档案/);
   } finally {
     await clinic.close();
   }
