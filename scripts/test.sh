@@ -15,4 +15,4 @@ cargo check -p liuke --benches
 # CLI and window, seeds the demo, and the window must open on it.
 xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/desktop/quick-start.test.mjs
 # The window that build made, driven through WebDriver.
-LIUKE_DESKTOP="$PWD/target/release/liuke-desktop" xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/desktop/desktop.test.mjs
+LIUKE_DESKTOP="$PWD/target/release/liuke-desktop" xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/desktop/desktop.test.mjs tests/desktop/desk-mode.test.mjs

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 /// One problem in an input, located as precisely as the input allows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Problem {
     /// 1-based line in the file (the header is line 1); `None` for forms.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,6 +147,20 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub problems: Vec<Problem>,
+}
+
+impl ApiError {
+    /// The error in a host's answer (`{code, message, problems}`), as a desk
+    /// passes it on to its window: the same code and words.
+    pub fn from_answer(error: &serde_json::Value) -> ApiError {
+        const CODES: [&str; 15] = [
+            "db", "io", "bad_request", "invalid", "import", "not_found", "conflict", "unknown_command", "schema_too_new", "config", "damaged",
+            "unauthorized", "forbidden", "offline", "too_large",
+        ];
+        let code = error["code"].as_str().and_then(|c| CODES.iter().find(|k| **k == c).copied()).unwrap_or("unknown");
+        let problems = serde_json::from_value(error["problems"].clone()).unwrap_or_default();
+        ApiError { code, message: error["message"].as_str().unwrap_or("主机没有说明原因，请重试。").to_string(), problems }
+    }
 }
 
 impl From<&Error> for ApiError {

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::store::settings;
 
+pub mod desk_config;
 pub mod desks;
 pub mod link;
 pub mod pin;

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use liuke::commands::{App, Request, Via};
 use liuke::host::Host;
 use liuke::import::progress::Watch;
+use liuke::lan::{self, link::Link};
 use liuke::{backup, clock, store, ApiError, Error};
 use serde_json::{json, Value};
 
@@ -17,6 +18,10 @@ use serde_json::{json, Value};
 /// still opens, and every command answers with that reason in Chinese.
 struct Core {
     host: Mutex<Result<Arc<Host>, ApiError>>,
+    /// In desk mode, the line to the clinic's host: every command goes there.
+    desk: Mutex<Option<Arc<Link>>>,
+    /// The last session token the page sent, for the host's change notices.
+    token: Mutex<Option<String>>,
     db: PathBuf,
     today: Option<NaiveDate>,
     /// How far an import has got, read without the app's lock (the import holds it).
@@ -27,6 +32,21 @@ struct Core {
 /// leaves the window responsive and its progress can be asked meanwhile.
 #[tauri::command(async)]
 fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, actor: Option<i64>, args: Value, token: Option<String>, id: Option<String>, page: Option<String>) -> Result<Value, ApiError> {
+    match cmd.as_str() {
+        "desk.peek" => return desk_peek(&args),
+        "desk.pair" => return desk_pair(&core, &args),
+        "desk.leave" => return desk_leave(&core),
+        _ => {}
+    }
+    let desk = lock(&core.desk).clone();
+    if let Some(link) = desk {
+        if token.is_some() {
+            *lock(&core.token) = token.clone();
+        }
+        let answer = forward(&link, json!({"cmd": cmd, "args": args, "token": token, "window": page, "id": id}));
+        name_the_clinic(&window, &cmd, &answer);
+        return answer;
+    }
     if cmd == "import.progress" {
         return Ok(json!(core.watch.current()));
     }
@@ -42,17 +62,88 @@ fn rpc(window: tauri::WebviewWindow, core: tauri::State<'_, Core>, cmd: String, 
         }
         guard.clone()?
     };
-    let asked_for_info = cmd == "app.info";
-    let answer = host.handle(Request { cmd, actor, args, token, window: page, id, via: Via::Local });
-    // The title bar and the taskbar name the clinic whose database is open.
-    if let (true, Ok(info)) = (asked_for_info, &answer) {
+    let answer = host.handle(Request { cmd: cmd.clone(), actor, args, token, window: page, id, via: Via::Local });
+    name_the_clinic(&window, &cmd, &answer);
+    answer
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic in an earlier command poisoned the lock; what it guards is still sound.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The title bar and the taskbar name the clinic whose records are open.
+fn name_the_clinic(window: &tauri::WebviewWindow, cmd: &str, answer: &Result<Value, ApiError>) {
+    if let (true, Ok(info)) = (cmd == "app.info", answer) {
         if let Some(clinic) = info.get("clinic_name").and_then(Value::as_str) {
             if let Err(e) = window.set_title(&format!("留客 · {clinic}")) {
                 eprintln!("窗口标题没有更新：{e}");
             }
         }
     }
-    answer
+}
+
+/// Sends a command to the host and hands back its answer as the window's own.
+fn forward(link: &Link, request: Value) -> Result<Value, ApiError> {
+    let answer = link.call(&request)?;
+    if answer["ok"] == true {
+        Ok(answer["data"].clone())
+    } else {
+        Err(ApiError::from_answer(&answer["error"]))
+    }
+}
+
+fn text_arg<'a>(args: &'a Value, name: &str) -> &'a str {
+    args.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+/// 连接本店主机, step one: what the host at the typed address presents, as a
+/// pairing code to compare with the one on the host's screen.
+fn desk_peek(args: &Value) -> Result<Value, ApiError> {
+    let address = lan::link::normalise(text_arg(args, "address"))?;
+    let fingerprint = lan::link::peek(&address)?;
+    Ok(json!({"address": address, "fingerprint": fingerprint, "pairing_code": lan::pairing_code(&fingerprint)}))
+}
+
+/// Step two, once the codes matched: ask the host to let this PC in, keep
+/// the setting, and from now on send every command there.
+fn desk_pair(core: &Core, args: &Value) -> Result<Value, ApiError> {
+    let (config, desk) = lan::desk_config::pair(text_arg(args, "address"), text_arg(args, "fingerprint"), text_arg(args, "name"))?;
+    lan::desk_config::save(&core.db, &config)?;
+    *lock(&core.desk) = Some(Arc::new(config.link()?));
+    Ok(json!({"desk": desk}))
+}
+
+/// Back to this PC's own database.
+fn desk_leave(core: &Core) -> Result<Value, ApiError> {
+    lan::desk_config::remove(&core.db)?;
+    *lock(&core.desk) = None;
+    let mut host = lock(&core.host);
+    if host.is_err() {
+        *host = open_host(&core.db, core.today, &core.watch);
+    }
+    Ok(json!({"local": true}))
+}
+
+/// In desk mode, the host's change notices reach the window as they do on
+/// the host itself: a stream held open while a session is known, reopened
+/// after the host or the network comes back.
+fn hear_the_host(app: tauri::AppHandle) {
+    use tauri::{Emitter, Manager};
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        let core = app.state::<Core>();
+        let (Some(link), Some(token)) = (lock(&core.desk).clone(), lock(&core.token).clone()) else { continue };
+        let Ok(events) = link.events(&token) else { continue };
+        for line in std::io::BufRead::lines(std::io::BufReader::new(events)) {
+            let Ok(line) = line else { break };
+            if let Some(data) = line.strip_prefix("data:") {
+                if let Err(e) = app.emit("changed", data.trim().to_string()) {
+                    eprintln!("变动通知没有送到窗口：{e}");
+                }
+            }
+        }
+    });
 }
 
 /// The damaged database is set aside and the newest good backup put in its
@@ -96,6 +187,30 @@ fn hear_changes(app: tauri::AppHandle, host: &Host) {
     });
 }
 
+/// While other PCs work through this one, closing the window would cut
+/// them off: the first close minimises it and says so; a second close
+/// within 30 seconds quits all the same.
+fn keep_serving_on_close(window: &tauri::Window, event: &tauri::WindowEvent) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tauri::Emitter;
+    static WARNED_AT: AtomicU64 = AtomicU64::new(0);
+    let tauri::WindowEvent::CloseRequested { api, .. } = event else { return };
+    if lan::listening().address.is_none() {
+        return;
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    if now.saturating_sub(WARNED_AT.swap(now, Ordering::Relaxed)) <= 30 {
+        return;
+    }
+    api.prevent_close();
+    if let Err(e) = window.emit("keep-serving", ()) {
+        eprintln!("{e}");
+    }
+    if let Err(e) = window.minimize() {
+        eprintln!("窗口没有最小化：{e}");
+    }
+}
+
 /// `LIUKE_DB` and `LIUKE_TODAY` play the part of the CLI's `--db` and `--today`.
 fn locate() -> Result<(PathBuf, Option<NaiveDate>), ApiError> {
     let db: PathBuf = match std::env::var_os("LIUKE_DB") {
@@ -113,13 +228,26 @@ fn main() {
     let core = match locate() {
         Ok((db, today)) => {
             let watch = Watch::default();
-            Core { host: Mutex::new(open_host(&db, today, &watch)), db, today, watch }
+            // A desk PC works on its host and leaves its own database unopened.
+            let desk = match lan::desk_config::load(&db).and_then(|c| c.map(|c| c.link()).transpose()) {
+                Ok(link) => link.map(Arc::new),
+                Err(e) => {
+                    eprintln!("{e}");
+                    None
+                }
+            };
+            let host = match desk {
+                Some(_) => Err(ApiError::from(Error::Config("这台电脑连接着本店主机，没有打开本机数据。".into()))),
+                None => open_host(&db, today, &watch),
+            };
+            Core { host: Mutex::new(host), desk: Mutex::new(desk), token: Mutex::new(None), db, today, watch }
         }
-        Err(e) => Core { host: Mutex::new(Err(e)), db: PathBuf::new(), today: None, watch: Watch::default() },
+        Err(e) => Core { host: Mutex::new(Err(e)), desk: Mutex::new(None), token: Mutex::new(None), db: PathBuf::new(), today: None, watch: Watch::default() },
     };
     let host = core.host.lock().ok().and_then(|h| h.as_ref().ok().cloned());
     let result = tauri::Builder::default()
         .setup(move |app| {
+            hear_the_host(app.handle().clone());
             if let Some(host) = host {
                 hear_changes(app.handle().clone(), &host);
                 // 多台电脑共用: the other PCs' listener, when the owner turns it on.
@@ -127,6 +255,7 @@ fn main() {
             }
             Ok(())
         })
+        .on_window_event(keep_serving_on_close)
         .manage(core)
         .invoke_handler(tauri::generate_handler![rpc])
         .run(tauri::generate_context!());

@@ -21,6 +21,10 @@ struct LanArgs {
     port: Option<u16>,
 }
 
+fn window_only() -> Error {
+    Error::Conflict("连接本店主机只能在留客桌面程序中进行；在浏览器中请直接打开主机的地址。".into())
+}
+
 pub(super) const COMMANDS: &[Command] = &[
     // From a desk that is not approved yet: it names itself and gets its key.
     Command::write("desk.ask", Who::PUBLIC, |app, cx, args| {
@@ -37,6 +41,12 @@ pub(super) const COMMANDS: &[Command] = &[
         Ok(json!({"host": cx.via == Via::Local, "desk": cx.desk}))
     })
     .early(),
+    // The desktop window's own: it finds a host, pairs with it, or goes back
+    // to its local database. Declared here so their names have one home; a
+    // page in a browser cannot make the host reach out to other addresses.
+    Command::read("desk.peek", Who::PUBLIC, |_, _, _| Err(window_only())).early(),
+    Command::read("desk.pair", Who::PUBLIC, |_, _, _| Err(window_only())).early(),
+    Command::read("desk.leave", Who::PUBLIC, |_, _, _| Err(window_only())).early(),
     Command::read("lan.status", Who::OWNER, |app, _, _| {
         let identity = lan::identity(app.db_path())?;
         let s = lan::settings(&app.conn)?;

@@ -49,9 +49,10 @@ export async function withWindow(db, body) {
     const find = async (css) => (await wd('POST', `${s}/element`, { using: 'css selector', value: css }))[ELEMENT];
     const text = async (css) => wd('GET', `${s}/element/${await find(css)}/text`);
     const click = async (css) => wd('POST', `${s}/element/${await find(css)}/click`, {});
+    const type = async (css, t) => wd('POST', `${s}/element/${await find(css)}/value`, { text: t });
     const run = async (script) => wd('POST', `${s}/execute/sync`, { script, args: [] });
     const screenshot = async () => Buffer.from(await wd('GET', `${s}/screenshot`), 'base64');
-    await body({ find, text, click, run, screenshot });
+    await body({ find, text, click, type, run, screenshot });
   } finally {
     if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
     driver.kill();

@@ -97,6 +97,8 @@ function showRecovery(err) {
 
 async function start() {
   installShortcuts();
+  // The host's window, closed while other PCs work through it: it stays, minimised.
+  window.__TAURI__?.event?.listen('keep-serving', () => toast('其他电脑正在通过本机使用留客：窗口已最小化，继续为它们服务。确要退出请在 30 秒内再关闭一次（它们会断开），或先在 设置 中关闭多台电脑共用。', 'error'));
   document.getElementById('switch-staff')?.addEventListener('click', () => askWhoIsAtTheDesk(true));
   document.addEventListener('actor-changed', showWho);
   window.addEventListener('hashchange', route);

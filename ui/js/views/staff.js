@@ -2,7 +2,8 @@
  * Staff: "who is at the desk" when the app opens, and the owner's list of
  * accounts in 设置. Every write carries the chosen person.
  */
-import { call } from '../api.js';
+import { call, inDesktop } from '../api.js';
+import { connectScreen } from './pairing.js';
 import { ask, h, replace, toast } from '../dom.js';
 import { currentActor, currentToken, setActor } from '../session.js';
 
@@ -104,6 +105,12 @@ function renderFirstAccount(modal, done) {
     h('h2', { id: 'who-title' }, '欢迎使用留客'),
     h('p', {}, '第一次使用，请先建立一个员工账号（通常是院长），之后可在「设置」里添加其他员工。'),
     form,
+    // 本机数据 above; a PC that is not the clinic's host connects to it instead.
+    inDesktop ? h('p', { class: 'hint', style: 'margin-top:16px' }, '这台电脑不是主机？',
+      h('button', {
+        type: 'button', class: 'link', id: 'connect-host',
+        onclick: () => { modal.parentElement?.remove(); connectScreen(/** @type {HTMLElement} */ (document.getElementById('main'))); },
+      }, '连接本店主机')) : null,
   );
 }
 
