@@ -106,8 +106,12 @@ async function start() {
     // From another PC: nothing of the clinic's until the owner has approved it.
     if (!(await connectedToHost(main))) return;
   } catch (e) {
-    replace(main, h('div', { class: 'panel' }, h('h2', {}, '无法连接本店主机'), h('p', {}, e.message)));
-    return;
+    if (e.code === 'damaged') { showRecovery(e); return; }
+    if (e.code === 'offline' || e.code === 'forbidden') {
+      replace(main, h('div', { class: 'panel' }, h('h2', {}, '无法连接本店主机'), h('p', {}, e.message)));
+      return;
+    }
+    // Anything else is this PC's own database: app.info below says what.
   }
   try {
     const info = await call('app.info');
