@@ -226,7 +226,7 @@ impl App {
             Err(_) => return Ok(false),
         };
         let idle = sessions::idle_limit(&self.conn)?;
-        Ok(self.sessions().touch(token, idle, desk).is_some())
+        Ok(self.sessions().is_live(token, idle, desk))
     }
 
     /// The desk a request from the network comes from, if it may come in at

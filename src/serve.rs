@@ -381,21 +381,41 @@ async fn events(State(shared): State<Shared>, axum::Extension(listener): axum::E
     // EventSource sends no headers of its own: the desk's key comes in the address.
     let desk = query("desk=");
     let via = via_of(listener, peer.map(|p| p.0), Some(desk.as_str()).filter(|d| !d.is_empty()));
-    let host = shared.clone();
-    let live = tokio::task::spawn_blocking(move || host.signed_in(&token, &via)).await.unwrap_or(false);
-    if !live {
+    if !still_signed_in(&shared, &token, &via).await {
         return error_response(ApiError::from(Error::Unauthorized("请先选择在岗员工并登录。".into())));
     }
-    let changes = futures_util::stream::unfold(shared.subscribe(), |mut rx| async move {
-        let data = match rx.recv().await {
-            Ok(cmd) => cmd,
-            // Fell behind: say that something changed.
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => r#"{"cmd":"*","from":""}"#.to_string(),
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+    // The session is looked at again every so often: a desk revoked, a
+    // sign-out or an idle limit ends the stream too.
+    let mut checks = tokio::time::interval(SESSION_RECHECK);
+    checks.reset();
+    let state = (shared.subscribe(), checks, shared.clone(), token, via);
+    let changes = futures_util::stream::unfold(state, |(mut rx, mut checks, host, token, via)| async move {
+        let data = loop {
+            tokio::select! {
+                received = rx.recv() => break match received {
+                    Ok(cmd) => cmd,
+                    // Fell behind: say that something changed.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => r#"{"cmd":"*","from":""}"#.to_string(),
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = checks.tick() => {
+                    if !still_signed_in(&host, &token, &via).await {
+                        return None;
+                    }
+                }
+            }
         };
-        Some((Ok::<Event, std::convert::Infallible>(Event::default().event("changed").data(data)), rx))
+        Some((Ok::<Event, std::convert::Infallible>(Event::default().event("changed").data(data)), (rx, checks, host, token, via)))
     });
     Sse::new(changes).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// How often an open change stream looks at its session again.
+const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn still_signed_in(host: &Shared, token: &str, via: &Via) -> bool {
+    let (host, token, via) = (host.clone(), token.to_string(), via.clone());
+    tokio::task::spawn_blocking(move || host.signed_in(&token, &via)).await.unwrap_or(false)
 }
 
 /// The embedded UI: `GET /` and every file under `ui/`.

@@ -57,6 +57,12 @@ impl Sessions {
         Some(s.staff)
     }
 
+    /// Whether a token is live where it is used, without counting this as
+    /// activity (a page listening for changes is not someone at work).
+    pub fn is_live(&self, token: &str, idle: Duration, desk: Option<i64>) -> bool {
+        self.open.get(token).is_some_and(|s| s.desk == desk && self.now().duration_since(s.last_seen) < idle)
+    }
+
     pub fn end(&mut self, token: &str) {
         self.open.remove(token);
     }

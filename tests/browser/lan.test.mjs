@@ -68,6 +68,7 @@ test('a desk that loses the host shows a banner, keeps what was typed, and saves
     await desk.goto(clinic.lanUrl);
     await desk.fill('#desk-name', '前台 B');
     await desk.click('#desk-ask');
+    await desk.waitForSelector('#pair-screen >> text=等待院长批准');
     const [asked] = await clinic.api('desks.list');
     await clinic.api('desks.approve', { id: asked.id });
     await desk.getByRole('dialog').getByRole('button', { name: /王晓燕/ }).click();

@@ -223,3 +223,43 @@ fn the_network_listener_keeps_the_host_and_origin_rules() {
     let answer = exchange(&mut plain, "POST", "/api", &[("Host", &at), ("Content-Type", "application/json")], &body);
     assert_ne!(answer.status, 200);
 }
+
+#[test]
+fn a_desk_hears_changes_until_it_is_revoked() {
+    use std::io::BufRead;
+    let c = Clinic::new();
+    let (s, owner, reception) = host(&c);
+    let pin = hosts_fingerprint(&s, &owner);
+    let (desk, id) = asked(&s, &pin, "前台 B");
+    ok(api(&s, "desks.approve", Some(&owner), json!({"id": id})));
+    let token = sign_in(&desk, reception, "2468");
+    let events = desk.events(&token).unwrap();
+    let (lines, heard) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(events).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(Some(line)).is_err() {
+                return;
+            }
+        }
+        let _ = lines.send(None);
+    });
+    ok(api(&s, "customers.create", Some(&owner), json!({"name": "孙丽", "phone": "13611112222"})));
+    let change = loop {
+        match heard.recv_timeout(std::time::Duration::from_secs(5)).unwrap() {
+            Some(line) if line.starts_with("data:") => break line,
+            Some(_) => continue,
+            None => panic!("the stream ended"),
+        }
+    };
+    assert!(change.contains("customers.create"), "{change}");
+    ok(api(&s, "desks.revoke", Some(&owner), json!({"id": id})));
+    let ended = loop {
+        match heard.recv_timeout(std::time::Duration::from_secs(15)) {
+            Ok(None) => break true,
+            Ok(Some(_)) => continue,
+            Err(_) => break false,
+        }
+    };
+    assert!(ended, "a revoked desk's change stream ends");
+}
