@@ -53,6 +53,16 @@ test('a tablet asks to connect, the owner approves it on the host, and the table
     await tablet.waitForSelector('body[data-ready="true"]');
     await tablet.goto(`${clinic.lanUrl}#/customers?q=zxm`);
     await tablet.waitForSelector('text=张小美');
+
+    // Reception registers an arrival at the host: the tablet's board shows it within 2 s.
+    await tablet.click('a[data-route="triage"]');
+    await tablet.waitForSelector('#board .empty');
+    const [zhang] = await clinic.api('customers.search', { q: '13812345678' });
+    const reception = staff.find((s) => s.name === '王晓燕').id;
+    const before = Date.now();
+    await clinic.api('desk.register', { customer_id: zhang.id, kind: '复诊' }, reception);
+    await tablet.waitForFunction(() => document.querySelector('#board')?.textContent.includes('张小美'), null, { timeout: 2000 });
+    assert.ok(Date.now() - before < 2000);
   } finally {
     await clinic.close();
   }
