@@ -173,3 +173,31 @@ fn the_owners_report_runs_on_a_thread_of_the_lowest_priority() {
         assert_eq!(nice_of(super::HEAVY_THREAD), Some(19));
     }
 }
+
+#[test]
+fn two_rooms_taking_a_packages_last_session_at_once_one_wins_and_the_other_is_told_who() {
+    let (_d, host, owner, desk) = host();
+    let nurse = host.handle(req("staff.create", Some(&owner), json!({"name": "护士小张", "role": "nurse"}))).unwrap()["id"].as_i64().unwrap();
+    let nurse = host.handle(req("session.sign_in", None, json!({"staff_id": nurse}))).unwrap()["token"].as_str().unwrap().to_string();
+    let customer = host.handle(req("customers.create", Some(&desk), json!({"name": "张小美", "phone": "13812345678"}))).unwrap()["customer"]["id"].as_i64().unwrap();
+    let item = host.handle(req("items.create", Some(&owner), json!({"name": "光子嫩肤", "category": "光电", "list_price": "1000"}))).unwrap()["id"].as_i64().unwrap();
+    host.handle(req("orders.create", Some(&desk), json!({"customer_id": customer, "lines": [{"item_id": item, "sessions": 1, "price": "1000"}]}))).unwrap();
+    let file = host.handle(req("consumption.file", Some(&desk), json!({"customer_id": customer}))).unwrap();
+    let line = file["packages"][0]["line_id"].as_i64().unwrap();
+    let answers: Vec<_> = [desk.clone(), nurse]
+        .into_iter()
+        .map(|token| {
+            let host = host.clone();
+            std::thread::spawn(move || host.handle(req("executions.add", Some(&token), json!({"line_id": line}))))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(answers.iter().filter(|a| a.is_ok()).count(), 1, "{answers:?}");
+    let lost = answers.iter().find_map(|a| a.as_ref().err()).unwrap();
+    assert!(lost.message.contains("只剩 0 次"), "{}", lost.message);
+    assert!(lost.message.contains("最近一次由 前台小王（今天 ") || lost.message.contains("最近一次由 护士小张（今天 "), "{}", lost.message);
+    let after = host.handle(req("consumption.file", Some(&desk), json!({"customer_id": customer}))).unwrap();
+    assert_eq!(after["packages"][0]["done"], 1);
+}
