@@ -14,11 +14,62 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::{Error, Result};
 pub use migrations::{schema_version, MIGRATIONS};
 
-/// The database file the desktop app and the CLI share when `--db` is not given.
+/// The database file the desktop app and the CLI share when `--db` is not
+/// given: in the *local* app-data folder (on Windows the roaming one is
+/// copied at every sign-in on a domain; a clinic's database must not be).
+/// A database an earlier version left in the roaming folder is moved over
+/// once, with everything beside it.
 pub fn default_db_path() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("com", "Liuke", "Liuke")
         .ok_or_else(|| Error::Config("找不到用户数据目录，请用 --db 指定数据库文件的位置。".into()))?;
-    Ok(dirs.data_dir().join("liuke.db"))
+    move_out_of_roaming(dirs.data_dir(), dirs.data_local_dir())?;
+    Ok(dirs.data_local_dir().join("liuke.db"))
+}
+
+/// Moves the roaming folder's files (database, its -wal/-shm, backups,
+/// certificate, desk pairing) into the local one, if the local one has no
+/// database yet. The same folder (Linux, macOS) is left alone.
+pub fn move_out_of_roaming(roaming: &Path, local: &Path) -> Result<bool> {
+    if roaming == local || !roaming.join("liuke.db").exists() || local.join("liuke.db").exists() {
+        return Ok(false);
+    }
+    std::fs::create_dir_all(local)?;
+    owner_only_dir(local)?;
+    for entry in std::fs::read_dir(roaming)? {
+        let entry = entry?;
+        let to = local.join(entry.file_name());
+        if to.exists() {
+            continue;
+        }
+        // A rename within one drive; a copy then delete across drives.
+        if std::fs::rename(entry.path(), &to).is_err() {
+            copy_all(&entry.path(), &to)?;
+            remove_all(&entry.path())?;
+        }
+    }
+    Ok(true)
+}
+
+fn copy_all(from: &Path, to: &Path) -> Result<()> {
+    if from.is_dir() {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            copy_all(&entry.path(), &to.join(entry.file_name()))?;
+        }
+    } else {
+        std::fs::copy(from, to)?;
+    }
+    Ok(())
+}
+
+fn remove_all(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        std::fs::remove_dir_all(path)?;
+    } else {
+        std::fs::remove_file(path)?;
+    }
+    Ok(())
 }
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -109,4 +160,36 @@ pub fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>> {
 /// A new stable unique id (UUID v7, time-ordered) for a clinic record.
 pub fn new_uid() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_left_in_the_roaming_folder_moves_once_to_the_local_one_with_everything_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (roaming, local) = (dir.path().join("Roaming").join("data"), dir.path().join("Local").join("data"));
+        std::fs::create_dir_all(roaming.join("backups")).unwrap();
+        drop(open(&roaming.join("liuke.db")).unwrap());
+        std::fs::write(roaming.join("backups").join("liuke-2026-11-22.db"), b"backup").unwrap();
+        std::fs::write(roaming.join("liuke-lan-cert.pem"), b"cert").unwrap();
+        assert!(move_out_of_roaming(&roaming, &local).unwrap());
+        assert!(local.join("liuke.db").exists() && !roaming.join("liuke.db").exists());
+        assert_eq!(std::fs::read(local.join("backups").join("liuke-2026-11-22.db")).unwrap(), b"backup");
+        assert_eq!(std::fs::read(local.join("liuke-lan-cert.pem")).unwrap(), b"cert");
+        drop(open(&local.join("liuke.db")).unwrap());
+        // Once only: a later database in the roaming folder is not moved over the local one.
+        drop(open(&roaming.join("liuke.db")).unwrap());
+        assert!(!move_out_of_roaming(&roaming, &local).unwrap());
+        assert!(roaming.join("liuke.db").exists());
+    }
+
+    #[test]
+    fn one_folder_for_both_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(open(&dir.path().join("liuke.db")).unwrap());
+        assert!(!move_out_of_roaming(dir.path(), dir.path()).unwrap());
+        assert!(dir.path().join("liuke.db").exists());
+    }
 }
