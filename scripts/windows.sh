@@ -94,4 +94,14 @@ if [ -f "$out/liuke-desktop.exe" ] && [ "${1:-}" != "--cli" ]; then
   [ -n "$loader" ] || { echo "找不到 WebView2Loader.dll" >&2; exit 1; }
   cp "$loader" "$DIST/"
 fi
+
+# 6. The installer (per user, Chinese; Tauri's bundler needs downloads this
+#    machine cannot make, see WINDOWS-BUILD.md) and the checksums beside it.
+if [ "${1:-}" != "--cli" ]; then
+  version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+  setup="$ROOT/dist/liuke-setup-$version.exe"
+  (cd installer && makensis -V2 -DVERSION="$version" -DDIST="$DIST" -DOUT="$setup" liuke.nsi)
+  (cd "$ROOT/dist" && sha256sum "$(basename "$setup")" windows/liuke.exe windows/liuke-desktop.exe windows/WebView2Loader.dll > SHA256SUMS)
+  ls -l "$setup"
+fi
 ls -l "$DIST"
