@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The core's unit and CLI tests built for Windows and run under Wine (the
+# CLI tests launch the Windows liuke.exe), in a Wine prefix of their own with
+# the test-only bcryptprimitives stand-in. Needs the toolchain scripts/windows.sh
+# sets up (run it once with --cli).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export WINEPREFIX="$work/prefix" WINEDEBUG=-all HOME="$work/home"
+mkdir -p "$HOME"
+timeout 300 /usr/lib/wine/wine64 wineboot -i >/dev/null 2>&1
+x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+  tests/windows/bcryptprimitives.c tests/windows/bcryptprimitives.def -ladvapi32
+export CARGO_TARGET_DIR="$PWD/target/windows"
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
+export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=/usr/lib/wine/wine64
+cargo +liuke-windows test -Zbuild-std=std,panic_abort --target x86_64-pc-windows-gnu -p liuke
