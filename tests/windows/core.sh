@@ -5,13 +5,7 @@
 # sets up (run it once with --cli).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export WINEPREFIX="$work/prefix" WINEDEBUG=-all HOME="$work/home"
-mkdir -p "$HOME"
-timeout 300 /usr/lib/wine/wine64 wineboot -i >/dev/null 2>&1
-x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
-  tests/windows/bcryptprimitives.c tests/windows/bcryptprimitives.def -ladvapi32
+source tests/windows/wine-prefix.sh
 export CARGO_TARGET_DIR="$PWD/target/windows"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar

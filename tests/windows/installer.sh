@@ -8,17 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 setup=$(ls "$ROOT"/dist/liuke-setup-*.exe | head -1)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export WINEPREFIX="$work/prefix" WINEDEBUG=-all HOME="$work/home"
-mkdir -p "$HOME"
+source tests/windows/wine-prefix.sh
 wine=/usr/lib/wine/wine64
 fail() { echo "失败：$*" >&2; exit 1; }
-
-timeout 300 "$wine" wineboot -i >/dev/null 2>&1
-# Wine 8 lacks bcryptprimitives.dll (Rust's std needs ProcessPrng): a stand-in, for this prefix only.
-x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
-  tests/windows/bcryptprimitives.c tests/windows/bcryptprimitives.def -ladvapi32
 user=$(ls "$WINEPREFIX/drive_c/users" | grep -v Public | head -1)
 profile="$WINEPREFIX/drive_c/users/$user"
 installed="$profile/AppData/Local/Programs/Liuke"
