@@ -83,8 +83,8 @@ pub struct App {
     sessions: Arc<Mutex<sessions::Sessions>>,
     /// Where imports report how far they have got.
     watch: import::progress::Watch,
-    /// A reader runs no command that writes, and its handlers run with
-    /// SQLite's `query_only` on, so a read that tried to write fails loudly.
+    /// A reader runs no command that writes, and its connection is SQLite
+    /// `query_only` (but for audit lines), so a read that tried to write fails loudly.
     reader: bool,
 }
 
@@ -111,7 +111,7 @@ impl Readers {
     }
 }
 
-fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic elsewhere poisoned the lock; the table itself is still sound.
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -287,7 +287,7 @@ impl App {
         let Request { cmd, args, token, via, .. } = request;
         let command = table::find(&cmd)?;
         let clock = self.clock()?;
-        let desk = self.desk_of(&via, matches!(command.name, "desk.ask" | "desk.status"))?;
+        let desk = self.desk_of(&via, command.before_approval)?;
         if via != Via::Local && command.host_only {
             return Err(Error::Forbidden("这项操作只能在主机（放着数据库的那台电脑）上进行。".into()));
         }
@@ -329,7 +329,7 @@ impl App {
         let mut answer = self.run(command, actor, from, args)?;
         if let Some(action) = command.audit_action() {
             let after = before.as_ref().map(|_| &answer);
-            accounts::log(&self.conn, &clock, by, action, target.as_deref(), detail.as_deref(), before.as_ref(), after)?;
+            self.writable(|conn| accounts::log(conn, &clock, by, action, target.as_deref(), detail.as_deref(), before.as_ref(), after))?;
         }
         if command.phone_view(actor.map(|a| a.role)) == PhoneView::Masked {
             accounts::mask_phones(&mut answer);
@@ -354,16 +354,22 @@ impl App {
             self.bring_followups_up_to_today()?;
         }
         let cx = table::Cx { clock: self.clock()?, actor: actor.map(|a| a.id), phones: command.phone_view(actor.map(|a| a.role)), token: from.token, via: from.via, desk: from.desk };
-        if !self.reader {
-            return (command.run)(self, &cx, args);
-        }
-        if command.on_writer() {
+        if self.reader && command.on_writer() {
             return Err(Error::Config(format!("「{}」只能在写入连接上运行。", command.name)));
         }
-        self.conn.execute_batch("PRAGMA query_only = ON")?;
-        let answer = (command.run)(self, &cx, args);
+        (command.run)(self, &cx, args)
+    }
+
+    /// Runs `f` with writes allowed. A reader's connection is query-only
+    /// but for the audit lines of what was read on it.
+    fn writable<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if !self.reader {
+            return f(&self.conn);
+        }
         self.conn.execute_batch("PRAGMA query_only = OFF")?;
-        answer
+        let done = f(&self.conn);
+        self.conn.execute_batch("PRAGMA query_only = ON")?;
+        done
     }
 
     fn sign_in(&mut self, clock: &Clock, args: Value, via: &Via, desk: Option<&lan::desks::Desk>) -> Result<Value> {

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 
 use serde_json::Value;
 
-use crate::commands::{table, App, Request, Via};
+use crate::commands::{locked, table, App, Request, Via};
 use crate::error::{ApiError, Result};
 use crate::import::progress::Watch;
 
@@ -64,10 +64,6 @@ fn heavy_reads(opens: crate::commands::Readers) -> std::sync::mpsc::Sender<Heavy
 
 const HEAVY_THREAD: &str = "liuke-reports";
 
-fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A command that panicked poisons the lock; the connection itself is still sound.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 impl Host {
     pub fn new(app: App) -> Host {
@@ -96,14 +92,14 @@ impl Host {
         }
         let notice = (command.writes && !command.name.starts_with("session."))
             .then(|| serde_json::json!({"cmd": command.name, "from": request.window.as_deref().unwrap_or("")}).to_string());
-        let answer = if command.name == "backup.restore" {
+        let answer = if command.exclusive {
             self.restore(request)
         } else {
             let _shared = self.gate.read().unwrap_or_else(|p| p.into_inner());
             if command.on_writer() {
                 self.write(request)
             } else {
-                self.read(request)
+                self.read(command, request)
             }
         };
         if let (Ok(_), Some(notice)) = (&answer, notice) {
@@ -131,13 +127,12 @@ impl Host {
         answer
     }
 
-    fn read(&self, request: Request) -> std::result::Result<Value, ApiError> {
-        let heavy = table::find(&request.cmd).is_ok_and(|c| c.heavy);
+    fn read(&self, command: &table::Command, request: Request) -> std::result::Result<Value, ApiError> {
         let mut reader = self.reader()?;
         if reader.day_pass_due()? {
             locked(&self.writer).bring_followups_up_to_today()?;
         }
-        if heavy {
+        if command.heavy {
             self.give_back(reader);
             return self.heavy_read(request);
         }

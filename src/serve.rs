@@ -56,7 +56,9 @@ pub fn run(app: App, port: u16, network: Network, on_ready: impl FnOnce(&str)) -
         let local = listener.local_addr()?;
         on_ready(&format!("http://{local}/"));
         tokio::spawn(supervise_network(host.clone(), network));
-        accept(listener, router(host, Listener::Loopback { port: local.port() }), None, never_stopped()).await;
+        // The loopback listener is never stopped: its sender lives as long as it does.
+        let (_never, stop) = tokio::sync::watch::channel(0u64);
+        accept(listener, router(host, Listener::Loopback { port: local.port() }), None, stop).await;
         Ok(())
     })
 }
@@ -78,13 +80,6 @@ pub fn network_in_background(host: Arc<Host>) -> std::thread::JoinHandle<()> {
 /// run on blocking threads.
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_io().enable_time().build()
-}
-
-fn never_stopped() -> tokio::sync::watch::Receiver<u64> {
-    let (tx, rx) = tokio::sync::watch::channel(0);
-    // Kept alive for ever: the loopback listener is never stopped.
-    std::mem::forget(tx);
-    rx
 }
 
 /// Starts, stops and restarts the network listener as the owner's setting

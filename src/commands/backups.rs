@@ -64,7 +64,8 @@ pub(super) const COMMANDS: &[Command] = &[
         Ok(json!(app.restore_from(std::path::Path::new(&a.path), a.passphrase.as_deref())?))
     })
     .audited("恢复备份")
-    .host_only(),
+    .host_only()
+    .exclusive(),
     Command::read("backup.sealing", Who::OWNER, |app, _, _| Ok(json!({"sealed": backup::sealed::is_on(&app.conn)?}))),
     // The passphrase itself is never written to the audit log (see `run_audited`).
     Command::write("backup.set_passphrase", Who::OWNER, |app, _, args| {

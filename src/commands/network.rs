@@ -35,11 +35,13 @@ pub(super) const COMMANDS: &[Command] = &[
         to_json(desks::ask(&app.conn, &cx.clock, &a.name, address)?)
     })
     .audited("申请连接")
+    .before_approval()
     .early(),
     // What became of this desk's request; nothing of the clinic's.
     Command::read("desk.status", Who::PUBLIC, |_, cx, _| {
         Ok(json!({"host": cx.via == Via::Local, "desk": cx.desk}))
     })
+    .before_approval()
     .early(),
     // The desktop window's own: it finds a host, pairs with it, or goes back
     // to its local database. Declared here so their names have one home; a

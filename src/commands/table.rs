@@ -121,18 +121,22 @@ pub struct Command {
     /// A long read (seconds on a large clinic): run at a lower priority, so
     /// the desks' quick work goes first.
     pub heavy: bool,
+    /// Answered to a PC on the network before the owner has approved it.
+    pub before_approval: bool,
+    /// Replaces the database file: runs alone, with no other command under way.
+    pub exclusive: bool,
     pub run: Handler,
 }
 
 impl Command {
     /// A command that only reads.
     pub const fn read(name: &'static str, who: Who, run: Handler) -> Command {
-        Command { name, who, writes: false, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, heavy: false, run }
+        Command { name, who, writes: false, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, heavy: false, before_approval: false, exclusive: false, run }
     }
 
     /// A command that writes: it needs an acting staff member.
     pub const fn write(name: &'static str, who: Who, run: Handler) -> Command {
-        Command { name, who, writes: true, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, heavy: false, run }
+        Command { name, who, writes: true, audit: Audit::No, phones: Phones::Masked, early: false, catches_up: false, host_only: false, heavy: false, before_approval: false, exclusive: false, run }
     }
 
     pub const fn audited(mut self, action: &'static str) -> Command {
@@ -157,6 +161,16 @@ impl Command {
 
     pub const fn catches_up(mut self) -> Command {
         self.catches_up = true;
+        self
+    }
+
+    pub const fn before_approval(mut self) -> Command {
+        self.before_approval = true;
+        self
+    }
+
+    pub const fn exclusive(mut self) -> Command {
+        self.exclusive = true;
         self
     }
 
@@ -239,6 +253,13 @@ mod tests {
                 assert!(c.who.admits(Role::Owner) || c.who == Who::SYSTEM, "{}", c.name);
             }
         }
+    }
+
+    #[test]
+    fn only_the_two_asking_commands_answer_a_pc_not_yet_approved() {
+        let asking: Vec<&str> = all().filter(|c| c.before_approval).map(|c| c.name).collect();
+        assert_eq!(asking, ["desk.ask", "desk.status"]);
+        assert!(all().filter(|c| c.before_approval).all(|c| c.who.is_public()));
     }
 
     #[test]

@@ -92,6 +92,8 @@ pub fn open(path: &Path) -> Result<Connection> {
 pub fn open_reader(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     configure(&conn, false)?;
+    // Opened for writing (WAL needs its shared memory) but refusing writes.
+    conn.execute_batch("PRAGMA query_only = ON")?;
     Ok(conn)
 }
 

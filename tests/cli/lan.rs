@@ -23,6 +23,11 @@ fn lan(s: &Server) -> &str {
     s.lan.as_deref().expect("the network listener")
 }
 
+/// The owner's staff id, as the picker lists it.
+fn owner_id(s: &Server) -> i64 {
+    ok(api(s, "staff.list", None, json!({}))).as_array().unwrap().iter().find(|p| p["role"] == "owner").unwrap()["id"].as_i64().unwrap()
+}
+
 /// The fingerprint the owner reads on the host's 设置 page.
 fn hosts_fingerprint(s: &Server, owner: &str) -> String {
     ok(api(s, "lan.status", Some(owner), json!({})))["fingerprint"].as_str().unwrap().to_string()
@@ -131,7 +136,7 @@ fn signing_in_from_a_desk_needs_a_pin() {
     let pin = hosts_fingerprint(&s, &owner);
     let desk = approved(&s, &owner, &pin, "前台 B");
     // The owner has no PIN: fine at the host, refused from a desk.
-    let owner_id = ok(api(&s, "staff.list", None, json!({}))).as_array().unwrap().iter().find(|p| p["role"] == "owner").unwrap()["id"].as_i64().unwrap();
+    let owner_id = owner_id(&s);
     let (code, message) = refusal(&call(&desk, "session.sign_in", None, json!({"staff_id": owner_id})));
     assert_eq!(code, "forbidden");
     assert!(message.contains("没有设置 PIN，不能从其他电脑登录"), "{message}");
@@ -167,7 +172,7 @@ fn backups_and_network_settings_are_changed_only_at_the_host() {
     let (s, owner, _) = host(&c);
     let pin = hosts_fingerprint(&s, &owner);
     let desk = approved(&s, &owner, &pin, "院长办公室");
-    let owner_id = ok(api(&s, "staff.list", None, json!({}))).as_array().unwrap().iter().find(|p| p["role"] == "owner").unwrap()["id"].as_i64().unwrap();
+    let owner_id = owner_id(&s);
     ok(api(&s, "staff.set_own_pin", Some(&owner), json!({"pin": "1357"})));
     let owner_at_desk = sign_in(&desk, owner_id, "1357");
     let before = fingerprint(&c);
