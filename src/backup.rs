@@ -48,6 +48,25 @@ pub fn manual_name(db_path: &Path, clock: &Clock) -> String {
     format!("{}-{}-{}.db", stem_of(db_path), clock.today(), clock.now_utc().replace([':', '-'], ""))
 }
 
+/// Where a backup made by hand goes: beside the database's others, under a
+/// name no backup has yet (two in the same second get `-2`).
+pub fn manual_path(db_path: &Path, clock: &Clock) -> PathBuf {
+    unused(&dir_of(db_path).join(manual_name(db_path, clock)))
+}
+
+/// `path`, or `name-2.db`, `name-3.db`… when a file (or its sealed copy) has that name.
+fn unused(path: &Path) -> PathBuf {
+    let taken = |p: &Path| p.exists() || sealed_name(p).exists();
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut candidate = path.to_path_buf();
+    let mut n = 2;
+    while taken(&candidate) {
+        candidate = path.with_file_name(format!("{stem}-{n}.db"));
+        n += 1;
+    }
+    candidate
+}
+
 /// The date of a daily backup, from its name.
 fn date_in_name(path: &Path) -> Option<NaiveDate> {
     let name = path.file_name()?.to_str()?;
@@ -180,9 +199,7 @@ fn stem_of_backup(path: &Path) -> String {
 fn remove_with_sides(path: &Path) {
     let _ = std::fs::remove_file(path);
     for side in ["-wal", "-shm", "-journal"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(side);
-        let _ = std::fs::remove_file(PathBuf::from(p));
+        let _ = std::fs::remove_file(with_suffix(path, side));
     }
 }
 
@@ -249,6 +266,91 @@ pub fn mirror_dir(conn: &Connection) -> Result<Option<PathBuf>> {
     Ok(v.filter(|p| !p.trim().is_empty()).map(PathBuf::from))
 }
 
+/// How many days back a second folder that was out of reach catches up.
+const MIRROR_CATCH_UP_DAYS: i64 = 7;
+
+/// What became of the copies in the second folder.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Mirror {
+    pub path: PathBuf,
+    /// Whether the folder could be reached (a USB stick may be out, a drive letter absent).
+    pub reachable: bool,
+    /// Backups copied this time: the ones the folder did not have yet.
+    pub copied: usize,
+    /// Why nothing could be copied, in words for the owner.
+    pub problem: Option<String>,
+}
+
+/// Copies to the second folder every backup of this database from the last
+/// week that it does not have yet (so a stick that was out yesterday catches
+/// up today), then rotates there. None when no second folder is set. A folder
+/// out of reach is an answer, not an error: the local backups stand.
+pub fn mirror(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<Mirror>> {
+    let Some(folder) = mirror_dir(conn)? else { return Ok(None) };
+    let stem = stem_of(db_path);
+    let since = clock.today() - chrono::Duration::days(MIRROR_CATCH_UP_DAYS);
+    let wanted: Vec<Backup> = list(&dir_of(db_path))?
+        .into_iter()
+        .filter(|b| is_backup_of(&b.path, &stem) && day_of_backup(&b.path, &stem).is_some_and(|d| d >= since))
+        .collect();
+    let unreachable = |e: std::io::Error| Mirror {
+        problem: Some(format!("第二备份文件夹 {} 现在用不了（U 盘没插好或盘符不存在？）：{e}。本机的备份照常保存。", folder.display())),
+        path: folder.clone(),
+        reachable: false,
+        copied: 0,
+    };
+    if let Err(e) = std::fs::create_dir_all(&folder) {
+        return Ok(Some(unreachable(e)));
+    }
+    let mut copied = 0;
+    for b in wanted {
+        let Some(name) = b.path.file_name() else { continue };
+        let copy = folder.join(name);
+        if std::fs::metadata(&copy).is_ok_and(|m| m.len() == b.bytes) {
+            continue;
+        }
+        if let Err(e) = copy_whole(&b.path, &copy) {
+            return Ok(Some(Mirror { copied, ..unreachable(e) }));
+        }
+        copied += 1;
+    }
+    let _ = sealed::write_key_file(conn, &folder, &stem);
+    let _ = rotate(&folder, &stem);
+    Ok(Some(Mirror { path: folder, reachable: true, copied, problem: None }))
+}
+
+/// Whether the second folder can be reached now, and its newest copy of this
+/// database's backups (for 设置 → 数据与备份).
+pub fn mirror_status(conn: &Connection, db_path: &Path) -> Result<Option<serde_json::Value>> {
+    let Some(folder) = mirror_dir(conn)? else { return Ok(None) };
+    let stem = stem_of(db_path);
+    let reachable = folder.is_dir();
+    let newest = if reachable { list(&folder)?.into_iter().find(|b| is_backup_of(&b.path, &stem)) } else { None };
+    Ok(Some(serde_json::json!({
+        "path": folder.display().to_string(),
+        "reachable": reachable,
+        "newest": newest.and_then(|b| b.path.file_name().map(|n| n.to_string_lossy().into_owned())),
+    })))
+}
+
+/// Copies a file under a temporary name first, so a stick pulled out in the
+/// middle never leaves a file that looks like a whole backup.
+fn copy_whole(from: &Path, to: &Path) -> std::io::Result<()> {
+    let part = to.with_extension("copying");
+    let result = std::fs::copy(from, &part).and_then(|_| std::fs::rename(&part, to));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    let _ = crate::store::owner_only(to);
+    result
+}
+
+/// The day a backup of `stem` was made, daily or by hand, from its name.
+fn day_of_backup(path: &Path, stem: &str) -> Option<NaiveDate> {
+    let rest = path.file_name()?.to_str()?.strip_prefix(stem)?.strip_prefix('-')?;
+    NaiveDate::parse_from_str(rest.get(..10)?, "%Y-%m-%d").ok()
+}
+
 /// Today's automatic backup, once a day: written, verified, mirrored, rotated.
 /// Returns None when today's backup is already there.
 pub fn daily(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<Backup>> {
@@ -259,17 +361,13 @@ pub fn daily(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<
         return Ok(None);
     }
     let b = write(conn, &dest)?;
-    if let Some(mirror) = mirror_dir(conn)? {
-        // A missing USB drive must not stop the clinic's day; the local backup stands.
-        let Some(name) = b.path.file_name() else { return Ok(Some(b)) };
-        let copy = mirror.join(name);
-        if std::fs::create_dir_all(&mirror).is_ok() && std::fs::copy(&b.path, &copy).is_ok() {
-            let _ = crate::store::owner_only(&copy);
-            let _ = sealed::write_key_file(conn, &mirror, &stem);
-            let _ = rotate(&mirror, &stem);
+    rotate(&dir, &stem)?;
+    // A missing USB drive must not stop the clinic's day; the local backup stands.
+    if let Some(m) = mirror(conn, db_path, clock)? {
+        if let Some(problem) = m.problem {
+            eprintln!("{problem}");
         }
     }
-    rotate(&dir, &stem)?;
     Ok(Some(b))
 }
 
@@ -398,13 +496,7 @@ pub fn restore_with(db_path: &Path, from: &Path, passphrase: Option<&str>, clock
 fn restore_plain(db_path: &Path, from: &Path, clock: &Clock) -> Result<Backup> {
     let source = verify(from)?;
     if db_path.exists() {
-        let stamp = clock.now_utc().replace([':', '-'], "");
-        let keep = db_path.with_extension(format!("before-restore-{stamp}.db"));
-        std::fs::copy(db_path, &keep)?;
-        for side in ["db-wal", "db-shm"] {
-            let _ = std::fs::remove_file(db_path.with_extension(side));
-        }
-        std::fs::remove_file(db_path)?;
+        keep_before_restore(db_path, clock)?;
     }
     if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
@@ -414,7 +506,75 @@ fn restore_plain(db_path: &Path, from: &Path, clock: &Clock) -> Result<Backup> {
     drop(conn);
     // Bring an older backup's schema up to date.
     drop(crate::store::open(db_path)?);
-    verify(db_path).map(|b| Backup { customers: source.customers, ..b })
+    let checked = verify(db_path)?;
+    // The read-only check leaves a WAL database's -wal/-shm beside it; the
+    // last writer to close removes them.
+    let last = Connection::open(db_path)?;
+    last.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    last.close().map_err(|(_, e)| e)?;
+    Ok(Backup { customers: source.customers, ..checked })
+}
+
+/// Moves what is at `db_path` aside before a restore replaces it: whole, with
+/// what its write-ahead log still held, under a name no earlier restore used.
+/// Refused while another window or `liuke serve` has the database open, whose
+/// next writes would otherwise go to a file that is no longer the clinic's.
+fn keep_before_restore(db_path: &Path, clock: &Clock) -> Result<PathBuf> {
+    let keep = before_restore_name(db_path, clock);
+    match fold_log_into_file(db_path) {
+        Ok(()) => {
+            std::fs::copy(db_path, &keep)?;
+        }
+        Err(e) if is_busy(&e) => {
+            return Err(Error::Conflict(
+                "留客正在别处打开这份数据（另一个留客窗口，或 liuke serve）。请先把它们都关掉，再恢复备份。".into(),
+            ))
+        }
+        // A damaged file is kept exactly as it is, its log beside it.
+        Err(_) => {
+            std::fs::copy(db_path, &keep)?;
+            for side in ["-wal", "-shm"] {
+                let (from, to) = (with_suffix(db_path, side), with_suffix(&keep, side));
+                if from.exists() {
+                    std::fs::copy(&from, &to)?;
+                }
+            }
+        }
+    }
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(with_suffix(db_path, side));
+    }
+    std::fs::remove_file(db_path)?;
+    Ok(keep)
+}
+
+/// Writes everything the write-ahead log holds into the database file and
+/// leaves WAL mode, which SQLite grants only to the one connection open.
+fn fold_log_into_file(db_path: &Path) -> rusqlite::Result<()> {
+    let conn = Connection::open_with_flags(db_path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_millis(500))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    if mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), None));
+    }
+    conn.close().map_err(|(_, e)| e)
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// `liuke.before-restore-20261123T103200Z.db`, or `…-2.db` when two
+/// restores fall in the same second.
+fn before_restore_name(db_path: &Path, clock: &Clock) -> PathBuf {
+    let stamp = clock.now_utc().replace([':', '-'], "");
+    unused(&db_path.with_extension(format!("before-restore-{stamp}.db")))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
 }
 
 pub mod sealed;

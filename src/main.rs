@@ -263,6 +263,12 @@ fn run(cli: Cli) -> CliResult {
                 answer["customers"],
                 answer["bytes"]
             );
+            let mirror = &answer["mirror"];
+            match mirror["problem"].as_str() {
+                Some(problem) => eprintln!("{problem}"),
+                None if mirror.is_object() => println!("第二备份文件夹 {} 已同步（新复制 {} 份）", mirror["path"].as_str().unwrap_or(""), mirror["copied"]),
+                None => {}
+            }
             Ok(())
         }
         Command::Restore { .. } => Ok(()),

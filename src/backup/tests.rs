@@ -277,3 +277,151 @@ fn a_backup_made_by_hand_shares_its_databases_key_file() {
     assert_eq!(keys, ["clinic-backup-key.age"]);
     assert_eq!(stem_of_backup(Path::new("my-clinic-2026-11-23.db")), "my-clinic");
 }
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_second_folder_out_of_reach_leaves_the_local_backup_and_catches_up_when_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    // A stick that is not there: its folder would sit under a plain file, which no one can create.
+    let stick = dir.path().join("stick");
+    std::fs::write(&stick, b"not a drive").unwrap();
+    let usb = stick.join("留客备份");
+    crate::store::settings::set(&c.conn, "backup_mirror", usb.to_str().unwrap()).unwrap();
+    let monday = Clock::fixed(ymd(2026, 11, 23));
+    let b = daily(&c.conn, &path, &monday).unwrap().unwrap();
+    assert!(b.path.exists(), "the local backup stands");
+    let m = mirror(&c.conn, &path, &monday).unwrap().unwrap();
+    assert!(!m.reachable && m.copied == 0);
+    assert!(m.problem.as_deref().unwrap().contains("现在用不了"), "{:?}", m.problem);
+    assert_eq!(mirror_status(&c.conn, &path).unwrap().unwrap()["reachable"], false);
+    // Tuesday the stick is back: Monday's copy comes along with Tuesday's.
+    std::fs::remove_file(&stick).unwrap();
+    std::fs::create_dir_all(&usb).unwrap();
+    daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 24))).unwrap().unwrap();
+    assert_eq!(names_in(&usb), ["clinic-2026-11-23.db", "clinic-2026-11-24.db"]);
+    let status = mirror_status(&c.conn, &path).unwrap().unwrap();
+    assert_eq!(status["reachable"], true);
+    assert_eq!(status["newest"], "clinic-2026-11-24.db");
+    // Nothing is copied twice.
+    assert_eq!(mirror(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 24))).unwrap().unwrap().copied, 0);
+}
+
+#[test]
+fn the_second_folder_catches_up_one_week_and_no_further() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    for day in [10, 16, 17, 23] {
+        daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, day))).unwrap().unwrap();
+    }
+    let usb = dir.path().join("usb");
+    crate::store::settings::set(&c.conn, "backup_mirror", usb.to_str().unwrap()).unwrap();
+    let m = mirror(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap().unwrap();
+    // 23 − 7 = the 16th is the first day caught up.
+    assert_eq!(m.copied, 3);
+    assert_eq!(names_in(&usb), ["clinic-2026-11-16.db", "clinic-2026-11-17.db", "clinic-2026-11-23.db"]);
+}
+
+#[test]
+fn a_copy_cut_short_never_looks_like_a_whole_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    let usb = dir.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    crate::store::settings::set(&c.conn, "backup_mirror", usb.to_str().unwrap()).unwrap();
+    // Yesterday's copy was cut short when the stick was pulled out.
+    let b = daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap().unwrap();
+    let copy = usb.join("clinic-2026-11-23.db");
+    std::fs::write(&copy, &std::fs::read(&b.path).unwrap()[..1000]).unwrap();
+    let m = mirror(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap().unwrap();
+    assert_eq!(m.copied, 1, "the short copy is made whole");
+    assert_eq!(verify(&copy).unwrap().customers, 1);
+    assert_eq!(names_in(&usb), ["clinic-2026-11-23.db"], "no temporary file left");
+}
+
+#[test]
+fn restoring_keeps_what_the_log_still_held_in_the_copy_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut c) = clinic_file(dir.path());
+    let backup = dir.path().join("older.db");
+    write(&c.conn, &backup).unwrap();
+    // The window was killed: its last customer is only in the write-ahead log.
+    c.conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    c.customer("李思思", "13800000002");
+    let wal = with_suffix(&path, "-wal");
+    let (main_file, log) = (std::fs::read(&path).unwrap(), std::fs::read(&wal).unwrap());
+    drop(c);
+    std::fs::write(&path, main_file).unwrap();
+    std::fs::write(&wal, log).unwrap();
+    let clock = Clock::fixed(ymd(2026, 11, 24));
+    restore(&path, &backup, &clock).unwrap();
+    let kept: Vec<String> = names_in(dir.path()).into_iter().filter(|n| n.contains("before-restore")).collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let set_aside = Connection::open(dir.path().join(&kept[0])).unwrap();
+    let n: i64 = set_aside.query_row("SELECT count(*) FROM customers WHERE name = '李思思'", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1, "the customer only the log held is in the copy set aside");
+}
+
+#[test]
+fn two_restores_in_one_second_keep_both_copies_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    let backup = dir.path().join("older.db");
+    write(&c.conn, &backup).unwrap();
+    drop(c);
+    let clock = Clock::fixed(ymd(2026, 11, 24));
+    restore(&path, &backup, &clock).unwrap();
+    restore(&path, &backup, &clock).unwrap();
+    let kept: Vec<String> = names_in(dir.path()).into_iter().filter(|n| n.contains("before-restore")).collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(!names_in(dir.path()).iter().any(|n| n.ends_with("-wal") || n.ends_with("-shm") || n.contains("partial")), "{:?}", names_in(dir.path()));
+}
+
+#[test]
+fn a_restore_is_refused_while_another_window_has_the_database_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    let backup = dir.path().join("older.db");
+    write(&c.conn, &backup).unwrap();
+    let before = dump(&path);
+    let e = restore(&path, &backup, &Clock::fixed(ymd(2026, 11, 24))).unwrap_err();
+    assert!(e.to_string().contains("正在别处打开"), "{e}");
+    drop(c);
+    assert_eq!(dump(&path), before, "nothing changed");
+    assert!(!names_in(dir.path()).iter().any(|n| n.contains("before-restore")));
+}
+
+/// A second folder on a drive letter that does not exist (the USB stick is
+/// out): the day's backup stands and the owner is told; the cross-platform
+/// test above shows the catching up once the folder is back.
+#[cfg(windows)]
+#[test]
+fn a_second_folder_on_an_absent_drive_letter_leaves_the_local_backup_standing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    let letter = ('M'..='Y').rev().find(|l| !Path::new(&format!("{l}:\\")).exists()).expect("a free drive letter");
+    let usb = format!("{letter}:\\留客备份");
+    crate::store::settings::set(&c.conn, "backup_mirror", &usb).unwrap();
+    let b = daily(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap().unwrap();
+    assert!(b.path.exists() && verify(&b.path).unwrap().customers == 1, "the local backup stands");
+    let m = mirror(&c.conn, &path, &Clock::fixed(ymd(2026, 11, 23))).unwrap().unwrap();
+    assert!(!m.reachable && m.copied == 0, "{m:?}");
+    assert!(m.problem.as_deref().unwrap().contains(&usb), "{m:?}");
+    assert_eq!(mirror_status(&c.conn, &path).unwrap().unwrap()["reachable"], false);
+}
+
+#[test]
+fn two_backups_by_hand_in_one_second_are_both_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    let clock = Clock::fixed(ymd(2026, 11, 23));
+    let first = write(&c.conn, &manual_path(&path, &clock)).unwrap();
+    let second = write(&c.conn, &manual_path(&path, &clock)).unwrap();
+    assert_ne!(first.path, second.path);
+    assert!(first.path.exists() && second.path.exists());
+}

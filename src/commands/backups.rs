@@ -9,6 +9,9 @@ use super::args_of;
 use crate::backup;
 use crate::error::Error;
 
+/// An example of a second folder, as the reception PC writes it.
+const MIRROR_EXAMPLE: &str = if cfg!(windows) { r"E:\留客备份" } else { "/media/usb/留客备份" };
+
 #[derive(Deserialize)]
 struct PathArg {
     path: String,
@@ -28,7 +31,12 @@ struct PassphraseArgs {
 pub(super) const COMMANDS: &[Command] = &[
     Command::read("backup.list", Who::EVERYONE, |app, _, _| {
         let dir = backup::dir_of(app.db_path());
-        Ok(json!({"dir": dir.display().to_string(), "mirror": backup::mirror_dir(&app.conn)?.map(|p| p.display().to_string()), "backups": backup::list(&dir)?}))
+        Ok(json!({
+            "dir": dir.display().to_string(),
+            "mirror": backup::mirror_dir(&app.conn)?.map(|p| p.display().to_string()),
+            "mirror_status": backup::mirror_status(&app.conn, app.db_path())?,
+            "backups": backup::list(&dir)?,
+        }))
     }),
     Command::write("backup.now", Who::OWNER, |app, cx, args| {
         #[derive(Deserialize, Default)]
@@ -42,9 +50,12 @@ pub(super) const COMMANDS: &[Command] = &[
             // writes beside the database.
             Some(out) if cx.actor == Some(crate::staff::SYSTEM_STAFF) => std::path::PathBuf::from(out),
             Some(_) => return Err(Error::Forbidden("备份位置只能在命令行中指定；窗口中的备份写入数据目录的 backups 文件夹。".into())),
-            None => backup::dir_of(app.db_path()).join(backup::manual_name(app.db_path(), &cx.clock)),
+            None => backup::manual_path(app.db_path(), &cx.clock),
         };
-        Ok(json!(backup::write(&app.conn, &dest)?))
+        let mut answer = json!(backup::write(&app.conn, &dest)?);
+        // The second folder gets its copy (and catches up) with every backup.
+        answer["mirror"] = json!(backup::mirror(&app.conn, app.db_path(), &cx.clock)?);
+        Ok(answer)
     })
     .audited("手动备份")
     .host_only(),
@@ -52,10 +63,12 @@ pub(super) const COMMANDS: &[Command] = &[
         let a: PathArg = args_of(args)?;
         let p = a.path.trim();
         if !p.is_empty() && !std::path::Path::new(p).is_absolute() {
-            return Err(Error::invalid("path", "请填写完整的文件夹路径，例如 /media/usb/留客备份"));
+            return Err(Error::invalid("path", format!("请填写完整的文件夹路径，例如 {MIRROR_EXAMPLE}")));
         }
         crate::store::settings::set(&app.conn, "backup_mirror", p)?;
-        Ok(json!({"mirror": p}))
+        // A stick that is out now is no reason to refuse: copies catch up when it is back.
+        let reachable = !p.is_empty() && std::path::Path::new(p).is_dir();
+        Ok(json!({"mirror": p, "reachable": reachable}))
     })
     .audited("设置第二备份文件夹")
     .host_only(),

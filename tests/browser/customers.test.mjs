@@ -2,6 +2,9 @@
 // create, edit, memory points, validation errors in Chinese, import.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openClinic, clinicWithStaff } from './harness.mjs';
 
 const CSV = `姓名,手机号,性别,生日,来源渠道,标签
@@ -308,5 +311,38 @@ test('the owner sets a backup passphrase: the next backup is sealed and restores
     assert.deepEqual(clinic.pageErrors, []);
   } finally {
     await clinic.close();
+  }
+});
+
+test('a second backup folder that is out of reach is shown as such, and the next backup fills it once it is back', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CSV }, '周院长');
+  const dir = mkdtempSync(join(tmpdir(), 'liuke-usb-'));
+  try {
+    const { page } = clinic;
+    // The stick is out: its folder would sit under a plain file, which no one can create.
+    const stick = join(dir, 'stick');
+    writeFileSync(stick, 'not a drive');
+    const usb = join(stick, '留客备份');
+    await page.click('a[data-route="settings"]');
+    await page.waitForSelector('#backup-mirror');
+    assert.match(await page.textContent('#mirror-state'), /未设置第二备份文件夹/);
+    await page.fill('#backup-mirror', usb);
+    await page.click('#backup-mirror-save');
+    await page.getByText('现在找不到这个文件夹').waitFor();
+    await page.waitForFunction(() => document.querySelector('#mirror-state')?.textContent.includes('现在找不到第二备份文件夹'));
+    await page.click('#backup-now');
+    await page.getByText(/备份完成：3 位客户。第二备份文件夹 .* 现在用不了/).waitFor();
+    assert.equal((await clinic.api('backup.list')).backups.length, 1, 'the local backup stands');
+    // The stick is back.
+    rmSync(stick);
+    mkdirSync(usb, { recursive: true });
+    await page.click('#backup-now');
+    await page.getByText('备份完成：3 位客户，已复制到第二备份文件夹').waitFor();
+    await page.waitForFunction(() => document.querySelector('#mirror-state')?.textContent.includes('最近一份'));
+    assert.equal(readdirSync(usb).filter((n) => n.endsWith('.db')).length, 2, 'both backups are on the stick');
+    assert.deepEqual(clinic.pageErrors, []);
+  } finally {
+    await clinic.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

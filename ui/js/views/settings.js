@@ -242,6 +242,14 @@ function passphraseForm(panel, sealed) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'passphrase-save' }, sealed ? '更换备份口令' : '设置备份口令')));
 }
 
+/** Whether the second backup folder can be reached now, and its newest copy. */
+function mirrorState(status) {
+  if (!status) return h('p', { class: 'hint', id: 'mirror-state' }, '未设置第二备份文件夹：建议用一个 U 盘或另一块硬盘，电脑坏了也不丢数据。');
+  return status.reachable
+    ? h('p', { class: 'hint', id: 'mirror-state' }, `第二备份文件夹可以使用。${status.newest ? `最近一份：${status.newest}` : '还没有复制过备份。'}`)
+    : h('p', { class: 'hint warn', id: 'mirror-state' }, `现在找不到第二备份文件夹 ${status.path}（U 盘没插好或盘符不存在）。本机备份照常进行；插上后，下次备份会把最近一周的补上。`);
+}
+
 async function renderInfoPanel(panel) {
   const [info, backups, sealing] = await Promise.all([call('app.info'), call('backup.list'), call('backup.sealing')]);
   const mirror = h('input', { id: 'backup-mirror', type: 'text', value: backups.mirror || '', placeholder: '第二个备份文件夹（如 U 盘），可不填' });
@@ -266,8 +274,22 @@ async function renderInfoPanel(panel) {
     h('h2', { style: 'margin-top:18px' }, '备份'),
     h('p', { class: 'hint' }, `每天第一次打开时自动备份（联机备份并校验），保留最近 7 天、4 周、12 个月。备份文件夹：${backups.dir}`),
     h('div', { class: 'inline-form' }, mirror,
-      h('button', { type: 'button', onclick: async () => { try { await call('backup.set_mirror', { path: mirror.value }); toast('已保存第二备份文件夹'); } catch (e) { toast(e.message, 'error'); } } }, '保存'),
-      h('button', { type: 'button', class: 'primary', id: 'backup-now', onclick: async () => { try { const b = await call('backup.now'); toast(`备份完成：${b.customers} 位客户`); await renderInfoPanel(panel); } catch (e) { toast(e.message, 'error'); } } }, '立即备份')),
+      h('button', { type: 'button', id: 'backup-mirror-save', onclick: async () => {
+        try {
+          const r = await call('backup.set_mirror', { path: mirror.value });
+          toast(!r.mirror ? '已取消第二备份文件夹' : r.reachable ? '已保存第二备份文件夹' : '已保存；现在找不到这个文件夹（U 盘没插？），插上后下次备份会补上');
+          await renderInfoPanel(panel);
+        } catch (e) { toast(e.message, 'error'); }
+      } }, '保存'),
+      h('button', { type: 'button', class: 'primary', id: 'backup-now', onclick: async () => {
+        try {
+          const b = await call('backup.now');
+          if (b.mirror && b.mirror.problem) toast(`备份完成：${b.customers} 位客户。${b.mirror.problem}`, 'error');
+          else toast(`备份完成：${b.customers} 位客户${b.mirror ? '，已复制到第二备份文件夹' : ''}`);
+          await renderInfoPanel(panel);
+        } catch (e) { toast(e.message, 'error'); }
+      } }, '立即备份')),
+    mirrorState(backups.mirror_status),
     backups.backups.length ? h('table', { class: 'list', id: 'backup-list', style: 'margin-top:10px' },
       h('thead', {}, h('tr', {}, ['文件', '大小', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, backups.backups.slice(0, 30).map((b) => h('tr', {},
