@@ -224,7 +224,40 @@ fn locate() -> Result<(PathBuf, Option<NaiveDate>), ApiError> {
     Ok((db, today))
 }
 
+/// Where Microsoft hands out the WebView2 runtime's bootstrapper.
+#[cfg(windows)]
+const WEBVIEW2_DOWNLOAD: &str = "https://go.microsoft.com/fwlink/p/?LinkId=2124703";
+
+/// The window draws with Microsoft Edge WebView2 (Windows 10 and 11 have it).
+/// Without it nothing can open: say so in words reception understands, and
+/// offer Microsoft's download page, instead of closing without a word.
+#[cfg(windows)]
+fn webview2_or_say_so() -> bool {
+    use windows_sys::Win32::UI::Shell::ShellExecuteW;
+    use windows_sys::Win32::UI::WindowsAndMessaging::{MessageBoxW, IDYES, MB_ICONWARNING, MB_YESNO, SW_SHOWNORMAL};
+    if tauri::webview_version().is_ok() {
+        return true;
+    }
+    let text = "这台电脑缺少 Microsoft Edge WebView2 运行库，留客的窗口要有它才能打开。数据没有受影响。\n\n\
+                点「是」打开微软的下载页面，下载安装「WebView2 运行库」后再打开留客；也可以联网后重新运行留客的安装程序，它会自动安装。";
+    eprintln!("{}", text.replace("\n\n", " "));
+    let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
+    let (text, title) = (wide(text), wide("留客"));
+    // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call.
+    let answer = unsafe { MessageBoxW(std::ptr::null_mut(), text.as_ptr(), title.as_ptr(), MB_YESNO | MB_ICONWARNING) };
+    if answer == IDYES {
+        let (open, url) = (wide("open"), wide(WEBVIEW2_DOWNLOAD));
+        // SAFETY: as above; the null pointers are the optional arguments.
+        unsafe { ShellExecuteW(std::ptr::null_mut(), open.as_ptr(), url.as_ptr(), std::ptr::null(), std::ptr::null(), SW_SHOWNORMAL) };
+    }
+    false
+}
+
 fn main() {
+    #[cfg(windows)]
+    if !webview2_or_say_so() {
+        std::process::exit(3);
+    }
     let core = match locate() {
         Ok((db, today)) => {
             let watch = Watch::default();
