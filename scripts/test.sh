@@ -7,10 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo build -p liuke --bin liuke
-cargo test -p liuke
+# Release, as the quick start below builds it, so that both share one set of
+# compiled dependencies (the window's package is named so that its features
+# are the same too); a debug build as well would cost minutes more.
+cargo test --release -p liuke -p liuke-desktop
 # The benchmark is not run here (it builds a 1.4 GB clinic), but it must keep compiling.
-cargo check -p liuke --benches
+cargo test --release -p liuke -p liuke-desktop --benches --no-run
+export LIUKE_BIN="$PWD/target/release/liuke"
 (cd tests/browser && node --test --test-concurrency=1 *.test.mjs)
 # `bash scripts/run.sh --demo` in a fresh data directory: builds the release
 # CLI and window, seeds the demo, and the window must open on it.

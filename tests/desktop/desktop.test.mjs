@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, DESKTOP, DRIVER, TODAY, ELEMENT, sleep, wd, waitFor, withWindow } from './driver.mjs';
 
-const CLI = join(ROOT, 'target/debug/liuke');
+const CLI = process.env.LIUKE_BIN || join(ROOT, 'target/debug/liuke');
 
 test('a damaged database opens a recovery screen that restores the newest backup', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'liuke-desktop-'));

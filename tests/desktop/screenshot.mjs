@@ -6,7 +6,7 @@ import { waitFor, withWindow, TODAY, ROOT, sleep } from './driver.mjs';
 rmSync('/tmp/deskshot', { recursive: true, force: true });
 mkdirSync('/tmp/deskshot');
 const db = '/tmp/deskshot/l.db';
-execFileSync(`${ROOT}/target/debug/liuke`, ['--db', db, '--today', TODAY, 'demo']);
+execFileSync(process.env.LIUKE_BIN || `${ROOT}/target/debug/liuke`, ['--db', db, '--today', TODAY, 'demo']);
 await withWindow(db, async ({ find, click, run, screenshot }) => {
   await waitFor('picker', () => find('[role=dialog] button'));
   await click('[role=dialog] button');
