@@ -279,6 +279,8 @@ pub struct Mirror {
     pub copied: usize,
     /// Why nothing could be copied, in words for the owner.
     pub problem: Option<String>,
+    /// Still copying, beside the desks' work (see [`mirror_in_background`]).
+    pub underway: bool,
 }
 
 /// Copies to the second folder every backup of this database from the last
@@ -298,6 +300,7 @@ pub fn mirror(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option
         path: folder.clone(),
         reachable: false,
         copied: 0,
+        underway: false,
     };
     if let Err(e) = std::fs::create_dir_all(&folder) {
         return Ok(Some(unreachable(e)));
@@ -316,7 +319,25 @@ pub fn mirror(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option
     }
     let _ = sealed::write_key_file(conn, &folder, &stem);
     let _ = rotate(&folder, &stem);
-    Ok(Some(Mirror { path: folder, reachable: true, copied, problem: None }))
+    Ok(Some(Mirror { path: folder, reachable: true, copied, problem: None, underway: false }))
+}
+
+/// [`mirror`] on a thread of its own with a connection of its own, for the
+/// window: copying a week of backups to a slow USB stick must not hold up the
+/// desks. Answers at once whether the folder can be reached; what the copying
+/// comes to is logged, and 设置 shows the newest copy once it is there.
+pub fn mirror_in_background(conn: &Connection, db_path: &Path, clock: &Clock) -> Result<Option<Mirror>> {
+    let Some(folder) = mirror_dir(conn)? else { return Ok(None) };
+    if std::fs::create_dir_all(&folder).is_err() {
+        return mirror(conn, db_path, clock);
+    }
+    let (db, clock) = (db_path.to_path_buf(), clock.clone());
+    std::thread::spawn(move || match crate::store::open_reader(&db).and_then(|c| mirror(&c, &db, &clock)) {
+        Ok(Some(Mirror { problem: Some(problem), .. })) => eprintln!("{problem}"),
+        Ok(_) => {}
+        Err(e) => eprintln!("复制到第二备份文件夹没有完成：{e}"),
+    });
+    Ok(Some(Mirror { path: folder, reachable: true, copied: 0, problem: None, underway: true }))
 }
 
 /// Whether the second folder can be reached now, and its newest copy of this

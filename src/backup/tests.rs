@@ -425,3 +425,23 @@ fn two_backups_by_hand_in_one_second_are_both_kept() {
     assert_ne!(first.path, second.path);
     assert!(first.path.exists() && second.path.exists());
 }
+
+#[test]
+fn from_the_window_the_second_folder_is_filled_beside_the_desks_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, c) = clinic_file(dir.path());
+    let usb = dir.path().join("usb");
+    crate::store::settings::set(&c.conn, "backup_mirror", usb.to_str().unwrap()).unwrap();
+    let clock = Clock::fixed(ymd(2026, 11, 23));
+    write(&c.conn, &manual_path(&path, &clock)).unwrap();
+    let m = mirror_in_background(&c.conn, &path, &clock).unwrap().unwrap();
+    assert!(m.reachable && m.underway, "{m:?}");
+    let copied = || names_in(&usb).iter().filter(|n| n.ends_with(".db")).count();
+    for _ in 0..100 {
+        if copied() == 1 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(copied(), 1);
+}

@@ -53,8 +53,14 @@ pub(super) const COMMANDS: &[Command] = &[
             None => backup::manual_path(app.db_path(), &cx.clock),
         };
         let mut answer = json!(backup::write(&app.conn, &dest)?);
-        // The second folder gets its copy (and catches up) with every backup.
-        answer["mirror"] = json!(backup::mirror(&app.conn, app.db_path(), &cx.clock)?);
+        // The second folder gets its copy (and catches up) with every backup:
+        // from the command line, before it answers; from the window, beside
+        // the desks' work (a USB stick is slow, and this holds the writer).
+        answer["mirror"] = if cx.actor == Some(crate::staff::SYSTEM_STAFF) {
+            json!(backup::mirror(&app.conn, app.db_path(), &cx.clock)?)
+        } else {
+            json!(backup::mirror_in_background(&app.conn, app.db_path(), &cx.clock)?)
+        };
         Ok(answer)
     })
     .audited("手动备份")

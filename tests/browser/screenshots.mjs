@@ -56,9 +56,9 @@ try {
       await page.reload();
       await page.waitForSelector('#failed-sign-ins');
       await page.locator('#sign-in-panel').screenshot({ path: `${out}/sign-in-safety.png` });
-      // 备份: a second folder whose USB stick is out (its path sits under a plain file).
+      // 备份: a second folder whose USB stick is out.
       await clinic.api('backup.now', {});
-      await clinic.api('backup.set_mirror', { path: `${clinic.db}/留客备份` });
+      await clinic.api('backup.set_mirror', { path: '/media/usb/留客备份' });
       await page.reload();
       await page.waitForSelector('#mirror-state.warn');
       await page.locator('#info-panel').screenshot({ path: `${out}/backup-mirror.png` });

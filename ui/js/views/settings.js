@@ -285,8 +285,10 @@ async function renderInfoPanel(panel) {
         try {
           const b = await call('backup.now');
           if (b.mirror && b.mirror.problem) toast(`备份完成：${b.customers} 位客户。${b.mirror.problem}`, 'error');
-          else toast(`备份完成：${b.customers} 位客户${b.mirror ? '，已复制到第二备份文件夹' : ''}`);
+          else toast(`备份完成：${b.customers} 位客户${b.mirror ? '，正在复制到第二备份文件夹' : ''}`);
           await renderInfoPanel(panel);
+          // The copying goes on beside the desks' work; show its result when done.
+          if (b.mirror && b.mirror.underway) setTimeout(() => { if (panel.isConnected) renderInfoPanel(panel).catch(() => {}); }, 3000);
         } catch (e) { toast(e.message, 'error'); }
       } }, '立即备份')),
     mirrorState(backups.mirror_status),
