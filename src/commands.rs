@@ -32,6 +32,7 @@ mod followups;
 mod report;
 mod tiers;
 mod network;
+mod benefits;
 
 /// One request as it arrives from the UI.
 #[derive(Debug, Deserialize)]

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod catch_up;
 pub mod backup;
+pub mod benefits;
 pub mod clock;
 pub mod commands;
 pub mod consumption;

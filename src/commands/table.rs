@@ -220,6 +220,7 @@ pub fn all() -> impl Iterator<Item = &'static Command> {
         super::report::COMMANDS,
         super::backups::COMMANDS,
         super::network::COMMANDS,
+        super::benefits::COMMANDS,
     ]
     .into_iter()
     .flatten()

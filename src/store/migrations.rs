@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_tasks_due_live.sql"),
     include_str!("migrations/0009_lockout_escalates.sql"),
     include_str!("migrations/0010_desks.sql"),
+    include_str!("migrations/0011_member_benefits.sql"),
 ];
 
 /// The schema version this program writes.
