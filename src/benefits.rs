@@ -195,6 +195,7 @@ pub fn membership_on(conn: &Connection, rules: &tiers::TierRules, customer: Cust
 pub struct PriceBasis {
     /// The membership as of the day before the order.
     pub membership: Membership,
+    pub membership_label: &'static str,
     pub rate: Rate,
     /// 会员95折, 家庭价8折, or 无折扣.
     pub label: String,
@@ -219,11 +220,12 @@ pub fn price_basis(conn: &Connection, customer: CustomerId, date: NaiveDate) -> 
         .optional()?;
     if let Some((head, name)) = head {
         if b.family_rate < own && membership_on(conn, &rules, CustomerId(head), day_before)? == Membership::StarDiamond {
-            return Ok(PriceBasis { membership, rate: b.family_rate, label: format!("家庭价{}", b.family_rate.label()), family_of: Some(name) });
+            let label = format!("家庭价{}", b.family_rate.label());
+            return Ok(PriceBasis { membership, membership_label: membership.label(), rate: b.family_rate, label, family_of: Some(name) });
         }
     }
     let label = if own.0 >= Decimal::ONE { own.label() } else { format!("会员{}", own.label()) };
-    Ok(PriceBasis { membership, rate: own, label, family_of: None })
+    Ok(PriceBasis { membership, membership_label: membership.label(), rate: own, label, family_of: None })
 }
 
 /// One line of an order, priced.

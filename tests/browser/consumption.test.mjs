@@ -28,7 +28,8 @@ test('an order of a discounted package with a deposit is recorded and shown with
     await page.waitForSelector('#order-item-0');
     await page.selectOption('#order-item-0', { label: '水光针（¥980/次）' });
     await page.fill('#order-sessions-0', '3');
-    assert.equal(await page.inputValue('#order-price-0'), '2940.00', 'list price × sessions is suggested');
+    await page.waitForFunction(() => document.querySelector('#order-price-0').value === '2940.00');
+    assert.match(await page.textContent('#order-basis'), /张小美：非会员（截至开单前一天），按原价/, 'no member price for a new customer');
     await page.fill('#order-price-0', '2,500');
     assert.match(await page.textContent('.line-discount'), /优惠 ¥440/);
     assert.equal(await page.textContent('#order-total'), '¥2,500');
@@ -119,6 +120,48 @@ test('the day ledger of 消费档案 totals payments, refunds and sessions', asy
     assert.equal(await page.textContent('#day-net'), '¥979.50');
     assert.equal(await page.textContent('#day-sessions'), '1');
     assert.equal(await page.locator('#day-entries tbody tr').count(), 4);
+  } finally {
+    await clinic.close();
+  }
+});
+
+test('a member order shows the member price on every line, from the membership the day before', async () => {
+  const clinic = await fileOfZhang();
+  try {
+    const { page } = clinic;
+    const items = (await clinic.api('items.list')).items;
+    const shui = items.find((i) => i.name === '水光针');
+    // ¥6,000 paid on the 20th makes 张小美 a 普通会员 (累计 ≥ ¥5,000) from then on.
+    await clinic.api('orders.create', {
+      customer_id: clinic.zhang, date: '2026-11-20',
+      lines: [{ item_id: items.find((i) => i.name === '光子嫩肤').id, sessions: 5, price: '6000' }],
+      payment: { amount: '6000', method: '微信' },
+    });
+    await page.click('#new-order');
+    await page.waitForSelector('#order-item-0');
+    await page.selectOption('#order-item-0', String(shui.id));
+    await page.waitForFunction(() => document.querySelector('#order-price-0').value === '931.00');
+    assert.match(await page.textContent('#order-basis'), /张小美：普通会员（截至开单前一天），会员95折/);
+    assert.match(await page.textContent('.line-discount'), /原价 ¥980 · 会员95折 −¥49 · 会员价 ¥931/);
+    // 980 × 3 × 0.95 = 2,793
+    await page.fill('#order-sessions-0', '3');
+    await page.waitForFunction(() => document.querySelector('#order-price-0').value === '2793.00');
+    // On the 20th itself the membership of the 19th counts: none.
+    await page.fill('#order-date', '2026-11-20');
+    await page.dispatchEvent('#order-date', 'change');
+    await page.waitForFunction(() => document.querySelector('#order-price-0').value === '2940.00');
+    assert.match(await page.textContent('#order-basis'), /非会员（截至开单前一天），按原价/);
+    await page.fill('#order-date', '2026-11-23');
+    await page.dispatchEvent('#order-date', 'change');
+    await page.waitForFunction(() => document.querySelector('#order-price-0').value === '2793.00');
+    // The agreed price can still be changed.
+    await page.fill('#order-price-0', '2500');
+    assert.match(await page.textContent('.line-discount'), /成交价 ¥2,500（共优惠 ¥440）/);
+    await page.click('#save-order');
+    await page.waitForSelector('#packages-panel tbody tr', { hasText: '水光针' });
+    const row = page.locator('#packages-panel tbody tr', { hasText: '水光针' });
+    assert.equal((await row.locator('td').allTextContents())[5], '¥2,500');
+    assert.deepEqual(clinic.pageErrors, []);
   } finally {
     await clinic.close();
   }

@@ -214,21 +214,33 @@ export async function renderOrderForm(main, customerId) {
   const note = h('input', { id: 'order-note', type: 'text', autocomplete: 'off' });
   const errors = h('div', { role: 'alert' });
 
+  // 会员价: the membership as of the day before the order's date decides the rate (SPEC §8).
+  const basisEl = h('p', { class: 'hint', id: 'order-basis' });
+  const showBasis = (b) => {
+    const who = b.family_of ? `${b.family_of} 的家庭成员` : `${b.membership_label}（截至开单前一天）`;
+    basisEl.textContent = b.label === '无折扣' ? `${c.name}：${who}，按原价` : `${c.name}：${who}，${b.label}`;
+  };
   const total = () => [...linesBody.querySelectorAll('tr')].reduce((sum, tr) => sum + (fen(tr.querySelector('.line-price').value) || 0), 0);
   const refresh = () => {
     const t = total();
     totalEl.textContent = yuan(fenText(t));
     if (!amountTouched) amount.value = fenText(t);
     linesBody.querySelectorAll('tr').forEach((tr) => {
-      const item = items.find((i) => String(i.id) === tr.querySelector('.line-item').value);
-      const list = item && item.list_price ? fen(item.list_price) * Number(tr.querySelector('.line-sessions').value || 0) : NaN;
-      const price = fen(tr.querySelector('.line-price').value);
       const hint = tr.querySelector('.line-discount');
-      hint.textContent = Number.isFinite(list) && Number.isFinite(price) && list > 0
-        ? (price < list ? `原价 ${yuan(fenText(list))}，优惠 ${yuan(fenText(list - price))}` : `原价 ${yuan(fenText(list))}`)
-        : '';
+      const q = tr.quoted;
+      if (!q || fen(q.list_price) <= 0) { hint.textContent = ''; return; }
+      const price = fen(tr.querySelector('.line-price').value);
+      const parts = [`原价 ${yuan(q.list_price)}`];
+      if (!q.takes_part) parts.push('不参与折扣');
+      else if (fen(q.discount) > 0) parts.push(`${basisLabel} −${yuan(q.discount)}`, `会员价 ${yuan(q.member_price)}`);
+      if (Number.isFinite(price) && price !== fen(q.member_price)) {
+        const off = fen(q.list_price) - price;
+        parts.push(off > 0 ? `成交价 ${yuan(fenText(price))}（共优惠 ${yuan(fenText(off))}）` : `成交价 ${yuan(fenText(price))}`);
+      }
+      hint.textContent = parts.join(' · ');
     });
   };
+  let basisLabel = '';
 
   const addLine = () => {
     const n = linesBody.children.length;
@@ -240,9 +252,20 @@ export async function renderOrderForm(main, customerId) {
     const price = h('input', { class: 'line-price', id: `order-price-${n}`, type: 'text', inputmode: 'decimal', 'aria-label': '成交价', placeholder: '成交价' });
     let priceTouched = false;
     price.addEventListener('input', () => { priceTouched = true; refresh(); });
-    const suggest = () => {
-      const it = items.find((i) => String(i.id) === item.value);
-      if (!priceTouched && it && it.list_price) price.value = fenText(fen(it.list_price) * Number(sessions.value || 0));
+    let asked = 0;
+    // The member price of the line, filled in unless staff agreed another.
+    const suggest = async () => {
+      const count = Number(sessions.value || 0);
+      if (!item.value || count < 1) { row.quoted = null; refresh(); return; }
+      const mine = ++asked;
+      try {
+        const q = await call('benefits.quote', { customer_id: customerId, date: date.value, lines: [{ item_id: Number(item.value), sessions: count }] });
+        if (mine !== asked) return;
+        row.quoted = q.lines[0];
+        basisLabel = q.basis.label;
+        showBasis(q.basis);
+        if (!priceTouched && fen(row.quoted.list_price) > 0) price.value = fenText(fen(row.quoted.member_price));
+      } catch (err) { toast(err.message, 'error'); }
       refresh();
     };
     item.addEventListener('change', suggest);
@@ -251,6 +274,7 @@ export async function renderOrderForm(main, customerId) {
       h('td', {}, item), h('td', { style: 'width:90px' }, sessions), h('td', { style: 'width:160px' }, price),
       h('td', { class: 'hint line-discount' }),
       h('td', {}, n > 0 ? h('button', { type: 'button', class: 'link', onclick: () => { row.remove(); refresh(); } }, '删除') : null));
+    row.requote = suggest;
     linesBody.append(row);
     item.focus();
   };
@@ -281,6 +305,7 @@ export async function renderOrderForm(main, customerId) {
     onkeydown: (e) => { if (e.key === 'Escape') location.hash = `#/customers/${customerId}`; },
   },
   errors,
+  basisEl,
   h('table', { class: 'list order-lines' },
     h('thead', {}, h('tr', {}, ['项目', '次数', '成交价（整行）', '', ''].map((t) => h('th', {}, t)))),
     linesBody),
@@ -294,6 +319,8 @@ export async function renderOrderForm(main, customerId) {
     h('a', { class: 'button', href: `#/customers/${customerId}` }, '取消'),
     h('span', { class: 'hint' }, '收款可少于合计（定金），余款之后在档案里收。Esc 取消')));
 
+  // Another date may mean another membership: every line is priced again.
+  date.addEventListener('change', () => linesBody.querySelectorAll('tr').forEach((tr) => tr.requote && tr.requote()));
   replace(main, h('div', { class: 'page-head' }, h('h1', {}, `开单：${c.name}`), h('span', { class: 'meta phone hint' }, c.phone)),
     items.length ? form : h('div', { class: 'panel' }, h('p', {}, '项目目录还是空的。请院长先在「设置 → 项目目录」里添加项目。'), h('a', { class: 'button', href: '#/settings' }, '去设置')));
   if (items.length) addLine();
