@@ -75,8 +75,18 @@ try {
     await page.goto(`${clinic.url}#/customers/${withPackage.id}`);
     await page.waitForSelector('#packages-panel');
     await shoot('customer-file', true);
-    await page.goto(`${clinic.url}#/customers/${withPackage.id}/order`);
+    // The order form of a 黄金 customer: the member price beside the list price.
+    const gold = JSON.parse(liuke(clinic.db, 'tiers')).find((r) => r.membership === 'gold');
+    const [buyer] = gold ? await clinic.api('customers.search', { q: gold.phone }) : [withPackage];
+    await page.goto(`${clinic.url}#/customers/${buyer.id}/order`);
     await page.waitForSelector('#order-item-0');
+    // A line priced: the member price beside the list price.
+    const priced = (await clinic.api('items.list')).items.find((i) => i.active && i.list_price);
+    if (priced) {
+      await page.selectOption('#order-item-0', String(priced.id));
+      await page.waitForFunction(() => document.querySelector('#order-price-0').value !== '');
+    }
+    await page.waitForFunction(() => document.querySelector('#order-basis').textContent !== '');
     await shoot('order');
   }
   // The desk with a returning customer's card.

@@ -320,7 +320,10 @@ export async function renderOrderForm(main, customerId) {
     h('span', { class: 'hint' }, '收款可少于合计（定金），余款之后在档案里收。Esc 取消')));
 
   // Another date may mean another membership: every line is priced again.
-  date.addEventListener('change', () => linesBody.querySelectorAll('tr').forEach((tr) => tr.requote && tr.requote()));
+  const basisOnly = () => call('benefits.quote', { customer_id: customerId, date: date.value, lines: [] })
+    .then((q) => { basisLabel = q.basis.label; showBasis(q.basis); }).catch((err) => toast(err.message, 'error'));
+  date.addEventListener('change', () => { basisOnly(); linesBody.querySelectorAll('tr').forEach((tr) => tr.requote && tr.requote()); });
+  if (items.length) basisOnly();
   replace(main, h('div', { class: 'page-head' }, h('h1', {}, `开单：${c.name}`), h('span', { class: 'meta phone hint' }, c.phone)),
     items.length ? form : h('div', { class: 'panel' }, h('p', {}, '项目目录还是空的。请院长先在「设置 → 项目目录」里添加项目。'), h('a', { class: 'button', href: '#/settings' }, '去设置')));
   if (items.length) addLine();
