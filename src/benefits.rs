@@ -282,6 +282,45 @@ pub fn quote(conn: &Connection, customer: CustomerId, date: NaiveDate, lines: &[
     Ok(Quote { basis, lines: quoted, list_total, member_total })
 }
 
+/// What a change of the settings would affect as of `d`: for each membership
+/// (as of d − 1, as an order on d sees it), how many customers hold it and
+/// the rate before and after; and how many family members are linked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub tiers: Vec<PreviewTier>,
+    pub family_members: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewTier {
+    pub membership: Membership,
+    pub label: &'static str,
+    pub customers: i64,
+    pub before: String,
+    pub after: String,
+}
+
+pub fn preview(conn: &Connection, d: NaiveDate, new: &Benefits) -> Result<Preview> {
+    new.validate().map_err(Error::Invalid)?;
+    let old = settings(conn)?;
+    let rules = tiers::rules(conn)?;
+    let day_before = d.checked_sub_days(Days::new(1)).unwrap_or(d);
+    let facts = crate::visits::all_facts(conn, day_before)?;
+    let counts = tiers::counts(facts.iter().map(|(_, f)| tiers::labels(&rules, f, day_before)));
+    let tiers = Membership::ALL
+        .iter()
+        .map(|m| PreviewTier {
+            membership: *m,
+            label: m.label(),
+            customers: counts.membership.get(m.key()).copied().unwrap_or(0),
+            before: old.rate_of(*m).label(),
+            after: new.rate_of(*m).label(),
+        })
+        .collect();
+    let family_members = conn.query_row("SELECT count(*) FROM customers WHERE family_head_id IS NOT NULL", [], |r| r.get(0))?;
+    Ok(Preview { tiers, family_members })
+}
+
 /// Links a customer as 家庭成员 of `head` (a 星钻 customer's family gets the
 /// family rate while the head is 星钻), or unlinks with None. One level only:
 /// a head is no one's family member, a member heads no family.

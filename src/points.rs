@@ -29,6 +29,7 @@ pub const LIFETIME_DAYS: u64 = 365;
 pub enum Kind {
     Earn,
     BirthdayEarn,
+    MemberDayEarn,
     Referral,
     Refund,
     Redeem,
@@ -37,13 +38,14 @@ pub enum Kind {
 
 impl Kind {
     fn adds(self) -> bool {
-        matches!(self, Kind::Earn | Kind::BirthdayEarn | Kind::Referral)
+        matches!(self, Kind::Earn | Kind::BirthdayEarn | Kind::MemberDayEarn | Kind::Referral)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Kind::Earn => "消费积分",
             Kind::BirthdayEarn => "生日月双倍积分",
+            Kind::MemberDayEarn => "会员日双倍积分",
             Kind::Referral => "推荐奖励",
             Kind::Refund => "退款扣回",
             Kind::Redeem => "积分兑换",
@@ -152,14 +154,39 @@ fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-/// Points a payment of `fen` on `day` earns for a customer born in `birth_month`.
-pub fn earned(fen: i64, day: NaiveDate, birth_month: Option<u32>) -> (Kind, i64) {
+/// Points a payment of `fen` on `day` earns for a customer born in
+/// `birth_month`; `member_day`: the day is the clinic's 会员日 and the
+/// customer was a member the day before. Doubles never stack.
+pub fn earned(fen: i64, day: NaiveDate, birth_month: Option<u32>, member_day: bool) -> (Kind, i64) {
     let base = fen.div_euclid(100);
     if birth_month == Some(day.month()) {
         (Kind::BirthdayEarn, base * 2)
+    } else if member_day {
+        (Kind::MemberDayEarn, base * 2)
     } else {
         (Kind::Earn, base)
     }
+}
+
+/// The (customer, date) pairs of live payments made on the clinic's 会员日 by
+/// customers whose membership as of the day before was not `none` (§4).
+fn member_day_payments(conn: &Connection, customer: Option<CustomerId>) -> Result<std::collections::HashSet<(i64, NaiveDate)>> {
+    let mut doubled = std::collections::HashSet::new();
+    let Some(day) = crate::benefits::settings(conn)?.member_day else { return Ok(doubled) };
+    let rules = crate::tiers::rules(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT customer_id, pay_date FROM payments
+         WHERE voided_at IS NULL AND CAST(substr(pay_date, 9, 2) AS INTEGER) = ?1 AND (?2 IS NULL OR customer_id = ?2)",
+    )?;
+    let pairs: Vec<(i64, String)> = stmt.query_map(rusqlite::params![day, customer.map(|c| c.0)], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    for (id, text) in pairs {
+        let Some(d) = date(&text) else { continue };
+        let before = d.checked_sub_days(Days::new(1)).unwrap_or(d);
+        if crate::benefits::membership_on(conn, &rules, CustomerId(id), before)? != crate::tiers::Membership::None {
+            doubled.insert((id, d));
+        }
+    }
+    Ok(doubled)
 }
 
 /// Every customer's point movements, keyed by customer id.
@@ -188,10 +215,11 @@ fn movements_where(conn: &Connection, customer: Option<CustomerId>) -> Result<Ha
         }
         Ok(())
     };
+    let member_day = member_day_payments(conn, customer)?;
     each(
         "SELECT customer_id, pay_date, amount_fen, '' FROM payments INDEXED BY payments_live WHERE voided_at IS NULL",
         &mut |id, day, fen, _| {
-            let (kind, points) = earned(fen, day, birth_month.get(&id).copied());
+            let (kind, points) = earned(fen, day, birth_month.get(&id).copied(), member_day.contains(&(id, day)));
             Movement { day, kind, points, note: format!("消费 {}", crate::money::Money(fen).as_yuan_text()) }
         },
     )?;

@@ -199,3 +199,16 @@ fn a_family_is_one_level_deep() {
     let linked: Vec<i64> = c.conn.prepare("SELECT id FROM customers WHERE family_head_id = ?1 ORDER BY id").unwrap().query_map([mother.0], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
     assert_eq!(linked, [granddaughter.0]);
 }
+
+#[test]
+fn the_preview_counts_who_each_rate_reaches_as_an_order_today_sees_them() {
+    let (c, _, _, _) = star_diamond_family();
+    let new = Benefits { discount_star_diamond: rate("0.88"), ..Benefits::default() };
+    let p = preview(&c.conn, ymd(2026, 11, 23), &new).unwrap();
+    let star = p.tiers.iter().find(|t| t.membership == Membership::StarDiamond).unwrap();
+    assert_eq!((star.customers, star.before.as_str(), star.after.as_str()), (1, "95折", "88折"));
+    let member = p.tiers.iter().find(|t| t.membership == Membership::Member).unwrap();
+    assert_eq!((member.customers, member.before.as_str(), member.after.as_str()), (1, "95折", "95折"));
+    assert_eq!(p.family_members, 1);
+    assert_eq!(settings(&c.conn).unwrap(), Benefits::default(), "a preview saves nothing");
+}

@@ -40,6 +40,11 @@ pub(super) const COMMANDS: &[Command] = &[
         to_json(benefits::settings(&app.conn)?)
     })
     .audited_change("修改会员权益", "benefits.settings"),
+    Command::read("benefits.preview", Who::OWNER, |app, cx, args| {
+        let a: SaveArgs = args_of(args)?;
+        to_json(benefits::preview(&app.conn, cx.clock.today(), &a.settings)?)
+    })
+    .heavy(),
     Command::read("benefits.quote", Who::DESK, |app, cx, args| {
         let a: QuoteArgs = args_of(args)?;
         let date = crate::consumption::record_date(&a.date, &cx.clock, "date")?;

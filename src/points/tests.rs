@@ -14,16 +14,16 @@ fn remove(day: NaiveDate, points: i64) -> Movement {
 
 #[test]
 fn a_payment_earns_its_whole_yuan() {
-    assert_eq!(earned(123_456, ymd(2026, 5, 1), None), (Kind::Earn, 1234));
-    assert_eq!(earned(99, ymd(2026, 5, 1), None), (Kind::Earn, 0));
+    assert_eq!(earned(123_456, ymd(2026, 5, 1), None, false), (Kind::Earn, 1234));
+    assert_eq!(earned(99, ymd(2026, 5, 1), None, false), (Kind::Earn, 0));
 }
 
 #[test]
 fn the_birthday_month_doubles_from_its_first_to_its_last_day() {
-    assert_eq!(earned(10_000, ymd(2026, 3, 1), Some(3)), (Kind::BirthdayEarn, 200));
-    assert_eq!(earned(10_000, ymd(2026, 3, 31), Some(3)), (Kind::BirthdayEarn, 200));
-    assert_eq!(earned(10_000, ymd(2026, 4, 1), Some(3)), (Kind::Earn, 100));
-    assert_eq!(earned(10_000, ymd(2026, 2, 28), Some(2)), (Kind::BirthdayEarn, 200), "a Feb 29 birthday's month is February every year");
+    assert_eq!(earned(10_000, ymd(2026, 3, 1), Some(3), false), (Kind::BirthdayEarn, 200));
+    assert_eq!(earned(10_000, ymd(2026, 3, 31), Some(3), false), (Kind::BirthdayEarn, 200));
+    assert_eq!(earned(10_000, ymd(2026, 4, 1), Some(3), false), (Kind::Earn, 100));
+    assert_eq!(earned(10_000, ymd(2026, 2, 28), Some(2), false), (Kind::BirthdayEarn, 200), "a Feb 29 birthday's month is February every year");
 }
 
 #[test]
@@ -125,4 +125,66 @@ fn a_customer_born_on_feb_29_earns_double_in_february_of_a_common_year() {
     c.buy(a, ymd(2026, 3, 1), item, 1, "100");
     let l = ledger(&c.conn, a, ymd(2026, 11, 23)).unwrap();
     assert_eq!(l.entries.iter().map(|e| (e.kind, e.points)).collect::<Vec<_>>(), [(Kind::BirthdayEarn, 200), (Kind::Earn, 100)]);
+}
+
+fn with_member_day(c: &Clinic, day: u32) {
+    let b = crate::benefits::Benefits { member_day: Some(day), ..Default::default() };
+    crate::benefits::save_settings(&c.conn, &b).unwrap();
+}
+
+fn kinds(c: &Clinic, a: CustomerId) -> Vec<(NaiveDate, Kind, i64)> {
+    ledger(&c.conn, a, ymd(2026, 11, 23)).unwrap().entries.iter().map(|e| (e.day, e.kind, e.points)).collect()
+}
+
+#[test]
+fn on_the_member_day_a_member_earns_double() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    with_member_day(&c, 7);
+    let a = c.customer("孙丽", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    // ¥6,000 on Oct 1 makes her a 普通会员 (累计 ≥ ¥5,000) from then on.
+    c.buy(a, ymd(2026, 10, 1), item, 1, "6000");
+    c.buy(a, ymd(2026, 10, 7), item, 1, "100");
+    c.buy(a, ymd(2026, 10, 8), item, 1, "100");
+    assert_eq!(
+        kinds(&c, a),
+        [(ymd(2026, 10, 1), Kind::Earn, 6000), (ymd(2026, 10, 7), Kind::MemberDayEarn, 200), (ymd(2026, 10, 8), Kind::Earn, 100)]
+    );
+}
+
+#[test]
+fn the_member_day_that_makes_a_customer_a_member_earns_single() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    with_member_day(&c, 7);
+    let a = c.customer("新客", "13800000002");
+    let item = c.item("水光针", Category::Injection);
+    // Her membership as of the 6th is none; the ¥6,000 of the 7th counts from the 7th.
+    c.buy(a, ymd(2026, 10, 7), item, 1, "6000");
+    c.buy(a, ymd(2026, 11, 7), item, 1, "100");
+    assert_eq!(kinds(&c, a), [(ymd(2026, 10, 7), Kind::Earn, 6000), (ymd(2026, 11, 7), Kind::MemberDayEarn, 200)]);
+}
+
+#[test]
+fn the_member_day_in_the_birthday_month_doubles_once_not_twice() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    with_member_day(&c, 7);
+    let draft = crate::customers::CustomerDraft { name: "十月生".into(), phone: "13800000003".into(), birthday: Some("1990-10-15".into()), ..Default::default() };
+    let a = crate::customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
+    let item = c.item("水光针", Category::Injection);
+    c.buy(a, ymd(2026, 9, 1), item, 1, "6000");
+    c.buy(a, ymd(2026, 10, 7), item, 1, "100");
+    assert_eq!(kinds(&c, a)[1], (ymd(2026, 10, 7), Kind::BirthdayEarn, 200), "×2, not ×4");
+}
+
+#[test]
+fn without_a_member_day_the_7th_is_an_ordinary_day() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("孙丽", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.buy(a, ymd(2026, 10, 1), item, 1, "6000");
+    c.buy(a, ymd(2026, 10, 7), item, 1, "100");
+    assert_eq!(kinds(&c, a)[1], (ymd(2026, 10, 7), Kind::Earn, 100));
+    // The balance of everyone agrees with the one customer's ledger.
+    with_member_day(&c, 7);
+    assert_eq!(all_balances(&c.conn, ymd(2026, 11, 23)).unwrap()[&a.0], 6000 + 200);
 }

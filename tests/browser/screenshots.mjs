@@ -56,6 +56,11 @@ try {
       await page.reload();
       await page.waitForSelector('#failed-sign-ins');
       await page.locator('#sign-in-panel').screenshot({ path: `${out}/sign-in-safety.png` });
+      // 会员权益: a change previewed before it is saved.
+      await page.fill('#benefit-gold', '0.9');
+      await page.click('#benefits-preview-button');
+      await page.waitForSelector('#benefits-preview table');
+      await page.locator('#benefits-panel').screenshot({ path: `${out}/benefits.png` });
       // 备份: a second folder whose USB stick is out.
       await clinic.api('backup.now', {});
       await clinic.api('backup.set_mirror', { path: '/media/usb/留客备份' });

@@ -7,6 +7,7 @@ import { ask, h, orDash, replace, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { moneyText } from './consumption.js';
 import { renderRulesPanel } from './tiers.js';
+import { renderBenefitsPanel } from './benefits.js';
 import { renderPlansPanel } from './callbacks.js';
 import { renderBookingSettingsPanel } from './appointments.js';
 
@@ -363,6 +364,7 @@ export async function renderSettings(main) {
   const staffPanel = h('div', { class: 'panel', id: 'staff-panel' });
   const itemsPanel = h('div', { class: 'panel', id: 'items-panel' });
   const rulesPanel = h('div', { class: 'panel', id: 'rules-panel' });
+  const benefitsPanel = h('div', { class: 'panel', id: 'benefits-panel' });
   const plansPanel = h('div', { class: 'panel', id: 'plans-panel' });
   const bookingPanel = h('div', { class: 'panel', id: 'booking-panel' });
   const importPanel = h('div', { class: 'panel', id: 'import-panel' });
@@ -370,12 +372,12 @@ export async function renderSettings(main) {
   const auditPanel = h('div', { class: 'panel', id: 'audit-panel' });
   const signInPanel = h('div', { class: 'panel', id: 'sign-in-panel' });
   const networkPanel = h('div', { class: 'panel', id: 'network-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, networkPanel, rulesPanel, plansPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
+  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, networkPanel, rulesPanel, benefitsPanel, plansPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
   renderImportPanel(importPanel);
   // Each panel stands alone: what a role may not manage says so, the rest works.
   const tolerant = (panel, render) => render(panel).catch((e) => replace(panel, h('p', { class: 'hint' }, e.message)));
   await Promise.all([
-    tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel),
+    tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel), tolerant(benefitsPanel, renderBenefitsPanel),
     tolerant(plansPanel, renderPlansPanel), tolerant(bookingPanel, renderBookingSettingsPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
     tolerant(signInPanel, renderSignInPanel), tolerant(networkPanel, renderNetworkPanel),
   ]);
