@@ -67,6 +67,8 @@ pub struct Item {
     pub repurchase_days: Option<i64>,
     pub followup_plan: Option<String>,
     pub active: bool,
+    /// 不参与折扣: the member price is the list price (SPEC §8).
+    pub no_discount: bool,
 }
 
 /// An item as a form sends it. `repurchase_days` absent means "from the name".
@@ -82,13 +84,15 @@ pub struct ItemDraft {
     pub followup_plan: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,
+    #[serde(default)]
+    pub no_discount: bool,
 }
 
 fn yes() -> bool {
     true
 }
 
-const COLUMNS: &str = "id, name, category, list_price_fen, repurchase_days, followup_plan, active";
+const COLUMNS: &str = "id, name, category, list_price_fen, repurchase_days, followup_plan, active, no_discount";
 
 fn item_of(r: &Row) -> rusqlite::Result<Item> {
     let category: String = r.get(2)?;
@@ -100,6 +104,7 @@ fn item_of(r: &Row) -> rusqlite::Result<Item> {
         repurchase_days: r.get(4)?,
         followup_plan: r.get(5)?,
         active: r.get(6)?,
+        no_discount: r.get(7)?,
     })
 }
 
@@ -148,10 +153,10 @@ fn insert(conn: &Connection, clock: &Clock, by: StaffId, draft: &ItemDraft, cate
     let name = draft.name.trim();
     let repurchase = draft.repurchase_days.or_else(|| default_repurchase_days(name));
     conn.prepare_cached(
-        "INSERT INTO items (uid, name, category, list_price_fen, repurchase_days, followup_plan, active, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO items (uid, name, category, list_price_fen, repurchase_days, followup_plan, active, created_at, created_by, no_discount)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![new_uid(), name, category.as_str(), draft.list_price, repurchase, draft.followup_plan, draft.active, clock.now_utc(), by.0])?;
+    .execute(params![new_uid(), name, category.as_str(), draft.list_price, repurchase, draft.followup_plan, draft.active, clock.now_utc(), by.0, draft.no_discount])?;
     Ok(ItemId(conn.last_insert_rowid()))
 }
 
@@ -173,8 +178,8 @@ pub fn update(conn: &Connection, id: ItemId, draft: &ItemDraft) -> Result<Item> 
         return Err(Error::invalid("name", format!("项目「{}」已在目录中", draft.name.trim())));
     }
     conn.execute(
-        "UPDATE items SET name = ?2, category = ?3, list_price_fen = ?4, repurchase_days = ?5, followup_plan = ?6, active = ?7 WHERE id = ?1",
-        params![id.0, draft.name.trim(), draft.category.unwrap_or(Category::Other).as_str(), draft.list_price, draft.repurchase_days, draft.followup_plan, draft.active],
+        "UPDATE items SET name = ?2, category = ?3, list_price_fen = ?4, repurchase_days = ?5, followup_plan = ?6, active = ?7, no_discount = ?8 WHERE id = ?1",
+        params![id.0, draft.name.trim(), draft.category.unwrap_or(Category::Other).as_str(), draft.list_price, draft.repurchase_days, draft.followup_plan, draft.active, draft.no_discount],
     )?;
     get(conn, id)
 }

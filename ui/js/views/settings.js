@@ -140,6 +140,7 @@ async function renderItemsPanel(panel) {
   const category = h('select', { id: 'item-category' }, categories.map((c) => h('option', { value: c }, c)));
   const price = h('input', { id: 'item-price', type: 'text', inputmode: 'decimal', placeholder: '每次价格，可不填' });
   const cycle = h('input', { id: 'item-cycle', type: 'number', min: '1', placeholder: '天，可不填' });
+  const noDiscount = h('input', { id: 'item-no-discount', type: 'checkbox' });
   const save = h('button', { type: 'submit', class: 'primary', id: 'item-save' }, '添加项目');
   const field = (label, control) => h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
   const form = h('form', {
@@ -151,6 +152,7 @@ async function renderItemsPanel(panel) {
         list_price: moneyText(price.value) || null,
         repurchase_days: cycle.value ? Number(cycle.value) : null,
         active: true,
+        no_discount: noDiscount.checked,
       };
       try {
         await call(editing ? 'items.update' : 'items.create', editing ? { id: editing.id, ...draft, followup_plan: editing.followup_plan } : draft);
@@ -158,13 +160,15 @@ async function renderItemsPanel(panel) {
         await renderItemsPanel(panel);
       } catch (err) { toast(err.message, 'error'); }
     },
-  }, field('项目名称', name), field('类别', category), field('单次价格', price), field('复购周期（天）', cycle), save);
+  }, field('项目名称', name), field('类别', category), field('单次价格', price), field('复购周期（天）', cycle),
+  h('div', { class: 'field' }, h('label', { for: 'item-no-discount' }, '会员折扣'), h('label', { class: 'check' }, noDiscount, ' 不参与折扣')), save);
   const edit = (item) => {
     editing = item;
     name.value = item.name;
     category.value = item.category;
     price.value = item.list_price || '';
     cycle.value = item.repurchase_days || '';
+    noDiscount.checked = item.no_discount;
     save.textContent = '保存修改';
     name.focus();
   };
@@ -173,10 +177,11 @@ async function renderItemsPanel(panel) {
     h('p', { class: 'hint' }, '复购周期不填时按名称自动设定：肉毒 120 天、玻尿酸 180 天、水光 30 天、光子嫩肤 30 天、热玛吉 365 天。导入消费记录时，新项目会自动加入目录。'),
     form,
     items.length ? h('table', { class: 'list', id: 'items-table', style: 'margin-top:12px' },
-      h('thead', {}, h('tr', {}, ['项目', '类别', '单次价格', '复购周期', ''].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['项目', '类别', '单次价格', '复购周期', '', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, items.map((i) => h('tr', {},
         h('td', {}, i.name), h('td', {}, i.category), h('td', { class: 'money' }, i.list_price ? yuan(i.list_price) : orDash('')),
         h('td', {}, i.repurchase_days ? `${i.repurchase_days} 天` : orDash('')),
+        h('td', { class: 'hint' }, i.no_discount ? '不参与折扣' : ''),
         h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => edit(i) }, '修改')))))) : h('p', { class: 'empty' }, '目录还是空的。'));
 }
 
