@@ -215,7 +215,7 @@ fn the_preview_counts_who_each_rate_reaches_as_an_order_today_sees_them() {
 
 #[test]
 fn an_item_marked_in_the_catalogue_takes_no_part_in_any_discount() {
-    let (mut c, a, _) = crossing_gold_on_the_23rd();
+    let (c, a, _) = crossing_gold_on_the_23rd();
     let draft = crate::items::ItemDraft { name: "医用面膜".into(), category: Some(Category::Other), list_price: Some(yuan("199.90")), active: true, no_discount: true, ..Default::default() };
     let cream = crate::items::create(&c.conn, &c.clock, crate::staff::SYSTEM_STAFF, &draft).unwrap();
     assert!(cream.no_discount);
@@ -225,5 +225,4 @@ fn an_item_marked_in_the_catalogue_takes_no_part_in_any_discount() {
     crate::items::update(&c.conn, cream.id, &crate::items::ItemDraft { no_discount: false, ..draft }).unwrap();
     let q = quote(&c.conn, a, ymd(2026, 11, 24), &[ask(cream.id, 1)]).unwrap();
     assert_eq!(q.lines[0].member_price, yuan("179.91"));
-    let _ = &mut c;
 }
