@@ -467,6 +467,10 @@ pub struct CustomerFile {
     pub phone_masked: String,
     pub memory_points: Vec<MemoryPoint>,
     pub referred: Vec<Referred>,
+    /// The 星钻 customer whose family this customer is (家庭成员, SPEC §8).
+    pub family_head: Option<Referred>,
+    /// The customers linked as this customer's family.
+    pub family: Vec<Referred>,
 }
 
 /// A customer this customer referred.
@@ -484,10 +488,21 @@ pub fn file(conn: &Connection, id: CustomerId) -> Result<CustomerFile> {
     let referred = stmt
         .query_map([id.0], |r| Ok(Referred { id: CustomerId(r.get(0)?), name: r.get(1)?, phone: r.get(2)? }))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let person = |r: &rusqlite::Row| Ok(Referred { id: CustomerId(r.get(0)?), name: r.get(1)?, phone: r.get(2)? });
+    let family_head = conn
+        .prepare_cached("SELECT h.id, h.name, h.phone FROM customers c JOIN customers h ON h.id = c.family_head_id WHERE c.id = ?1")?
+        .query_row([id.0], person)
+        .optional()?;
+    let family = conn
+        .prepare_cached("SELECT id, name, phone FROM customers WHERE family_head_id = ?1 ORDER BY id")?
+        .query_map([id.0], person)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(CustomerFile {
         phone_masked: phone::masked(&customer.phone),
         memory_points: memory_points(conn, id)?,
         referred,
+        family_head,
+        family,
         customer,
     })
 }

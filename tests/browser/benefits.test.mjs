@@ -54,3 +54,34 @@ test('the owner previews and saves the member benefits, and a rate that cannot b
     await clinic.close();
   }
 });
+
+test('reception links a daughter to her 星钻 mother, and her order shows the family rate', async () => {
+  const clinic = await clinicWithStaff({ customersCsv: CUSTOMERS }, '王晓燕');
+  try {
+    const { page } = clinic;
+    const item = await clinic.api('items.create', { name: '热玛吉', category: '光电', list_price: '15000' }, clinic.ownerId);
+    const [mother] = await clinic.api('customers.search', { q: '13812345678' });
+    const [daughter] = await clinic.api('customers.search', { q: '15011112222' });
+    // ¥210,000 in the last year: 张小美 is 星钻.
+    await clinic.api('orders.create', {
+      customer_id: mother.id, date: '2026-06-01', lines: [{ item_id: item.id, sessions: 14, price: '210000' }],
+      payment: { amount: '210000', method: '银行卡' },
+    });
+    await page.goto(`${clinic.url}#/customers/${daughter.id}`);
+    await page.click('#family-link');
+    await page.fill('#ask-input', '13812345678');
+    await page.click('#ask-ok');
+    await page.waitForSelector('#family-unlink');
+    assert.match(await page.textContent('#family-panel'), /家庭成员，主卡：张小美/);
+    await page.click('#new-order');
+    await page.selectOption('#order-item-0', String(item.id));
+    // 15,000 × 0.80 = 12,000
+    await page.waitForFunction(() => document.querySelector('#order-price-0').value === '12000.00');
+    assert.match(await page.textContent('#order-basis'), /王芳：张小美 的家庭成员，家庭价8折/);
+    const audit = await clinic.api('audit.list', { action: '设置家庭成员' }, clinic.ownerId);
+    assert.equal(audit.length, 1);
+    assert.deepEqual(clinic.pageErrors, []);
+  } finally {
+    await clinic.close();
+  }
+});

@@ -4,7 +4,7 @@
  * box has focus, ↑/↓ choose, Enter opens, Alt+N creates, Esc leaves a form.
  */
 import { call } from '../api.js';
-import { h, orDash, replace, toast } from '../dom.js';
+import { ask, h, orDash, replace, toast } from '../dom.js';
 import { renderConsumptionSection } from './consumption.js';
 import { renderTierPanels } from './tiers.js';
 import { renderCustomerCalls } from './callbacks.js';
@@ -146,6 +146,40 @@ export async function renderSearch(main, initial) {
  * @param {HTMLElement} main
  * @param {number} id
  */
+/**
+ * 家庭 (SPEC §8): the 星钻 customer whose family this is, or the family this
+ * customer heads; linking asks for the head's phone.
+ */
+function familyPanel(file, id) {
+  const panel = h('div', { class: 'panel', id: 'family-panel' });
+  const link = async () => {
+    const phone = await ask('设为家庭成员', '主卡客户（星钻）的手机号');
+    if (!phone) return;
+    try {
+      const [head] = await call('customers.search', { q: phone.trim() });
+      if (!head) { toast('没有找到这个手机号的客户', 'error'); return; }
+      await call('customers.set_family', { customer_id: id, head_id: head.id });
+      toast(`已设为 ${head.name} 的家庭成员`);
+      location.reload();
+    } catch (e) { toast(e.message, 'error'); }
+  };
+  const unlink = async () => {
+    try {
+      await call('customers.set_family', { customer_id: id, head_id: null });
+      toast('已解除家庭关联');
+      location.reload();
+    } catch (e) { toast(e.message, 'error'); }
+  };
+  const person = (p) => h('a', { class: 'tag', href: `#/customers/${p.id}` }, `${p.name} ${p.phone}`);
+  return replace(panel,
+    h('h2', {}, '家庭 ', h('span', { class: 'hint' }, '主卡为星钻时，家庭成员开单享家庭价')),
+    file.family_head
+      ? h('p', {}, '家庭成员，主卡：', person(file.family_head), ' ', h('button', { type: 'button', class: 'link', id: 'family-unlink', onclick: unlink }, '解除'))
+      : file.family.length
+        ? h('p', {}, '主卡，家庭成员：', file.family.map(person))
+        : h('p', {}, h('button', { type: 'button', id: 'family-link', onclick: link }, '设为家庭成员…')));
+}
+
 export async function renderFile(main, id) {
   const file = await call('customers.get', { id });
   const c = file.customer;
@@ -224,6 +258,7 @@ export async function renderFile(main, id) {
     tierBox,
     consumptionBox,
     callsBox,
+    familyPanel(file, id),
     file.referred.length ? h('div', { class: 'panel' },
       h('h2', {}, `推荐的客户（${file.referred.length}）`),
       file.referred.map((r) => h('a', { class: 'tag', href: `#/customers/${r.id}` }, `${r.name} ${r.phone}`))) : null);
