@@ -33,6 +33,7 @@ mod report;
 mod tiers;
 mod network;
 mod benefits;
+mod vouchers;
 
 /// One request as it arrives from the UI.
 #[derive(Debug, Deserialize)]

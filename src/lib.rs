@@ -37,6 +37,7 @@ pub mod triage;
 pub mod store;
 pub mod ui_assets;
 pub mod visits;
+pub mod vouchers;
 
 pub use clock::Clock;
 pub use error::{ApiError, Error, Problem, Result};

@@ -55,6 +55,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// 每一张券及其在某日的状态（可用、已使用、已过期、已作废）
+    Vouchers {
+        /// 截至哪一天（YYYY-MM-DD，默认今天）
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
     /// 回访清单：列出到期回访，或登记一次回访结果
     Callbacks {
         #[command(subcommand)]
@@ -240,6 +248,10 @@ fn run(cli: Cli) -> CliResult {
         Command::Tiers { as_of, format } => {
             let as_of = as_of.as_deref().map(|d| flag_date(d, "--as-of")).transpose().map_err(no_file)?;
             print_text(app.run_as_system("tiers.rows", json!({"as_of": as_of, "format": fmt(format)}))).map_err(no_file)
+        }
+        Command::Vouchers { as_of, format } => {
+            let as_of = as_of.as_deref().map(|d| flag_date(d, "--as-of")).transpose().map_err(no_file)?;
+            print_text(app.run_as_system("vouchers.rows", json!({"as_of": as_of, "format": fmt(format)}))).map_err(no_file)
         }
         Command::Appointments { date, format } => {
             let date = date.as_deref().map(|d| flag_date(d, "--date")).transpose().map_err(no_file)?;

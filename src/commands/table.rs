@@ -221,6 +221,7 @@ pub fn all() -> impl Iterator<Item = &'static Command> {
         super::backups::COMMANDS,
         super::network::COMMANDS,
         super::benefits::COMMANDS,
+        super::vouchers::COMMANDS,
     ]
     .into_iter()
     .flatten()

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_lockout_escalates.sql"),
     include_str!("migrations/0010_desks.sql"),
     include_str!("migrations/0011_member_benefits.sql"),
+    include_str!("migrations/0012_vouchers.sql"),
 ];
 
 /// The schema version this program writes.

@@ -1,0 +1,57 @@
+//! 券 (SPEC §8): a customer's vouchers, the owner issuing one by hand or
+//! voiding one with a reason, and `liuke vouchers`.
+
+use serde::Deserialize;
+
+use super::table::{Command, Who};
+use super::{args_of, to_json, IdArg};
+use crate::customers::CustomerId;
+use crate::error::Error;
+use crate::vouchers::{self, Issue, Source};
+
+#[derive(Deserialize)]
+struct VoidArgs {
+    id: i64,
+    reason: String,
+}
+
+pub(super) const COMMANDS: &[Command] = &[
+    Command::read("vouchers.of_customer", Who::EVERYONE, |app, cx, args| {
+        let a: IdArg = args_of(args)?;
+        to_json(vouchers::of_customer(&app.conn, CustomerId(a.id), cx.clock.today())?)
+    }),
+    Command::write("vouchers.issue", Who::OWNER, |app, cx, args| {
+        let a: Issue = args_of(args)?;
+        let id = vouchers::issue(&app.conn, &cx.clock, cx.by()?, &a, Source::Manual, None)?.ok_or_else(|| Error::Conflict("这张券已发放过。".into()))?;
+        to_json(vouchers::get(&app.conn, id, cx.clock.today())?)
+    })
+    .audited("发放券"),
+    Command::write("vouchers.void", Who::OWNER, |app, cx, args| {
+        let a: VoidArgs = args_of(args)?;
+        to_json(vouchers::void(&app.conn, &cx.clock, cx.by()?, a.id, &a.reason)?)
+    })
+    .audited("作废券"),
+    // `liuke vouchers`: every voucher issued by a date, with its status then.
+    Command::read("vouchers.rows", Who::OWNER, |app, cx, args| {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct RowsArgs {
+            as_of: Option<String>,
+            format: super::Format,
+        }
+        let a: RowsArgs = args_of(args)?;
+        let d = match a.as_of.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => crate::parse::date(t).map_err(|reason| Error::invalid("as_of", reason))?,
+            None => cx.clock.today(),
+        };
+        let all = vouchers::all(&app.conn, d)?;
+        // JSON in SPEC §7's shape; the CSV for Excel names the customer too.
+        let text = match a.format {
+            super::Format::Json => format!("{}\n", serde_json::to_string_pretty(&vouchers::rows(&all))?),
+            super::Format::Csv => vouchers::rows_csv(&all)?,
+        };
+        Ok(serde_json::json!({"text": text}))
+    })
+    .heavy()
+    .audited("导出券"),
+];

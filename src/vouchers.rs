@@ -1,0 +1,263 @@
+//! Vouchers (券, SPEC §8): issued to one customer with a face value, an
+//! optional threshold (满 X 减 Y), an issue date and a last valid day (issue +
+//! 89 by default), from a referral, a campaign or the owner's hand. A voucher
+//! is open until it is redeemed or voided (each once, each a ledger line) or
+//! its last valid day has passed. The ledger is append-only; the status on
+//! any date is read from it.
+
+use chrono::{Days, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
+use crate::customers::CustomerId;
+use crate::error::{Error, Result};
+use crate::money::Money;
+use crate::staff::StaffId;
+use crate::store::new_uid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Referral,
+    Campaign,
+    Manual,
+}
+
+impl Source {
+    fn key(self) -> &'static str {
+        match self {
+            Source::Referral => "referral",
+            Source::Campaign => "campaign",
+            Source::Manual => "manual",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Referral => "推荐奖励",
+            Source::Campaign => "活动券",
+            Source::Manual => "院长发放",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Source> {
+        [Source::Referral, Source::Campaign, Source::Manual].into_iter().find(|s| s.key() == text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Open,
+    Redeemed,
+    Expired,
+    Voided,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Open => "可用",
+            Status::Redeemed => "已使用",
+            Status::Expired => "已过期",
+            Status::Voided => "已作废",
+        }
+    }
+}
+
+/// A voucher as of a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Voucher {
+    pub id: i64,
+    pub customer_id: CustomerId,
+    pub phone: String,
+    pub name: String,
+    pub face: Money,
+    pub threshold: Option<Money>,
+    pub issued: NaiveDate,
+    pub valid_through: NaiveDate,
+    pub source: Source,
+    pub status: Status,
+    pub note: Option<String>,
+}
+
+/// A voucher as the owner (or a rule) issues it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Issue {
+    pub customer_id: CustomerId,
+    pub face: Money,
+    #[serde(default)]
+    pub threshold: Option<Money>,
+    /// The last valid day; issue + (the owner's voucher days − 1) when absent.
+    #[serde(default)]
+    pub valid_through: Option<NaiveDate>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Issues a voucher dated today. `source_key` makes a rule's voucher once
+/// only: a second issue with the same key for the same customer changes
+/// nothing and answers None.
+pub fn issue(conn: &Connection, clock: &Clock, by: StaffId, v: &Issue, source: Source, source_key: Option<&str>) -> Result<Option<i64>> {
+    crate::customers::get(conn, v.customer_id)?;
+    if v.face.fen() <= 0 {
+        return Err(Error::invalid("face", "券的面额应大于 0"));
+    }
+    if v.threshold.is_some_and(|t| t.fen() <= 0) {
+        return Err(Error::invalid("threshold", "使用门槛应大于 0，或不填"));
+    }
+    let today = clock.today();
+    let days = crate::benefits::settings(conn)?.voucher_days;
+    let last = match v.valid_through {
+        Some(d) if d < today => return Err(Error::invalid("valid_through", "有效期不能早于今天")),
+        Some(d) => d,
+        None => today.checked_add_days(Days::new(days.saturating_sub(1).max(0) as u64)).unwrap_or(today),
+    };
+    if let Some(key) = source_key {
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM vouchers WHERE source_key = ?1 AND customer_id = ?2)",
+            params![key, v.customer_id.0],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Ok(None);
+        }
+    }
+    let note = v.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    conn.execute(
+        "INSERT INTO vouchers (uid, customer_id, face_fen, threshold_fen, issued_on, valid_through, source, source_key, note, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            new_uid(),
+            v.customer_id.0,
+            v.face.fen(),
+            v.threshold.map(Money::fen),
+            today.to_string(),
+            last.to_string(),
+            source.key(),
+            source_key,
+            note,
+            clock.now_utc(),
+            by.0
+        ],
+    )?;
+    Ok(Some(conn.last_insert_rowid()))
+}
+
+/// Voids an open voucher with a reason (kept in the ledger).
+pub fn void(conn: &Connection, clock: &Clock, by: StaffId, id: i64, reason: &str) -> Result<Voucher> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid("reason", "请写明作废原因"));
+    }
+    let today = clock.today();
+    let v = get(conn, id, today)?;
+    if v.status != Status::Open {
+        return Err(Error::Conflict(format!("这张券已是「{}」，不能作废。", v.status.label())));
+    }
+    conn.execute(
+        "INSERT INTO voucher_events (voucher_id, what, on_date, reason, at, by_staff) VALUES (?1, 'voided', ?2, ?3, ?4, ?5)",
+        params![id, today.to_string(), reason, clock.now_utc(), by.0],
+    )?;
+    get(conn, id, today)
+}
+
+const SELECT: &str = "SELECT v.id, v.customer_id, c.phone, c.name, v.face_fen, v.threshold_fen, v.issued_on, v.valid_through, v.source, v.note,
+                             e.what, e.on_date
+                      FROM vouchers v JOIN customers c ON c.id = v.customer_id
+                      LEFT JOIN voucher_events e ON e.voucher_id = v.id";
+
+fn date(text: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn voucher_of(r: &rusqlite::Row, d: NaiveDate) -> rusqlite::Result<Voucher> {
+    let source: String = r.get(8)?;
+    let valid_through = date(&r.get::<_, String>(7)?)?;
+    let event: Option<(String, String)> = match (r.get::<_, Option<String>>(10)?, r.get::<_, Option<String>>(11)?) {
+        (Some(what), Some(on)) => Some((what, on)),
+        _ => None,
+    };
+    let status = match event {
+        Some((what, on)) if on.as_str() <= d.to_string().as_str() => if what == "redeemed" { Status::Redeemed } else { Status::Voided },
+        _ if d > valid_through => Status::Expired,
+        _ => Status::Open,
+    };
+    Ok(Voucher {
+        id: r.get(0)?,
+        customer_id: CustomerId(r.get(1)?),
+        phone: r.get(2)?,
+        name: r.get(3)?,
+        face: Money(r.get(4)?),
+        threshold: r.get::<_, Option<i64>>(5)?.map(Money),
+        issued: date(&r.get::<_, String>(6)?)?,
+        valid_through,
+        source: Source::parse(&source).unwrap_or(Source::Manual),
+        status,
+        note: r.get(9)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64, d: NaiveDate) -> Result<Voucher> {
+    conn.prepare_cached(&format!("{SELECT} WHERE v.id = ?1"))?
+        .query_row([id], |r| voucher_of(r, d))
+        .optional()?
+        .ok_or_else(|| Error::NotFound("找不到这张券。".into()))
+}
+
+/// Every voucher issued on or before `d` with its status as of `d`, sorted
+/// by phone, then issue date (`liuke vouchers`).
+pub fn all(conn: &Connection, d: NaiveDate) -> Result<Vec<Voucher>> {
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE v.issued_on <= ?1 ORDER BY c.phone, v.issued_on, v.id"))?;
+    let rows = stmt.query_map([d.to_string()], |r| voucher_of(r, d))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// One customer's vouchers as of `d`, newest first.
+pub fn of_customer(conn: &Connection, customer: CustomerId, d: NaiveDate) -> Result<Vec<Voucher>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.customer_id = ?1 AND v.issued_on <= ?2 ORDER BY v.issued_on DESC, v.id DESC"))?;
+    let rows = stmt.query_map(params![customer.0, d.to_string()], |r| voucher_of(r, d))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The SPEC §7 shape of `liuke vouchers`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub phone: String,
+    pub face: Money,
+    pub threshold: Option<Money>,
+    pub issued: NaiveDate,
+    pub valid_through: NaiveDate,
+    pub source: Source,
+    pub status: Status,
+}
+
+pub fn rows(vouchers: &[Voucher]) -> Vec<Row> {
+    vouchers
+        .iter()
+        .map(|v| Row { phone: v.phone.clone(), face: v.face, threshold: v.threshold, issued: v.issued, valid_through: v.valid_through, source: v.source, status: v.status })
+        .collect()
+}
+
+/// Rows as CSV for Excel: UTF-8 with BOM, Chinese headers and labels.
+pub fn rows_csv(vouchers: &[Voucher]) -> Result<String> {
+    crate::export::csv_for_excel(
+        &["手机号", "姓名", "面额", "使用门槛", "发放日期", "有效期至", "来源", "状态"],
+        vouchers.iter().map(|v| {
+            vec![
+                v.phone.clone(),
+                v.name.clone(),
+                v.face.to_string(),
+                v.threshold.map(|t| t.to_string()).unwrap_or_default(),
+                v.issued.to_string(),
+                v.valid_through.to_string(),
+                v.source.label().to_string(),
+                v.status.label().to_string(),
+            ]
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests;
