@@ -10,4 +10,5 @@ mod nothing_lost;
 mod report;
 mod round_trip;
 mod tiers;
+mod vouchers;
 mod probe;

@@ -1,0 +1,46 @@
+//! `liuke vouchers` on a hand-worked history: three vouchers issued by the
+//! owner on 2026-11-23 (the default last valid day is issue + 89 = 2027-02-20),
+//! one voided, one with its own short validity; their statuses as of a date.
+
+use serde_json::{json, Value};
+
+use super::probe::{api, ok, serve_with, staffed};
+use crate::util::Clinic;
+
+fn customer_id(s: &super::probe::Server, token: &str, phone: &str) -> i64 {
+    ok(api(s, "customers.search", Some(token), json!({"q": phone})))[0]["id"].as_i64().unwrap()
+}
+
+#[test]
+fn every_voucher_has_the_spec_shape_and_its_status_as_of_the_date() {
+    let c = Clinic::new();
+    {
+        let s = serve_with(&c, &[]);
+        let (owner, service, _) = staffed(&s);
+        let (zhang, li, wang) = (customer_id(&s, &owner, "13812345678"), customer_id(&s, &owner, "13900001111"), customer_id(&s, &owner, "15011112222"));
+        ok(api(&s, "vouchers.issue", Some(&owner), json!({"customer_id": zhang, "face": "500"})));
+        ok(api(&s, "vouchers.issue", Some(&owner), json!({"customer_id": li, "face": "200", "threshold": "2000", "valid_through": "2026-11-30"})));
+        let third = ok(api(&s, "vouchers.issue", Some(&owner), json!({"customer_id": wang, "face": "100"})))["id"].as_i64().unwrap();
+        ok(api(&s, "vouchers.void", Some(&owner), json!({"id": third, "reason": "发错了客户"})));
+        // Customer service may not hand out money's worth.
+        let refused = api(&s, "vouchers.issue", Some(&service), json!({"customer_id": zhang, "face": "9999"}));
+        assert_eq!(refused.json()["ok"], false, "{}", refused.body);
+    }
+    let listed: Value = serde_json::from_str(&c.run("2026-12-01", &["vouchers", "--as-of", "2026-12-01"]).ok().stdout).unwrap();
+    assert_eq!(
+        listed,
+        json!([
+            {"phone": "13812345678", "face": "500.00", "threshold": null, "issued": "2026-11-23", "valid_through": "2027-02-20", "source": "manual", "status": "open"},
+            {"phone": "13900001111", "face": "200.00", "threshold": "2000.00", "issued": "2026-11-23", "valid_through": "2026-11-30", "source": "manual", "status": "expired"},
+            {"phone": "15011112222", "face": "100.00", "threshold": null, "issued": "2026-11-23", "valid_through": "2027-02-20", "source": "manual", "status": "voided"},
+        ])
+    );
+    // On its last valid day 李娜's voucher was still open; before the 23rd nothing was issued.
+    let on_30th: Value = serde_json::from_str(&c.run("2026-12-01", &["vouchers", "--as-of", "2026-11-30"]).ok().stdout).unwrap();
+    assert_eq!(on_30th[1]["status"], "open");
+    let before: Value = serde_json::from_str(&c.run("2026-12-01", &["vouchers", "--as-of", "2026-11-22"]).ok().stdout).unwrap();
+    assert_eq!(before, json!([]));
+    let csv = c.run("2026-12-01", &["vouchers", "--format", "csv"]).ok().stdout;
+    assert!(csv.starts_with("\u{feff}手机号,姓名,面额,使用门槛,发放日期,有效期至,来源,状态"), "{csv}");
+    assert!(csv.contains("13900001111,李娜,200.00,2000.00,2026-11-23,2026-11-30,院长发放,已过期"), "{csv}");
+}
