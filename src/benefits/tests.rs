@@ -226,3 +226,13 @@ fn an_item_marked_in_the_catalogue_takes_no_part_in_any_discount() {
     let q = quote(&c.conn, a, ymd(2026, 11, 24), &[ask(cream.id, 1)]).unwrap();
     assert_eq!(q.lines[0].member_price, yuan("179.91"));
 }
+
+#[test]
+fn opening_a_file_finds_a_heads_family_by_index_not_by_reading_every_customer() {
+    let c = Clinic::on(ymd(2026, 11, 23));
+    let plan: String = c
+        .conn
+        .query_row("EXPLAIN QUERY PLAN SELECT id, name, phone FROM customers WHERE family_head_id = 1 ORDER BY id", [], |r| r.get(3))
+        .unwrap();
+    assert!(plan.contains("customers_by_family_head"), "{plan}");
+}

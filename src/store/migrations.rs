@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_desks.sql"),
     include_str!("migrations/0011_member_benefits.sql"),
     include_str!("migrations/0012_vouchers.sql"),
+    include_str!("migrations/0013_family_index.sql"),
 ];
 
 /// The schema version this program writes.
