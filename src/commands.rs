@@ -608,6 +608,24 @@ pub(crate) enum Format {
     Csv,
 }
 
+/// The arguments of a command-line list "as of a date" (`liuke tiers`,
+/// `liuke vouchers`): the date (today when absent) and the format.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AsOfArgs {
+    as_of: Option<String>,
+    format: Format,
+}
+
+impl AsOfArgs {
+    fn day(&self, clock: &Clock) -> Result<NaiveDate> {
+        match self.as_of.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => crate::parse::date(t).map_err(|reason| Error::invalid("as_of", reason)),
+            None => Ok(clock.today()),
+        }
+    }
+}
+
 /// A list as text: pretty JSON, or CSV for Excel.
 fn as_text<T: Serialize>(format: Format, rows: &T, csv: impl FnOnce(&T) -> Result<String>) -> Result<Value> {
     let text = match format {

@@ -112,7 +112,7 @@ pub fn issue(conn: &Connection, clock: &Clock, by: StaffId, v: &Issue, source: S
     let last = match v.valid_through {
         Some(d) if d < today => return Err(Error::invalid("valid_through", "有效期不能早于今天")),
         Some(d) => d,
-        None => today.checked_add_days(Days::new(days.saturating_sub(1).max(0) as u64)).unwrap_or(today),
+        None => today.checked_add_days(Days::new((days - 1).max(0) as u64)).unwrap_or(today),
     };
     if let Some(key) = source_key {
         let exists: bool = conn.query_row(

@@ -60,17 +60,8 @@ pub(super) const COMMANDS: &[Command] = &[
     .audited("导出分层名单"),
     // `liuke tiers`: one row per customer with labels, facts and points.
     Command::read("tiers.rows", Who::OWNER, |app, cx, args| {
-        #[derive(Deserialize, Default)]
-        #[serde(default)]
-        struct RowsArgs {
-            as_of: Option<String>,
-            format: super::Format,
-        }
-        let a: RowsArgs = args_of(args)?;
-        let d = match a.as_of.as_deref().filter(|t| !t.trim().is_empty()) {
-            Some(t) => crate::parse::date(t).map_err(|reason| Error::invalid("as_of", reason))?,
-            None => cx.clock.today(),
-        };
+        let a: super::AsOfArgs = args_of(args)?;
+        let d = a.day(&cx.clock)?;
         super::as_text(a.format, &tiers::all_rows(&app.conn, d)?, |r| tiers::rows_csv(r))
     })
     .heavy()

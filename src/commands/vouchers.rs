@@ -33,17 +33,8 @@ pub(super) const COMMANDS: &[Command] = &[
     .audited("作废券"),
     // `liuke vouchers`: every voucher issued by a date, with its status then.
     Command::read("vouchers.rows", Who::OWNER, |app, cx, args| {
-        #[derive(Deserialize, Default)]
-        #[serde(default)]
-        struct RowsArgs {
-            as_of: Option<String>,
-            format: super::Format,
-        }
-        let a: RowsArgs = args_of(args)?;
-        let d = match a.as_of.as_deref().filter(|t| !t.trim().is_empty()) {
-            Some(t) => crate::parse::date(t).map_err(|reason| Error::invalid("as_of", reason))?,
-            None => cx.clock.today(),
-        };
+        let a: super::AsOfArgs = args_of(args)?;
+        let d = a.day(&cx.clock)?;
         let all = vouchers::all(&app.conn, d)?;
         // JSON in SPEC §7's shape; the CSV for Excel names the customer too.
         let text = match a.format {

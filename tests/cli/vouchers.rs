@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::probe::{api, ok, serve_with, staffed};
+use super::probe::{api, fingerprint, ok, serve_with, staffed};
 use crate::util::Clinic;
 
 fn customer_id(s: &super::probe::Server, token: &str, phone: &str) -> i64 {
@@ -43,4 +43,40 @@ fn every_voucher_has_the_spec_shape_and_its_status_as_of_the_date() {
     let csv = c.run("2026-12-01", &["vouchers", "--format", "csv"]).ok().stdout;
     assert!(csv.starts_with("\u{feff}手机号,姓名,面额,使用门槛,发放日期,有效期至,来源,状态"), "{csv}");
     assert!(csv.contains("13900001111,李娜,200.00,2000.00,2026-11-23,2026-11-30,院长发放,已过期"), "{csv}");
+}
+
+#[test]
+fn customer_service_may_not_hand_out_benefits_and_sees_voucher_phones_masked() {
+    let c = Clinic::new();
+    let s = serve_with(&c, &[]);
+    let (owner, service, _) = staffed(&s);
+    let zhang = customer_id(&s, &owner, "13812345678");
+    let wang = customer_id(&s, &owner, "15011112222");
+    let id = ok(api(&s, "vouchers.issue", Some(&owner), json!({"customer_id": zhang, "face": "500"})))["id"].as_i64().unwrap();
+    let before = fingerprint(&c);
+    let settings = ok(api(&s, "benefits.settings", Some(&service), json!({})))["settings"].clone();
+    for (cmd, args) in [
+        ("benefits.save", json!({"settings": settings})),
+        ("benefits.preview", json!({"settings": settings})),
+        ("vouchers.issue", json!({"customer_id": zhang, "face": "9999"})),
+        ("vouchers.void", json!({"id": id, "reason": "不想要"})),
+        ("customers.set_family", json!({"customer_id": wang, "head_id": zhang})),
+        ("vouchers.rows", json!({})),
+    ] {
+        let a = api(&s, cmd, Some(&service), args);
+        assert_eq!(a.json()["error"]["code"], "forbidden", "{cmd}: {}", a.body);
+    }
+    let theirs = ok(api(&s, "vouchers.of_customer", Some(&service), json!({"id": zhang})));
+    assert_eq!(theirs[0]["phone"], "138****5678", "{theirs}");
+    // Money and rates as numbers a form never sends are refused in Chinese.
+    for args in [json!({"customer_id": zhang, "face": 1e30}), json!({"customer_id": zhang, "face": 184467440737095517_i64})] {
+        let a = api(&s, "vouchers.issue", Some(&owner), args);
+        assert_eq!(a.json()["ok"], false, "{}", a.body);
+    }
+    let mut numeric = settings.clone();
+    numeric["discount_gold"] = json!(0.9);
+    let a = api(&s, "benefits.save", Some(&owner), json!({"settings": numeric}));
+    let message = a.json()["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("请求参数不正确"), "{}", a.body);
+    assert_eq!(fingerprint(&c), before, "nothing changed");
 }
