@@ -6,6 +6,11 @@
 # has already compiled every dependency once.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The toolchain name points at one checkout's copy (the last one that ran
+# scripts/windows.sh); point it at this one's.
+toolchain="$PWD/target/windows-toolchain/toolchain"
+[ -d "$toolchain/lib/rustlib/src/rust/library" ] || { echo "请先运行 bash scripts/windows.sh（它准备 Windows 工具链）" >&2; exit 1; }
+rustup toolchain link liuke-windows "$toolchain" >/dev/null
 source tests/windows/wine-prefix.sh
 export CARGO_TARGET_DIR="$PWD/target/windows"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
