@@ -113,6 +113,7 @@ fn customers_via(conn: &Connection, clock: &Clock, touched: &Touched, history: b
         None => HashMap::new(),
     };
     let with_appointments = with_appointments(conn, clock, one_pass)?;
+    issue_referral_vouchers(conn, clock, touched, one_pass)?;
     for p in &people {
         if let Some(w) = watermark {
             let existing = calls.remove(&p.id).unwrap_or_default();
@@ -122,6 +123,17 @@ fn customers_via(conn: &Connection, clock: &Clock, touched: &Touched, history: b
         if with_appointments.as_ref().is_none_or(|w| w.contains(&p.id)) {
             crate::appointments::settle_customer(conn, clock, p.id, |d| p.visited_on(d))?;
         }
+    }
+    Ok(())
+}
+
+/// The referral vouchers the touched customers' first payments earn (SPEC §8).
+fn issue_referral_vouchers(conn: &Connection, clock: &Clock, touched: &Touched, one_pass: bool) -> Result<()> {
+    if one_pass {
+        let referred = crate::vouchers::referred_customers(conn)?;
+        crate::vouchers::issue_referrals(conn, clock, touched.0.iter().copied().filter(|c| referred.contains(c)))?;
+    } else {
+        crate::vouchers::issue_referrals(conn, clock, touched.0.iter().copied())?;
     }
     Ok(())
 }

@@ -68,6 +68,9 @@ pub struct OrderDraft {
     pub order_no: Option<String>,
     #[serde(default)]
     pub arrival_id: Option<i64>,
+    /// Vouchers and points used at this payment (抵扣).
+    #[serde(default)]
+    pub credits: crate::credits::Asked,
 }
 
 /// The payment methods the form offers; any other text is accepted too.
@@ -237,10 +240,16 @@ pub fn create_order_in(tx: &Connection, clock: &Clock, by: StaffId, draft: &Orde
     for line in &order.lines {
         crate::followups::cancel_repurchase_after(tx, draft.customer_id, line.item_id, date)?;
     }
+    let credited = crate::credits::apply_tx(tx, clock, by, draft.customer_id, order_id, date, &draft.credits)?;
     if let Some(p) = &draft.payment {
         if p.amount.fen() > 0 {
-            if p.amount > total {
-                return Err(Error::invalid("amount", format!("收款 ¥{} 超过订单金额 ¥{total}", p.amount)));
+            let owed = total - credited;
+            if p.amount > owed {
+                return Err(Error::invalid("amount", if credited.fen() > 0 {
+                    format!("收款 ¥{} 超过抵扣后还需付的 ¥{owed}", p.amount)
+                } else {
+                    format!("收款 ¥{} 超过订单金额 ¥{total}", p.amount)
+                }));
             }
             insert_payment_tx(tx, clock, by, draft.customer_id, Some(order_id), date, p.amount, &check_method(&p.method)?)?;
         }
@@ -252,25 +261,34 @@ pub fn order_id_by_no(conn: &Connection, order_no: &str) -> Result<Option<OrderI
     Ok(conn.prepare_cached("SELECT id FROM orders WHERE order_no = ?1")?.query_row([order_no], |r| r.get(0)).optional()?.map(OrderId))
 }
 
-/// An order's money: agreed total, paid and refunded (voided records left out).
+/// An order's money: agreed total, paid, credited (vouchers and points) and
+/// refunded (voided records left out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct OrderMoney {
     pub total: Money,
     pub paid: Money,
+    pub credited: Money,
     pub refunded: Money,
     /// What the customer still owes on it (never below zero).
     pub owed: Money,
 }
 
 pub fn order_money(conn: &Connection, order: OrderId) -> Result<OrderMoney> {
-    let (total, paid, refunded): (i64, i64, i64) = conn
+    let (total, paid, credited, refunded): (i64, i64, i64, i64) = conn
         .prepare_cached(
             "SELECT (SELECT coalesce(sum(price_fen), 0) FROM order_lines WHERE order_id = ?1),
                     (SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE order_id = ?1 AND voided_at IS NULL),
+                    (SELECT coalesce(sum(amount_fen), 0) FROM order_credits WHERE order_id = ?1 AND voided_at IS NULL),
                     (SELECT coalesce(sum(amount_fen), 0) FROM refunds WHERE order_id = ?1 AND voided_at IS NULL)",
         )?
-        .query_row([order.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(OrderMoney { total: Money(total), paid: Money(paid), refunded: Money(refunded), owed: Money((total - paid).max(0)) })
+        .query_row([order.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(OrderMoney {
+        total: Money(total),
+        paid: Money(paid),
+        credited: Money(credited),
+        refunded: Money(refunded),
+        owed: Money((total - paid - credited).max(0)),
+    })
 }
 
 struct OrderHead {
@@ -298,24 +316,36 @@ pub struct LaterPayment {
     #[serde(default)]
     pub date: Option<String>,
     pub amount: Money,
+    #[serde(default)]
     pub method: String,
+    /// Vouchers and points used on the order at this payment (抵扣).
+    #[serde(default)]
+    pub credits: crate::credits::Asked,
 }
 
-/// Records a later payment on an order or on account, in the caller's
-/// transaction ([`crate::desk::add_payment`] is the desk's).
-pub fn add_payment_in(tx: &Connection, clock: &Clock, by: StaffId, p: &LaterPayment) -> Result<i64> {
+/// Records a later payment on an order or on account, with the vouchers and
+/// points it uses on the order, in the caller's transaction
+/// ([`crate::desk::add_payment`] is the desk's). Answers the payment, or
+/// None when vouchers and points alone settled what was owed.
+pub fn add_payment_in(tx: &Connection, clock: &Clock, by: StaffId, p: &LaterPayment) -> Result<Option<i64>> {
     customers::get(tx, p.customer_id)?;
     let date = record_date(&p.date, clock, "date")?;
     if let Some(order) = p.order_id {
         let head = order_head(tx, order)?;
         check_order_usable(&head, p.customer_id, date)?;
+        crate::credits::apply_tx(tx, clock, by, p.customer_id, order, date, &p.credits)?;
         let money = order_money(tx, order)?;
         if p.amount > money.owed {
             return Err(Error::invalid("amount", format!("收款 ¥{} 超过这张订单的未付金额 ¥{}", p.amount, money.owed)));
         }
+    } else if !p.credits.is_empty() {
+        return Err(Error::invalid("order_id", "用券或积分抵扣时请选择是哪张订单"));
+    }
+    if p.amount.fen() == 0 && !p.credits.is_empty() {
+        return Ok(None);
     }
     let id = insert_payment_tx(tx, clock, by, p.customer_id, p.order_id, date, p.amount, &check_method(&p.method)?)?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 fn check_order_usable(head: &OrderHead, customer: CustomerId, date: NaiveDate) -> Result<()> {
@@ -338,6 +368,7 @@ pub struct Owing {
     pub order_date: String,
     pub items: String,
     pub total: Money,
+    /// Paid in money, and in vouchers and points.
     pub paid: Money,
     pub owed: Money,
 }
@@ -348,7 +379,8 @@ pub fn owing(conn: &Connection, customer: CustomerId) -> Result<Vec<Owing>> {
         "SELECT o.id, o.order_date,
                 (SELECT group_concat(i.name, '、') FROM order_lines l JOIN items i ON i.id = l.item_id WHERE l.order_id = o.id),
                 (SELECT coalesce(sum(price_fen), 0) FROM order_lines WHERE order_id = o.id) AS total,
-                (SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE order_id = o.id AND voided_at IS NULL) AS paid
+                (SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE order_id = o.id AND voided_at IS NULL)
+                + (SELECT coalesce(sum(amount_fen), 0) FROM order_credits WHERE order_id = o.id AND voided_at IS NULL) AS paid
          FROM orders o WHERE o.customer_id = ?1 AND o.voided_at IS NULL AND total > paid
          ORDER BY o.order_date, o.id",
     )?;
@@ -706,10 +738,12 @@ pub enum Voidable {
     Refund,
     Execution,
     Arrival,
+    /// A voucher or points used on an order (抵扣).
+    Credit,
 }
 
 impl Voidable {
-    const ALL: [Voidable; 5] = [Voidable::Order, Voidable::Payment, Voidable::Refund, Voidable::Execution, Voidable::Arrival];
+    const ALL: [Voidable; 6] = [Voidable::Order, Voidable::Payment, Voidable::Refund, Voidable::Execution, Voidable::Arrival, Voidable::Credit];
 
     /// The kind's name in JSON and in the timeline's SQL.
     pub fn key(self) -> &'static str {
@@ -719,6 +753,7 @@ impl Voidable {
             Voidable::Refund => "refund",
             Voidable::Execution => "execution",
             Voidable::Arrival => "arrival",
+            Voidable::Credit => "credit",
         }
     }
 
@@ -729,13 +764,15 @@ impl Voidable {
             Voidable::Refund => "refunds",
             Voidable::Execution => "executions",
             Voidable::Arrival => "arrivals",
+            Voidable::Credit => "order_credits",
         }
     }
 }
 
 /// Voids a record entered by mistake, with a reason, in the caller's
 /// transaction; returns whose record it was. Voiding an order voids its
-/// payments, refunds and executions with it. A void is final.
+/// payments, refunds, executions and credits with it; a voided credit gives
+/// its voucher or points back. A void is final.
 /// [`crate::desk::void`] is the desk's.
 pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: i64, reason: &str) -> Result<CustomerId> {
     let reason = reason.trim();
@@ -761,8 +798,14 @@ pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: 
             .collect::<rusqlite::Result<_>>()?,
         _ => Vec::new(),
     };
+    let released: Vec<i64> = match what {
+        Voidable::Credit => vec![id],
+        Voidable::Order => crate::credits::live_of_order(tx, OrderId(id))?,
+        _ => Vec::new(),
+    };
     if what == Voidable::Order {
         let cascade = format!("随订单作废：{reason}");
+        tx.execute(&format!("UPDATE order_credits {set} WHERE order_id = ?1 AND voided_at IS NULL"), params![id, now, by.0, cascade])?;
         tx.execute(&format!("UPDATE payments {set} WHERE order_id = ?1 AND voided_at IS NULL"), params![id, now, by.0, cascade])?;
         tx.execute(&format!("UPDATE refunds {set} WHERE order_id = ?1 AND voided_at IS NULL"), params![id, now, by.0, cascade])?;
         tx.execute(
@@ -772,6 +815,9 @@ pub fn void_tx(tx: &Connection, clock: &Clock, by: StaffId, what: Voidable, id: 
     }
     for execution in voided_executions {
         crate::followups::on_void_execution(tx, execution)?;
+    }
+    for credit in released {
+        crate::credits::release_tx(tx, clock, by, credit, reason)?;
     }
     customer_of(tx, table, id)
 }
@@ -839,12 +885,19 @@ fn timeline_sql(scope: &Scope) -> String {
         SELECT 'refund', r.id, r.refund_date, '退款',
                nullif(trim(coalesce(r.reason, '') || CASE WHEN r.sessions_returned > 0 THEN ' 退回 ' || r.sessions_returned || ' 次' ELSE '' END), ''),
                -r.amount_fen, s.name, r.voided_at IS NOT NULL, r.void_reason, r.created_at, r.customer_id
-        FROM refunds r JOIN staff s ON s.id = r.created_by WHERE {refu}",
+        FROM refunds r JOIN staff s ON s.id = r.created_by WHERE {refu}
+        UNION ALL
+        SELECT 'credit', k.id, k.credit_date, CASE k.kind WHEN 'voucher' THEN '用券抵扣' ELSE '积分抵扣' END,
+               CASE k.kind WHEN 'voucher' THEN coalesce((SELECT '券面额 ¥' || (v.face_fen / 100) || '.' || printf('%02d', v.face_fen % 100) FROM vouchers v WHERE v.id = k.voucher_id), '')
+                           ELSE k.points || ' 积分' END,
+               k.amount_fen, s.name, k.voided_at IS NOT NULL, k.void_reason, k.created_at, k.customer_id
+        FROM order_credits k JOIN staff s ON s.id = k.created_by WHERE {cred}",
         arr = filter("a", "visit_date"),
         ord = filter("o", "order_date"),
         pay = filter("p", "pay_date"),
         exe = filter("e", "exec_date"),
         refu = filter("r", "refund_date"),
+        cred = filter("k", "credit_date"),
     )
 }
 

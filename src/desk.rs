@@ -32,8 +32,9 @@ pub fn create_order(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &O
     Ok(id)
 }
 
-/// 收款: a later payment, and the calls a visit day implies.
-pub fn add_payment(conn: &mut Connection, clock: &Clock, by: StaffId, p: &LaterPayment) -> Result<i64> {
+/// 收款: a later payment (with the vouchers and points it uses), and the
+/// calls a visit day implies. None: vouchers and points alone paid.
+pub fn add_payment(conn: &mut Connection, clock: &Clock, by: StaffId, p: &LaterPayment) -> Result<Option<i64>> {
     let tx = write_tx(conn)?;
     let id = consumption::add_payment_in(&tx, clock, by, p)?;
     calls_follow(&tx, clock, p.customer_id)?;

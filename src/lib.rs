@@ -11,6 +11,7 @@ pub mod benefits;
 pub mod clock;
 pub mod commands;
 pub mod consumption;
+pub mod credits;
 pub mod customers;
 pub mod demo;
 pub mod desk;

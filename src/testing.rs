@@ -51,6 +51,7 @@ impl Clinic {
             note: None,
             order_no: None,
             arrival_id: None,
+            credits: Default::default(),
         };
         let order = crate::desk::create_order(&mut self.conn, &self.clock, SYSTEM_STAFF, &draft).unwrap();
         let line = consumption::packages(&self.conn, c).unwrap().into_iter().find(|p| p.order_id == order).unwrap().line_id;

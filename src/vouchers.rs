@@ -100,6 +100,11 @@ pub struct Issue {
 /// only: a second issue with the same key for the same customer changes
 /// nothing and answers None.
 pub fn issue(conn: &Connection, clock: &Clock, by: StaffId, v: &Issue, source: Source, source_key: Option<&str>) -> Result<Option<i64>> {
+    issue_on(conn, clock, by, v, source, source_key, clock.today())
+}
+
+/// [`issue`] dated `on` (a rule's voucher is dated by the fact that earned it).
+pub fn issue_on(conn: &Connection, clock: &Clock, by: StaffId, v: &Issue, source: Source, source_key: Option<&str>, on: NaiveDate) -> Result<Option<i64>> {
     crate::customers::get(conn, v.customer_id)?;
     if v.face.fen() <= 0 {
         return Err(Error::invalid("face", "券的面额应大于 0"));
@@ -107,12 +112,11 @@ pub fn issue(conn: &Connection, clock: &Clock, by: StaffId, v: &Issue, source: S
     if v.threshold.is_some_and(|t| t.fen() <= 0) {
         return Err(Error::invalid("threshold", "使用门槛应大于 0，或不填"));
     }
-    let today = clock.today();
     let days = crate::benefits::settings(conn)?.voucher_days;
     let last = match v.valid_through {
-        Some(d) if d < today => return Err(Error::invalid("valid_through", "有效期不能早于今天")),
+        Some(d) if d < on.max(clock.today()) => return Err(Error::invalid("valid_through", "有效期不能早于今天")),
         Some(d) => d,
-        None => today.checked_add_days(Days::new((days - 1).max(0) as u64)).unwrap_or(today),
+        None => on.checked_add_days(Days::new((days - 1).max(0) as u64)).unwrap_or(on),
     };
     if let Some(key) = source_key {
         let exists: bool = conn.query_row(
@@ -133,7 +137,7 @@ pub fn issue(conn: &Connection, clock: &Clock, by: StaffId, v: &Issue, source: S
             v.customer_id.0,
             v.face.fen(),
             v.threshold.map(Money::fen),
-            today.to_string(),
+            on.to_string(),
             last.to_string(),
             source.key(),
             source_key,
@@ -143,6 +147,63 @@ pub fn issue(conn: &Connection, clock: &Clock, by: StaffId, v: &Issue, source: S
         ],
     )?;
     Ok(Some(conn.last_insert_rowid()))
+}
+
+/// The referral voucher (SPEC §8): when a referred customer's first positive
+/// payment falls on d and the referrer's membership as of d − 1 is the
+/// owner's minimum or better, the referrer gets the owner's voucher dated d,
+/// once per referred customer. Run for the customers a write touched; a
+/// referred customer already rewarded (or not yet paying) costs one lookup.
+pub fn issue_referrals(conn: &Connection, clock: &Clock, referred: impl Iterator<Item = CustomerId>) -> Result<usize> {
+    let rules = crate::benefits::settings(conn)?;
+    if rules.referral_voucher.fen() <= 0 {
+        return Ok(0);
+    }
+    let tiers = crate::tiers::rules(conn)?;
+    let mut first_payment = conn.prepare_cached(
+        "SELECT c.referrer_id, c.name, (SELECT min(p.pay_date) FROM payments p WHERE p.customer_id = c.id AND p.voided_at IS NULL AND p.amount_fen > 0)
+         FROM customers c WHERE c.id = ?1 AND c.referrer_id IS NOT NULL",
+    )?;
+    let mut rewarded = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM vouchers WHERE source_key = ?1)")?;
+    let mut issued = 0;
+    for c in referred {
+        let Some((referrer, name, first)) = first_payment
+            .query_row([c.0], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
+            .optional()?
+        else {
+            continue;
+        };
+        let Some(first) = first.as_deref().and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()) else { continue };
+        let key = format!("referral:{}", c.0);
+        if rewarded.query_row([&key], |r| r.get::<_, bool>(0))? {
+            continue;
+        }
+        let before = first.checked_sub_days(Days::new(1)).unwrap_or(first);
+        // Membership is ordered best first: 星钻 < … < 非会员.
+        if crate::benefits::membership_on(conn, &tiers, CustomerId(referrer), before)? > rules.referral_min {
+            continue;
+        }
+        let voucher = Issue {
+            customer_id: CustomerId(referrer),
+            face: rules.referral_voucher,
+            threshold: None,
+            valid_through: None,
+            note: Some(format!("推荐 {name} 首次消费")),
+        };
+        if issue_on(conn, clock, crate::staff::SYSTEM_STAFF, &voucher, Source::Referral, Some(&key), first)?.is_some() {
+            issued += 1;
+        }
+    }
+    Ok(issued)
+}
+
+/// Every customer who has a referrer (for a large import's one pass).
+pub fn referred_customers(conn: &Connection) -> Result<std::collections::HashSet<CustomerId>> {
+    let ids = conn
+        .prepare("SELECT id FROM customers WHERE referrer_id IS NOT NULL")?
+        .query_map([], |r| r.get(0).map(CustomerId))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 /// Voids an open voucher with a reason (kept in the ledger).
@@ -163,27 +224,30 @@ pub fn void(conn: &Connection, clock: &Clock, by: StaffId, id: i64, reason: &str
     get(conn, id, today)
 }
 
+/// Vouchers with their latest ledger line dated on or before `?1`.
 const SELECT: &str = "SELECT v.id, v.customer_id, c.phone, c.name, v.face_fen, v.threshold_fen, v.issued_on, v.valid_through, v.source, v.note,
-                             e.what, e.on_date
-                      FROM vouchers v JOIN customers c ON c.id = v.customer_id
-                      LEFT JOIN voucher_events e ON e.voucher_id = v.id";
+                             (SELECT e.what FROM voucher_events e WHERE e.voucher_id = v.id AND e.on_date <= ?1 ORDER BY e.on_date DESC, e.id DESC LIMIT 1)
+                      FROM vouchers v JOIN customers c ON c.id = v.customer_id";
 
 fn date(text: &str) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
+/// The status a voucher's latest ledger line (as of `d`) and its dates give it.
+fn status_of(latest: Option<&str>, valid_through: NaiveDate, d: NaiveDate) -> Status {
+    match latest {
+        Some("redeemed") => Status::Redeemed,
+        Some("voided") => Status::Voided,
+        // No line, or a redemption undone: open until its last valid day.
+        _ if d > valid_through => Status::Expired,
+        _ => Status::Open,
+    }
+}
+
 fn voucher_of(r: &rusqlite::Row, d: NaiveDate) -> rusqlite::Result<Voucher> {
     let source: String = r.get(8)?;
     let valid_through = date(&r.get::<_, String>(7)?)?;
-    let event: Option<(String, String)> = match (r.get::<_, Option<String>>(10)?, r.get::<_, Option<String>>(11)?) {
-        (Some(what), Some(on)) => Some((what, on)),
-        _ => None,
-    };
-    let status = match event {
-        Some((what, on)) if on.as_str() <= d.to_string().as_str() => if what == "redeemed" { Status::Redeemed } else { Status::Voided },
-        _ if d > valid_through => Status::Expired,
-        _ => Status::Open,
-    };
+    let latest: Option<String> = r.get(10)?;
     Ok(Voucher {
         id: r.get(0)?,
         customer_id: CustomerId(r.get(1)?),
@@ -194,14 +258,14 @@ fn voucher_of(r: &rusqlite::Row, d: NaiveDate) -> rusqlite::Result<Voucher> {
         issued: date(&r.get::<_, String>(6)?)?,
         valid_through,
         source: Source::parse(&source).unwrap_or(Source::Manual),
-        status,
+        status: status_of(latest.as_deref(), valid_through, d),
         note: r.get(9)?,
     })
 }
 
 pub fn get(conn: &Connection, id: i64, d: NaiveDate) -> Result<Voucher> {
-    conn.prepare_cached(&format!("{SELECT} WHERE v.id = ?1"))?
-        .query_row([id], |r| voucher_of(r, d))
+    conn.prepare_cached(&format!("{SELECT} WHERE v.id = ?2"))?
+        .query_row(params![d.to_string(), id], |r| voucher_of(r, d))
         .optional()?
         .ok_or_else(|| Error::NotFound("找不到这张券。".into()))
 }
@@ -216,8 +280,8 @@ pub fn all(conn: &Connection, d: NaiveDate) -> Result<Vec<Voucher>> {
 
 /// One customer's vouchers as of `d`, newest first.
 pub fn of_customer(conn: &Connection, customer: CustomerId, d: NaiveDate) -> Result<Vec<Voucher>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.customer_id = ?1 AND v.issued_on <= ?2 ORDER BY v.issued_on DESC, v.id DESC"))?;
-    let rows = stmt.query_map(params![customer.0, d.to_string()], |r| voucher_of(r, d))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.customer_id = ?2 AND v.issued_on <= ?1 ORDER BY v.issued_on DESC, v.id DESC"))?;
+    let rows = stmt.query_map(params![d.to_string(), customer.0], |r| voucher_of(r, d))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 

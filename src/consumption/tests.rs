@@ -172,6 +172,7 @@ fn an_order_with_a_discount_keeps_list_and_agreed_prices() {
         note: None,
         order_no: Some("A-1".into()),
         arrival_id: None,
+        credits: Default::default(),
     };
     let order = create_order(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
     let list: i64 = c.conn.query_row("SELECT list_price_fen FROM order_lines WHERE order_id = ?1", [order.0], |r| r.get(0)).unwrap();
@@ -183,7 +184,7 @@ fn an_order_with_a_discount_keeps_list_and_agreed_prices() {
     let owing_now = owing(&c.conn, a).unwrap();
     assert_eq!((owing_now.len(), owing_now[0].owed), (1, yuan("1500")));
     // Paying more than is owed is refused; paying it all clears the order.
-    let later = LaterPayment { customer_id: a, order_id: Some(order), date: None, amount: yuan("1500.01"), method: "现金".into() };
+    let later = LaterPayment { customer_id: a, order_id: Some(order), date: None, amount: yuan("1500.01"), method: "现金".into(), credits: Default::default() };
     assert!(add_payment(&mut c.conn, &c.clock, SYSTEM_STAFF, &later).is_err());
     let rest = LaterPayment { amount: yuan("1500"), ..later };
     add_payment(&mut c.conn, &c.clock, SYSTEM_STAFF, &rest).unwrap();
@@ -205,6 +206,7 @@ fn a_payment_larger_than_the_order_is_refused_and_nothing_is_written() {
         note: None,
         order_no: None,
         arrival_id: None,
+        credits: Default::default(),
     };
     assert!(create_order(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).is_err());
     assert!(packages(&c.conn, a).unwrap().is_empty());

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_member_benefits.sql"),
     include_str!("migrations/0012_vouchers.sql"),
     include_str!("migrations/0013_family_index.sql"),
+    include_str!("migrations/0014_order_credits.sql"),
 ];
 
 /// The schema version this program writes.

@@ -85,3 +85,55 @@ fn a_voucher_must_be_worth_something_and_not_already_over() {
     assert!(issue(&c.conn, &c.clock, SYSTEM_STAFF, &past, Source::Manual, None).unwrap_err().to_string().contains("有效期"));
     assert!(all(&c.conn, ymd(2026, 11, 23)).unwrap().is_empty(), "nothing issued");
 }
+
+/// 陈 referred 林; 陈 spent `spend` on Oct 1 (¥30,000 makes her 黄金).
+fn referral(spend: &str) -> (Clinic, CustomerId, CustomerId, crate::items::ItemId) {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let referrer = c.customer("陈静", "13800000001");
+    let referred = c.customer("林悦", "13800000002");
+    c.conn.execute("UPDATE customers SET referrer_id = ?1 WHERE id = ?2", [referrer.0, referred.0]).unwrap();
+    let item = c.item("热玛吉", crate::items::Category::Laser);
+    c.buy(referrer, ymd(2026, 10, 1), item, 1, spend);
+    (c, referrer, referred, item)
+}
+
+fn referral_vouchers(c: &Clinic, referrer: CustomerId) -> Vec<Voucher> {
+    of_customer(&c.conn, referrer, c.clock.today()).unwrap().into_iter().filter(|v| v.source == Source::Referral).collect()
+}
+
+#[test]
+fn a_gold_referrer_gets_the_referral_voucher_dated_the_first_payment_once() {
+    let (mut c, referrer, referred, item) = referral("30000");
+    c.buy(referred, ymd(2026, 11, 20), item, 1, "1000");
+    c.buy(referred, ymd(2026, 11, 22), item, 1, "2000");
+    let got = referral_vouchers(&c, referrer);
+    assert_eq!(got.len(), 1, "once per referred customer");
+    // Nov 20 + 89 = Feb 17.
+    assert_eq!((got[0].face, got[0].issued, got[0].valid_through), (yuan("500"), ymd(2026, 11, 20), ymd(2027, 2, 17)));
+    assert_eq!(got[0].note.as_deref(), Some("推荐 林悦 首次消费"));
+}
+
+#[test]
+fn a_referrer_below_the_minimum_tier_gets_no_voucher() {
+    let (mut c, referrer, referred, item) = referral("29999.99");
+    c.buy(referred, ymd(2026, 11, 20), item, 1, "1000");
+    assert!(referral_vouchers(&c, referrer).is_empty());
+}
+
+#[test]
+fn the_referrers_tier_is_read_the_day_before_the_first_payment() {
+    // 陈 reaches ¥30,000 on Nov 20 itself, the day 林 first pays: 黄金 only from Nov 21.
+    let (mut c, referrer, referred, item) = referral("29000");
+    c.buy(referrer, ymd(2026, 11, 20), item, 1, "1000");
+    c.buy(referred, ymd(2026, 11, 20), item, 1, "1000");
+    assert!(referral_vouchers(&c, referrer).is_empty());
+}
+
+#[test]
+fn the_owners_minimum_tier_and_amount_decide_the_referral_voucher() {
+    let (mut c, referrer, referred, item) = referral("5000");
+    let rules = crate::benefits::Benefits { referral_min: crate::tiers::Membership::Member, referral_voucher: yuan("300"), ..Default::default() };
+    crate::benefits::save_settings(&c.conn, &rules).unwrap();
+    c.buy(referred, ymd(2026, 11, 20), item, 1, "1000");
+    assert_eq!(referral_vouchers(&c, referrer).iter().map(|v| v.face).collect::<Vec<_>>(), [yuan("300")]);
+}
