@@ -42,6 +42,15 @@ pub fn add_payment(conn: &mut Connection, clock: &Clock, by: StaffId, p: &LaterP
     Ok(id)
 }
 
+/// 使用每月权益: the free session, and the calls it implies.
+pub fn use_entitlement(conn: &mut Connection, clock: &Clock, by: StaffId, customer: CustomerId, item: &str) -> Result<OrderId> {
+    let tx = write_tx(conn)?;
+    let id = crate::wallet::use_entitlement_in(&tx, clock, by, customer, item)?;
+    calls_follow(&tx, clock, customer)?;
+    tx.commit()?;
+    Ok(id)
+}
+
 /// 划扣: the session, its post-treatment calls, and the calls a visit day implies.
 pub fn execute(conn: &mut Connection, clock: &Clock, by: StaffId, draft: &ExecutionDraft) -> Result<i64> {
     let tx = write_tx(conn)?;

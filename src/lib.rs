@@ -39,6 +39,7 @@ pub mod store;
 pub mod ui_assets;
 pub mod visits;
 pub mod vouchers;
+pub mod wallet;
 
 pub use clock::Clock;
 pub use error::{ApiError, Error, Problem, Result};

@@ -83,6 +83,15 @@ pub struct Ledger {
     pub entries: Vec<Entry>,
     /// Points that expire in the next 30 days, for a reminder.
     pub expiring_30d: i64,
+    /// Those points by the day they lapse, soonest first.
+    pub lapsing: Vec<Lapse>,
+}
+
+/// Points that lapse on a day unless spent before (积分 N 将于 D 到期).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lapse {
+    pub on: NaiveDate,
+    pub points: i64,
 }
 
 struct Lot {
@@ -146,8 +155,16 @@ pub fn replay(mut movements: Vec<Movement>, d: NaiveDate) -> Ledger {
     }
     expire_before(d, &mut lots, &mut balance, &mut entries);
     let soon = d.checked_add_days(Days::new(30)).unwrap_or(NaiveDate::MAX);
-    let expiring_30d = lots.iter().filter(|l| expiry(l.earned) <= soon).map(|l| l.left).sum();
-    Ledger { balance, entries, expiring_30d }
+    let mut lapsing: Vec<Lapse> = Vec::new();
+    for lot in lots.iter().filter(|l| l.left > 0 && expiry(l.earned) <= soon) {
+        let on = expiry(lot.earned);
+        match lapsing.last_mut() {
+            Some(last) if last.on == on => last.points += lot.left,
+            _ => lapsing.push(Lapse { on, points: lot.left }),
+        }
+    }
+    let expiring_30d = lapsing.iter().map(|l| l.points).sum();
+    Ledger { balance, entries, expiring_30d, lapsing }
 }
 
 fn date(text: &str) -> Option<NaiveDate> {

@@ -1,4 +1,5 @@
-//! 券 (SPEC §8): a customer's vouchers, the owner issuing one by hand or
+//! 券 (SPEC §8): what a customer holds (vouchers, points, entitlements) and
+//! using an entitlement; a customer's vouchers, the owner issuing one by hand or
 //! voiding one with a reason, and `liuke vouchers`.
 
 use serde::Deserialize;
@@ -10,12 +11,37 @@ use crate::error::Error;
 use crate::vouchers::{self, Issue, Source};
 
 #[derive(Deserialize)]
+struct WalletArgs {
+    customer_id: i64,
+    /// The day asked about (an order's date); today when absent.
+    #[serde(default)]
+    date: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EntitlementArgs {
+    customer_id: i64,
+    item: String,
+}
+
+#[derive(Deserialize)]
 struct VoidArgs {
     id: i64,
     reason: String,
 }
 
 pub(super) const COMMANDS: &[Command] = &[
+    // What the customer holds: vouchers, points as money, entitlements, reminders.
+    Command::read("wallet.of_customer", Who::EVERYONE, |app, cx, args| {
+        let a: WalletArgs = args_of(args)?;
+        let date = crate::consumption::record_date(&a.date, &cx.clock, "date")?;
+        to_json(crate::wallet::of_customer(&app.conn, &cx.clock, CustomerId(a.customer_id), date)?)
+    }),
+    Command::write("entitlements.use", Who::DESK, |app, cx, args| {
+        let a: EntitlementArgs = args_of(args)?;
+        let order = crate::desk::use_entitlement(&mut app.conn, &cx.clock, cx.by()?, CustomerId(a.customer_id), &a.item)?;
+        Ok(serde_json::json!({"order_id": order}))
+    }),
     Command::read("vouchers.of_customer", Who::EVERYONE, |app, cx, args| {
         let a: IdArg = args_of(args)?;
         to_json(vouchers::of_customer(&app.conn, CustomerId(a.id), cx.clock.today())?)
