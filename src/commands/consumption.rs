@@ -114,7 +114,8 @@ impl App {
     }
 
     /// What reception sees the moment a customer is picked: who they are, what
-    /// to remember, their visits and spend, open packages and today's arrival.
+    /// to remember, their visits and spend, open packages, what they hold
+    /// (entitlements, vouchers, points) and today's arrival.
     fn desk_card(&self, clock: &Clock, id: CustomerId) -> Result<Value> {
         let file = customers::file(&self.conn, id)?;
         let facts = visits::facts(&self.conn, id, clock.today())?;
@@ -133,6 +134,7 @@ impl App {
             "facts": facts,
             "open_packages": consumption::open_packages(&self.conn, id)?,
             "today_arrival": triage::today_arrival(&self.conn, id, clock.today())?,
+            "wallet": crate::wallet::of_customer(&self.conn, clock, id, clock.today())?,
         }))
     }
 

@@ -166,3 +166,43 @@ test('a member order shows the member price on every line, from the membership t
     await clinic.close();
   }
 });
+
+test('an order with the member price, a voucher and points is paid to zero', async () => {
+  const clinic = await fileOfZhang();
+  try {
+    const { page } = clinic;
+    const items = (await clinic.api('items.list')).items;
+    const shui = items.find((i) => i.name === '水光针');
+    // ¥6,000 on the 20th: 普通会员 from the 21st, and 6,000 points.
+    await clinic.api('orders.create', {
+      customer_id: clinic.zhang, date: '2026-11-20',
+      lines: [{ item_id: items.find((i) => i.name === '光子嫩肤').id, sessions: 5, price: '6000' }],
+      payment: { amount: '6000', method: '微信' },
+    });
+    await clinic.api('vouchers.issue', { customer_id: clinic.zhang, face: '500', note: '老顾客专享' });
+    await page.click('#new-order');
+    await page.waitForSelector('#order-voucher-0');
+    await page.selectOption('#order-item-0', String(shui.id));
+    await page.waitForFunction(() => document.querySelector('#order-price-0').value === '931.00');
+    // 931 − 500 (voucher) − 400 (2,000 points at 1,000 = ¥200) = 31.
+    await page.check('#order-voucher-0');
+    await page.fill('#order-points', '2000');
+    await page.waitForFunction(() => document.querySelector('#order-amount').value === '31.00');
+    assert.equal(await page.textContent('#order-due'), '抵扣 −¥900 · 还需付 ¥31');
+    await page.click('#save-order');
+    await page.waitForSelector('#timeline-panel tr[data-kind="credit"]');
+    assert.equal(await page.locator('#owing-panel').count(), 0, 'nothing owed');
+    const timeline = await page.textContent('#timeline-panel');
+    assert.match(timeline, /用券抵扣\s*券面额 ¥500.00\s*¥500/);
+    assert.match(timeline, /积分抵扣\s*2000 积分\s*¥400/);
+    // The credits are not money: the day took ¥31, and 6,000 − 2,000 + 31 points remain.
+    assert.equal((await clinic.api('consumption.day', {})).paid, '31.00');
+    const wallet = await clinic.api('wallet.of_customer', { customer_id: clinic.zhang });
+    assert.equal(wallet.points, 4031);
+    assert.deepEqual(wallet.vouchers, [], 'the voucher is used');
+    assert.match(await page.textContent('#voucher-list'), /已使用/);
+    assert.deepEqual(clinic.pageErrors, []);
+  } finally {
+    await clinic.close();
+  }
+});

@@ -98,3 +98,32 @@ test('an arrival moves along the board and leaves with a deal', async () => {
     await clinic.close();
   }
 });
+
+test('the desk card shows what a member holds, and using this month\'s skin check records it', async () => {
+  const clinic = await deskClinic();
+  try {
+    const { page } = clinic;
+    // ¥5,000 on Sep 1 made 张小美 a 普通会员: one free skin check a month, 5,000 points worth ¥1,000.
+    await page.keyboard.type('5678');
+    await page.waitForSelector('#desk-results li[role=option]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#card-wallet');
+    assert.match(await page.textContent('#card-wallet'), /普通会员（截至昨天）/);
+    assert.match(await page.textContent('#card-wallet'), /本月免费皮肤检测 剩 1 次/);
+    assert.match(await page.textContent('#card-points'), /积分 5000（可抵 ¥1,000，每 1000 分抵 ¥200）/);
+    await page.click('#card-use-entitlement-0');
+    await page.getByText('已使用本月「免费皮肤检测」').waitFor();
+    await page.waitForFunction(() => /本月免费皮肤检测 已用完/.test(document.querySelector('#card-wallet')?.textContent || ''));
+    assert.equal(await page.locator('#card-use-entitlement-0').count(), 0, 'nothing left to use');
+    const [zhang] = await clinic.api('customers.search', { q: '13812345678' });
+    const file = await clinic.api('consumption.file', { customer_id: zhang.id });
+    const check = file.packages.find((p) => p.item === '免费皮肤检测');
+    assert.deepEqual([check.sessions, check.done, check.price], [1, 1, '0.00']);
+    assert.equal(file.facts.last_visit, '2026-11-23', 'the free session is a visit day');
+    const again = await clinic.api('entitlements.use', { customer_id: zhang.id, item: '免费皮肤检测' }).catch((e) => e);
+    assert.match(String(again.message), /本月的「免费皮肤检测」已用完/);
+    assert.deepEqual(clinic.pageErrors, []);
+  } finally {
+    await clinic.close();
+  }
+});

@@ -13,3 +13,17 @@ export function clockTime(utc) {
   const d = new Date(utc);
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false });
 }
+
+/** Fen from a money string as staff type it ("1,234.5", "¥1234"), for sums on the screen only (the core decides). */
+export function fen(money) {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(money || '').replace(/[,，¥￥\s]/g, ''));
+  if (!m) return NaN;
+  return (m[1] ? -1 : 1) * (Number(m[2]) * 100 + Number((m[3] || '0').padEnd(2, '0')));
+}
+
+/** "1234.50" from fen. */
+export function fenText(f) {
+  const sign = f < 0 ? '-' : '';
+  const a = Math.abs(f);
+  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+}

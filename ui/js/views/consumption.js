@@ -6,26 +6,14 @@
  */
 import { call } from '../api.js';
 import { ask, h, orDash, replace, toast } from '../dom.js';
-import { yuan } from '../format.js';
+import { fen, fenText, yuan } from '../format.js';
+import { creditPicker } from './wallet.js';
 
-const KIND_LABEL = { arrival: '到院', order: '开单', payment: '收款', execution: '执行', refund: '退款' };
+const KIND_LABEL = { arrival: '到院', order: '开单', payment: '收款', execution: '执行', refund: '退款', credit: '抵扣' };
 
 /** Money as the core reads it: "1234.50" from what staff type ("1,234.5", "¥1234"). */
 export function moneyText(typed) {
   return String(typed || '').replace(/[,，¥￥\s]/g, '');
-}
-
-/** Fen from a money string, for sums on the screen only (the core decides). */
-function fen(money) {
-  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(moneyText(money));
-  if (!m) return NaN;
-  return (m[1] ? -1 : 1) * (Number(m[2]) * 100 + Number((m[3] || '0').padEnd(2, '0')));
-}
-
-function fenText(f) {
-  const sign = f < 0 ? '-' : '';
-  const a = Math.abs(f);
-  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
 }
 
 function field(label, control) {
@@ -116,19 +104,27 @@ export async function renderConsumptionSection(box, customerId, todayText) {
 
   const payForm = (o, cell) => {
     const amount = h('input', { id: `pay-amount-${o.order_id}`, type: 'text', inputmode: 'decimal', value: o.owed });
+    let amountTouched = false;
+    amount.addEventListener('input', () => { amountTouched = true; });
     const method = h('select', { id: `pay-method-${o.order_id}` }, ['微信', '支付宝', '银行卡', '现金', '储值卡', '其他'].map((m) => h('option', { value: m }, m)));
+    // Vouchers and points lower what is left to pay in money.
+    const credits = creditPicker(`pay-${o.order_id}-`, () => fen(o.owed), () => fen(o.total), () => {
+      if (!amountTouched) amount.value = fenText(Math.max(0, fen(o.owed) - credits.creditFen()));
+    });
+    call('wallet.of_customer', { customer_id: customerId }).then(credits.setWallet).catch((err) => toast(err.message, 'error'));
     const form = h('form', {
       class: 'inline-panel', novalidate: true,
       onsubmit: async (e) => {
         e.preventDefault();
         try {
-          await call('payments.add', { customer_id: customerId, order_id: o.order_id, amount: moneyText(amount.value), method: method.value });
-          toast(`已收款 ${yuan(moneyText(amount.value))}`);
+          const paid = moneyText(amount.value) || '0';
+          await call('payments.add', { customer_id: customerId, order_id: o.order_id, amount: paid, method: method.value, credits: credits.asked() });
+          toast(fen(paid) > 0 ? `已收款 ${yuan(paid)}` : '已抵扣');
           await reload();
         } catch (err) { toast(err.message, 'error'); }
       },
       onkeydown: (e) => { if (e.key === 'Escape') form.remove(); },
-    }, field('收款金额', amount), field('付款方式', method),
+    }, field('收款金额', amount), field('付款方式', method), credits.el,
     h('button', { type: 'submit', class: 'primary', id: `pay-save-${o.order_id}` }, '确认收款'),
     h('button', { type: 'button', onclick: () => form.remove() }, '取消'));
     cell.append(form);
@@ -203,6 +199,7 @@ export async function renderOrderForm(main, customerId) {
   const items = catalogue.items.filter((i) => i.active);
   const linesBody = h('tbody', {});
   const totalEl = h('span', { class: 'order-total', id: 'order-total' }, '¥0');
+  const dueEl = h('span', { class: 'order-due', id: 'order-due' });
   const amount = h('input', { id: 'order-amount', type: 'text', inputmode: 'decimal', placeholder: '本次实收' });
   let amountTouched = false;
   amount.addEventListener('input', () => { amountTouched = true; });
@@ -221,10 +218,18 @@ export async function renderOrderForm(main, customerId) {
     basisEl.textContent = b.label === '无折扣' ? `${c.name}：${who}，按原价` : `${c.name}：${who}，${b.label}`;
   };
   const total = () => [...linesBody.querySelectorAll('tr')].reduce((sum, tr) => sum + (fen(tr.querySelector('.line-price').value) || 0), 0);
+  // Vouchers and points (抵扣) lower what is paid in money now.
+  const credits = creditPicker('order-', () => total(), () => total(), () => refresh());
+  const loadWallet = () => call('wallet.of_customer', { customer_id: customerId, date: date.value })
+    .then((w) => { credits.setWallet(w); refresh(); }).catch((err) => toast(err.message, 'error'));
   const refresh = () => {
     const t = total();
     totalEl.textContent = yuan(fenText(t));
-    if (!amountTouched) amount.value = fenText(t);
+    credits.refresh();
+    const credit = Math.min(credits.creditFen(), t);
+    const due = t - credit;
+    dueEl.textContent = credit > 0 ? `抵扣 −${yuan(fenText(credit))} · 还需付 ${yuan(fenText(due))}` : '';
+    if (!amountTouched) amount.value = fenText(due);
     linesBody.querySelectorAll('tr').forEach((tr) => {
       const hint = tr.querySelector('.line-discount');
       const q = tr.quoted;
@@ -294,6 +299,7 @@ export async function renderOrderForm(main, customerId) {
         await call('orders.create', {
           customer_id: customerId, date: date.value, lines,
           payment: paid && fen(paid) > 0 ? { amount: paid, method: method.value } : null,
+          credits: credits.asked(),
           consultant: consultant.value, doctor: doctor.value, note: note.value, order_no: orderNo.value,
         });
         toast(`已为 ${c.name} 开单`);
@@ -310,6 +316,7 @@ export async function renderOrderForm(main, customerId) {
     h('thead', {}, h('tr', {}, ['项目', '次数', '成交价（整行）', '', ''].map((t) => h('th', {}, t)))),
     linesBody),
   h('div', { class: 'actions' }, h('button', { type: 'button', id: 'add-line', onclick: addLine }, '+ 再加一个项目'), h('span', { class: 'spacer' }), '合计 ', totalEl),
+  h('div', { class: 'actions order-credits' }, credits.el, h('span', { class: 'spacer' }), dueEl),
   h('div', { class: 'fields', style: 'margin-top:16px' },
     field('本次收款', amount), field('付款方式', method), field('顾问', consultant), field('医生', doctor),
     field('开单日期', date), field('单号', orderNo), h('div', { class: 'field wide' }, h('label', { for: 'order-note' }, '备注'), note)),
@@ -322,8 +329,8 @@ export async function renderOrderForm(main, customerId) {
   // Another date may mean another membership: every line is priced again.
   const basisOnly = () => call('benefits.quote', { customer_id: customerId, date: date.value, lines: [] })
     .then((q) => { basisLabel = q.basis.label; showBasis(q.basis); }).catch((err) => toast(err.message, 'error'));
-  date.addEventListener('change', () => { basisOnly(); linesBody.querySelectorAll('tr').forEach((tr) => tr.requote && tr.requote()); });
-  if (items.length) basisOnly();
+  date.addEventListener('change', () => { basisOnly(); loadWallet(); linesBody.querySelectorAll('tr').forEach((tr) => tr.requote && tr.requote()); });
+  if (items.length) { basisOnly(); loadWallet(); }
   replace(main, h('div', { class: 'page-head' }, h('h1', {}, `开单：${c.name}`), h('span', { class: 'meta phone hint' }, c.phone)),
     items.length ? form : h('div', { class: 'panel' }, h('p', {}, '项目目录还是空的。请院长先在「设置 → 项目目录」里添加项目。'), h('a', { class: 'button', href: '#/settings' }, '去设置')));
   if (items.length) addLine();

@@ -7,6 +7,7 @@ import { call } from '../api.js';
 import { ask, h, orDash, replace, toast } from '../dom.js';
 import { renderConsumptionSection } from './consumption.js';
 import { renderTierPanels } from './tiers.js';
+import { renderWalletPanel } from './wallet.js';
 import { renderCustomerCalls } from './callbacks.js';
 import { renderCustomerAppointments } from './appointments.js';
 
@@ -219,6 +220,7 @@ export async function renderFile(main, id) {
   renderMemory(file.memory_points);
   const consumptionBox = h('div', { id: 'consumption-section' });
   const tierBox = h('div', { id: 'tier-section' });
+  const walletBox = h('div', { id: 'wallet-section' });
   const callsBox = h('div', { id: 'calls-section' });
   const appointmentsBox = h('div', { id: 'appointments-section' });
   const flagBox = h('div', { id: 'flag-section' });
@@ -255,6 +257,7 @@ export async function renderFile(main, id) {
           h('dt', {}, '护理偏好'), h('dd', {}, orDash(c.care_preferences))))),
     memoryPanel,
     appointmentsBox,
+    walletBox,
     tierBox,
     consumptionBox,
     callsBox,
@@ -262,7 +265,8 @@ export async function renderFile(main, id) {
     file.referred.length ? h('div', { class: 'panel' },
       h('h2', {}, `推荐的客户（${file.referred.length}）`),
       file.referred.map((r) => h('a', { class: 'tag', href: `#/customers/${r.id}` }, `${r.name} ${r.phone}`))) : null);
-  await Promise.all([renderTierPanels(tierBox, c.id), renderConsumptionSection(consumptionBox, c.id, todayText), renderCustomerCalls(callsBox, c.id, flagBox),
+  const afterEntitlement = () => Promise.all([renderConsumptionSection(consumptionBox, c.id, todayText), renderTierPanels(tierBox, c.id)]).then(() => {});
+  await Promise.all([renderTierPanels(tierBox, c.id), renderWalletPanel(walletBox, c.id, afterEntitlement), renderConsumptionSection(consumptionBox, c.id, todayText), renderCustomerCalls(callsBox, c.id, flagBox),
     renderCustomerAppointments(appointmentsBox, c)]);
   main.focus();
 }

@@ -10,6 +10,7 @@ import { h, orDash, replace, toast } from '../dom.js';
 import { looksLikePhone } from './customers.js';
 import { clockTime, yuan } from '../format.js';
 import { labelChips } from './tiers.js';
+import { walletStrip } from './wallet.js';
 import { openBookingDialog, renderExpected } from './appointments.js';
 
 const STATUS = { waiting: '等待', consulting: '咨询中', treating: '治疗中', left: '已离院' };
@@ -170,6 +171,7 @@ export async function renderTriage(main) {
         h('dt', {}, '近365天消费'), h('dd', {}, yuan(f.spend_365)),
         h('dt', {}, '累计消费'), h('dd', {}, yuan(f.spend_total)),
         h('dt', {}, '顾问'), h('dd', {}, orDash(cust.consultant))),
+      walletStrip(c.wallet, cust.id, 'card-', () => showCard(cust.id)),
       h('div', { id: 'card-packages' },
         c.open_packages.length
           ? [h('h2', {}, '未用完的疗程'), h('ul', { class: 'packages' }, c.open_packages.map((p) => h('li', {}, h('strong', {}, p.item), ` 剩 ${p.left} 次（共 ${p.sessions} 次，${p.order_date} 购）`)))]
