@@ -92,6 +92,10 @@ pub struct Figures {
     pub callback_completion_rate: Option<f64>,
     pub callbacks_on_time: i64,
     pub rebooked_rate: Option<f64>,
+    pub vouchers_issued: i64,
+    pub vouchers_redeemed: i64,
+    pub voucher_value_redeemed: Money,
+    pub vouchers_outstanding: Money,
     pub tiers: Counts,
 }
 
@@ -217,6 +221,10 @@ impl Basis {
             callback_completion_rate: None,
             callbacks_on_time: 0,
             rebooked_rate: None,
+            vouchers_issued: 0,
+            vouchers_redeemed: 0,
+            voucher_value_redeemed: Money::ZERO,
+            vouchers_outstanding: Money::ZERO,
             tiers: Counts::default(),
         };
         let mut repeat = Money::ZERO;
@@ -258,6 +266,11 @@ impl Basis {
         f.callbacks_on_time = on_time;
         f.callback_completion_rate = rate(done, due);
         f.rebooked_rate = rate(self.rebooked_visits(conn, m)?, f.visits);
+        let v = crate::vouchers::month_figures(conn, m.first_day(), m.last_day())?;
+        f.vouchers_issued = v.issued;
+        f.vouchers_redeemed = v.redeemed;
+        f.voucher_value_redeemed = v.value_redeemed;
+        f.vouchers_outstanding = v.outstanding;
         Ok(f)
     }
 
@@ -305,7 +318,7 @@ pub fn thirteen_months(conn: &Connection, m: Month) -> Result<Vec<Figures>> {
 }
 
 /// Column headers of the export, in order: (key, Chinese header).
-pub const COLUMNS: [(&str, &str); 21] = [
+pub const COLUMNS: [(&str, &str); 25] = [
     ("month", "月份"),
     ("new_customers", "新客数"),
     ("returning_customers", "老客数"),
@@ -327,6 +340,10 @@ pub const COLUMNS: [(&str, &str); 21] = [
     ("callback_completion_rate", "回访完成率"),
     ("callbacks_on_time", "按时完成回访"),
     ("rebooked_rate", "离院预约率"),
+    ("vouchers_issued", "发券数"),
+    ("vouchers_redeemed", "用券数"),
+    ("voucher_value_redeemed", "用券面额"),
+    ("vouchers_outstanding", "月末未用券面额"),
 ];
 
 /// A figure as export cell text (rates as decimals, empty where null).

@@ -224,10 +224,19 @@ pub fn void(conn: &Connection, clock: &Clock, by: StaffId, id: i64, reason: &str
     get(conn, id, today)
 }
 
-/// Vouchers with their latest ledger line dated on or before `?1`.
-const SELECT: &str = "SELECT v.id, v.customer_id, c.phone, c.name, v.face_fen, v.threshold_fen, v.issued_on, v.valid_through, v.source, v.note,
-                             (SELECT e.what FROM voucher_events e WHERE e.voucher_id = v.id AND e.on_date <= ?1 ORDER BY e.on_date DESC, e.id DESC LIMIT 1)
-                      FROM vouchers v JOIN customers c ON c.id = v.customer_id";
+/// A ledger line that stands: a void, or a use on a credit still live (a use
+/// undone by voiding its order or credit is as if it never happened, like a
+/// voided payment; its `released` line only records the undoing).
+const STANDING: &str = "(e.what = 'voided' OR (e.what = 'redeemed' AND NOT EXISTS (SELECT 1 FROM order_credits k WHERE k.id = e.credit_id AND k.voided_at IS NOT NULL)))";
+
+/// Vouchers with their latest standing ledger line dated on or before `?1`.
+fn select_sql() -> String {
+    format!(
+        "SELECT v.id, v.customer_id, c.phone, c.name, v.face_fen, v.threshold_fen, v.issued_on, v.valid_through, v.source, v.note,
+                (SELECT e.what FROM voucher_events e WHERE e.voucher_id = v.id AND e.on_date <= ?1 AND {STANDING} ORDER BY e.on_date DESC, e.id DESC LIMIT 1)
+         FROM vouchers v JOIN customers c ON c.id = v.customer_id"
+    )
+}
 
 fn date(text: &str) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
@@ -238,7 +247,6 @@ fn status_of(latest: Option<&str>, valid_through: NaiveDate, d: NaiveDate) -> St
     match latest {
         Some("redeemed") => Status::Redeemed,
         Some("voided") => Status::Voided,
-        // No line, or a redemption undone: open until its last valid day.
         _ if d > valid_through => Status::Expired,
         _ => Status::Open,
     }
@@ -264,7 +272,7 @@ fn voucher_of(r: &rusqlite::Row, d: NaiveDate) -> rusqlite::Result<Voucher> {
 }
 
 pub fn get(conn: &Connection, id: i64, d: NaiveDate) -> Result<Voucher> {
-    conn.prepare_cached(&format!("{SELECT} WHERE v.id = ?2"))?
+    conn.prepare_cached(&format!("{} WHERE v.id = ?2", select_sql()))?
         .query_row(params![d.to_string(), id], |r| voucher_of(r, d))
         .optional()?
         .ok_or_else(|| Error::NotFound("找不到这张券。".into()))
@@ -273,16 +281,46 @@ pub fn get(conn: &Connection, id: i64, d: NaiveDate) -> Result<Voucher> {
 /// Every voucher issued on or before `d` with its status as of `d`, sorted
 /// by phone, then issue date (`liuke vouchers`).
 pub fn all(conn: &Connection, d: NaiveDate) -> Result<Vec<Voucher>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE v.issued_on <= ?1 ORDER BY c.phone, v.issued_on, v.id"))?;
+    let mut stmt = conn.prepare(&format!("{} WHERE v.issued_on <= ?1 ORDER BY c.phone, v.issued_on, v.id", select_sql()))?;
     let rows = stmt.query_map([d.to_string()], |r| voucher_of(r, d))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 /// One customer's vouchers as of `d`, newest first.
 pub fn of_customer(conn: &Connection, customer: CustomerId, d: NaiveDate) -> Result<Vec<Voucher>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.customer_id = ?2 AND v.issued_on <= ?1 ORDER BY v.issued_on DESC, v.id DESC"))?;
+    let mut stmt = conn.prepare_cached(&format!("{} WHERE v.customer_id = ?2 AND v.issued_on <= ?1 ORDER BY v.issued_on DESC, v.id DESC", select_sql()))?;
     let rows = stmt.query_map(params![d.to_string(), customer.0], |r| voucher_of(r, d))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// The voucher figures of a month (SPEC §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MonthFigures {
+    pub issued: i64,
+    pub redeemed: i64,
+    /// Face value of the vouchers used in the month.
+    pub value_redeemed: Money,
+    /// Face value of the vouchers open and unexpired at its last day.
+    pub outstanding: Money,
+}
+
+pub fn month_figures(conn: &Connection, first: NaiveDate, last: NaiveDate) -> Result<MonthFigures> {
+    let (first, last) = (first.to_string(), last.to_string());
+    let issued: i64 = conn.prepare_cached("SELECT count(*) FROM vouchers WHERE issued_on BETWEEN ?1 AND ?2")?.query_row([&first, &last], |r| r.get(0))?;
+    let (redeemed, value): (i64, i64) = conn
+        .prepare_cached(&format!(
+            "SELECT count(*), coalesce(sum(v.face_fen), 0) FROM voucher_events e JOIN vouchers v ON v.id = e.voucher_id
+             WHERE e.what = 'redeemed' AND e.on_date BETWEEN ?1 AND ?2 AND {STANDING}"
+        ))?
+        .query_row([&first, &last], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let outstanding: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT coalesce(sum(v.face_fen), 0) FROM vouchers v
+             WHERE v.issued_on <= ?1 AND v.valid_through >= ?1
+               AND NOT EXISTS (SELECT 1 FROM voucher_events e WHERE e.voucher_id = v.id AND e.on_date <= ?1 AND {STANDING})"
+        ))?
+        .query_row([&last], |r| r.get(0))?;
+    Ok(MonthFigures { issued, redeemed, value_redeemed: Money(value), outstanding: Money(outstanding) })
 }
 
 /// The SPEC §7 shape of `liuke vouchers`.

@@ -14,6 +14,9 @@ fn xlsx_err(e: XlsxError) -> Error {
 
 const FIGURES: &str = "月度指标";
 
+/// The figures that are money (strings in JSON, numbers in the workbook).
+const MONEY_KEYS: [&str; 3] = ["revenue", "voucher_value_redeemed", "vouchers_outstanding"];
+
 fn figures_sheet(months: &[Figures]) -> std::result::Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(FIGURES)?;
@@ -36,7 +39,7 @@ fn figures_sheet(months: &[Figures]) -> std::result::Result<Worksheet, XlsxError
                 serde_json::Value::Number(n) => {
                     ws.write_number(row, col, n.as_f64().unwrap_or(0.0))?;
                 }
-                serde_json::Value::String(s) if *key == "revenue" => {
+                serde_json::Value::String(s) if MONEY_KEYS.contains(key) => {
                     // An Excel cell holds a double; a fen amount below 2^53 fen
                     // round-trips exactly, and the sum was made in Money.
                     ws.write_number_with_format(row, col, s.parse::<f64>().unwrap_or(0.0), &money)?;

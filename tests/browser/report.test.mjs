@@ -81,3 +81,25 @@ test('the owner exports the 13 months as CSV', async () => {
     await c.close();
   }
 });
+
+test('the month shows the vouchers used and the face value still open', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    const [a] = await c.api('customers.search', { q: '13800000001' });
+    const item = (await c.api('items.list')).items.find((i) => i.name === '水光针');
+    const used = await c.api('vouchers.issue', { customer_id: a.id, face: '300' });
+    await c.api('vouchers.issue', { customer_id: a.id, face: '200', threshold: '2000' });
+    await c.api('orders.create', {
+      customer_id: a.id, lines: [{ item_id: item.id, sessions: 1, price: '1000' }],
+      payment: { amount: '700', method: '微信' }, credits: { vouchers: [used.id] },
+    });
+    await page.goto(`${c.url}#/reports?month=2026-11`);
+    await page.waitForSelector('.card[data-key="vouchers_redeemed"]');
+    assert.match(await page.textContent('.card[data-key="vouchers_redeemed"]'), /用券\s*1\s*面额 ¥300 · 本月发券 2 张/);
+    assert.match(await page.textContent('.card[data-key="vouchers_outstanding"]'), /月末未用券\s*¥200/);
+    assert.deepEqual(c.pageErrors, []);
+  } finally {
+    await c.close();
+  }
+});

@@ -68,6 +68,8 @@ fn october_is_the_hand_worked_report() {
             // Imported calls due before the import's today are historical.
             "callbacks_due": 0, "callbacks_done": 0, "callback_completion_rate": null, "callbacks_on_time": 0,
             "rebooked_rate": 0.0,
+            // No vouchers in this history.
+            "vouchers_issued": 0, "vouchers_redeemed": 0, "voucher_value_redeemed": "0.00", "vouchers_outstanding": "0.00",
             "tiers": {
                 "membership": {"gold": 0, "member": 0, "none": 6, "platinum": 0, "star_diamond": 0},
                 "layer": {"basic": 5, "dormant": 1, "lead": 0, "normal": 0, "potential": 0, "super": 0},

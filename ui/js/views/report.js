@@ -140,7 +140,9 @@ export async function renderReport(main, query) {
       card('新客', f.new_customers, { key: 'new_customers', who: 'new', note: `老带新 ${f.referrals} 位` }),
       card('老客', f.returning_customers, { key: 'returning_customers', who: 'returning' }),
       card('沉睡客户', f.dormant_customers, { key: 'dormant_customers', who: 'dormant', note: '月末' }),
-      card('唤醒客户', f.reactivated_customers, { key: 'reactivated_customers', who: 'reactivated', note: '间隔 ≥180 天后再到院' })),
+      card('唤醒客户', f.reactivated_customers, { key: 'reactivated_customers', who: 'reactivated', note: '间隔 ≥180 天后再到院' }),
+      card('用券', f.vouchers_redeemed, { key: 'vouchers_redeemed', note: `面额 ${yuan(f.voucher_value_redeemed)} · 本月发券 ${f.vouchers_issued} 张` }),
+      card('月末未用券', null, { text: yuan(f.vouchers_outstanding), key: 'vouchers_outstanding', note: '有效期内、未使用的券面额' })),
     drill,
     h('div', { class: 'charts' },
       chart({ title: '新客与老客', months, kind: 'bars', series: [
