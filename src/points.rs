@@ -275,6 +275,11 @@ pub fn all_balances(conn: &Connection, d: NaiveDate) -> Result<HashMap<i64, i64>
     Ok(movements_where(conn, None)?.into_iter().map(|(id, m)| (id, replay(m, d).balance)).collect())
 }
 
+/// The customers with points lapsing within 30 days of `d` (a campaign's reminder segment).
+pub fn lapsing_customers(conn: &Connection, d: NaiveDate) -> Result<std::collections::HashSet<i64>> {
+    Ok(movements_where(conn, None)?.into_iter().filter(|(_, m)| replay(m.clone(), d).expiring_30d > 0).map(|(id, _)| id).collect())
+}
+
 /// The balances of some customers as of `d`: one replay each for a
 /// screenful, one pass over everyone for a large set.
 pub fn balances_of(conn: &Connection, ids: &[CustomerId], d: NaiveDate) -> Result<HashMap<i64, i64>> {

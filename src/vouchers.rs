@@ -197,6 +197,27 @@ pub fn issue_referrals(conn: &Connection, clock: &Clock, referred: impl Iterator
     Ok(issued)
 }
 
+/// Open vouchers on `d` whose last valid day is at most `until`, as
+/// (customer, face, last valid day), soonest first.
+pub fn lapsing(conn: &Connection, d: NaiveDate, until: NaiveDate) -> Result<Vec<(i64, Money, NaiveDate)>> {
+    let rows = conn
+        .prepare_cached(&format!(
+            "SELECT v.customer_id, v.face_fen, v.valid_through FROM vouchers v
+             WHERE v.issued_on <= ?1 AND v.valid_through BETWEEN ?1 AND ?2
+               AND NOT EXISTS (SELECT 1 FROM voucher_events e WHERE e.voucher_id = v.id AND e.on_date <= ?1 AND {STANDING})
+             ORDER BY v.valid_through, v.id"
+        ))?
+        .query_map([d.to_string(), until.to_string()], |r| Ok((r.get(0)?, Money(r.get(1)?), date(&r.get::<_, String>(2)?)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The customers with an open voucher whose last valid day is within 14 days
+/// of `d` (a campaign's reminder segment).
+pub fn lapsing_customers(conn: &Connection, d: NaiveDate) -> Result<std::collections::HashSet<i64>> {
+    Ok(lapsing(conn, d, crate::wallet::voucher_reminder_until(d))?.into_iter().map(|(c, _, _)| c).collect())
+}
+
 /// Every customer who has a referrer (for a large import's one pass).
 pub fn referred_customers(conn: &Connection) -> Result<std::collections::HashSet<CustomerId>> {
     let ids = conn

@@ -4,6 +4,8 @@
 //! order form and the call list read it; using an entitlement is one action
 //! that records the free session.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, Days, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -50,6 +52,48 @@ pub struct Wallet {
     pub entitlements: Vec<EntitlementLeft>,
     /// The reminders in the desk's words (积分 N 将于 D 到期 …).
     pub reminders: Vec<String>,
+}
+
+fn points_reminder(l: &Lapse) -> String {
+    format!("积分 {} 将于 {} 到期", l.points, l.on)
+}
+
+fn voucher_reminder(face: Money, last: NaiveDate) -> String {
+    format!("{} 券有效期至 {}", face.as_yuan_text(), last)
+}
+
+/// The last valid day up to which an open voucher is called out on `d`.
+pub fn voucher_reminder_until(d: NaiveDate) -> NaiveDate {
+    d.checked_add_days(Days::new(VOUCHER_REMINDER_DAYS)).unwrap_or(d)
+}
+
+/// The reminders of many customers on `d` (the call list): open vouchers
+/// about to lapse from one query, and the points ledger replayed only for
+/// customers who earned points that could lapse within 30 days.
+pub fn reminders_for(conn: &Connection, ids: &[i64], d: NaiveDate) -> Result<HashMap<i64, Vec<String>>> {
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    // Points earned on e lapse at e + 365: within (d, d + 30] when e is in [d − 364, d − 335].
+    let (from, to) = (d - Days::new(364), d - Days::new(335));
+    let mut earned_then = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM payments INDEXED BY payments_live WHERE customer_id = ?1 AND voided_at IS NULL AND pay_date BETWEEN ?2 AND ?3)
+             OR EXISTS (SELECT 1 FROM customers r JOIN payments p ON p.customer_id = r.id AND p.voided_at IS NULL
+                        WHERE r.referrer_id = ?1 AND p.pay_date BETWEEN ?2 AND ?3)",
+    )?;
+    for &id in ids {
+        if earned_then.query_row(params![id, from.to_string(), to.to_string()], |r| r.get::<_, bool>(0))? {
+            let lapsing = crate::points::ledger(conn, CustomerId(id), d)?.lapsing;
+            if !lapsing.is_empty() {
+                out.entry(id).or_default().extend(lapsing.iter().map(points_reminder));
+            }
+        }
+    }
+    let wanted: std::collections::HashSet<i64> = ids.iter().copied().collect();
+    for (customer, face, last) in vouchers::lapsing(conn, d, voucher_reminder_until(d))? {
+        if wanted.contains(&customer) {
+            out.entry(customer).or_default().push(voucher_reminder(face, last));
+        }
+    }
+    Ok(out)
 }
 
 fn first_of_month(d: NaiveDate) -> NaiveDate {
@@ -99,11 +143,9 @@ pub fn of_customer(conn: &Connection, clock: &Clock, customer: CustomerId, date:
     let usable = crate::credits::usable_points(conn, clock, customer, date)?;
     let points_usable = usable - usable % rules.points_unit;
     let points_pay = crate::credits::points_value(&rules, points_usable)?;
-    let mut reminders: Vec<String> = ledger.lapsing.iter().map(|l| format!("积分 {} 将于 {} 到期", l.points, l.on)).collect();
-    let soon = date.checked_add_days(Days::new(VOUCHER_REMINDER_DAYS)).unwrap_or(date);
-    for v in open.iter().filter(|v| v.valid_through <= soon) {
-        reminders.push(format!("{} 券有效期至 {}", v.face.as_yuan_text(), v.valid_through));
-    }
+    let mut reminders: Vec<String> = ledger.lapsing.iter().map(points_reminder).collect();
+    let soon = voucher_reminder_until(date);
+    reminders.extend(open.iter().filter(|v| v.valid_through <= soon).map(|v| voucher_reminder(v.face, v.valid_through)));
     Ok(Wallet {
         date,
         membership,

@@ -114,8 +114,7 @@ pub(super) const COMMANDS: &[Command] = &[
     .audited("修改回访方案"),
     Command::write("campaigns.create", Who::OWNER, |app, cx, args| {
         let c: CampaignDraft = args_of(args)?;
-        let (id, tasks) = followups::create_campaign(&mut app.conn, &cx.clock, cx.by()?, &c)?;
-        Ok(json!({"id": id, "tasks": tasks}))
+        to_json(followups::create_campaign(&mut app.conn, &cx.clock, cx.by()?, &c)?)
     })
     .audited("创建活动回访"),
     Command::read("campaigns.list", Who::EVERYONE, |app, _, _| app.campaigns_list()),

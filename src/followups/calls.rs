@@ -147,6 +147,8 @@ pub struct CustomerCalls {
     pub memory_points: Vec<String>,
     pub allergies: Option<String>,
     pub flagged: bool,
+    /// Points and vouchers about to lapse (SPEC §8): a reason to call.
+    pub reminders: Vec<String>,
     pub calls: Vec<Call>,
 }
 
@@ -226,8 +228,14 @@ pub fn checklist(conn: &Connection, d: NaiveDate, f: &Filter) -> Result<Vec<Cust
             memory_points: memories.remove(&id).unwrap_or_default(),
             allergies,
             flagged,
+            reminders: Vec::new(),
             calls: vec![call],
         });
+    }
+    let ids: Vec<i64> = groups.iter().map(|g| g.customer_id).collect();
+    let mut reminders = crate::wallet::reminders_for(conn, &ids, d)?;
+    for g in &mut groups {
+        g.reminders = reminders.remove(&g.customer_id).unwrap_or_default();
     }
     Ok(groups)
 }
@@ -422,7 +430,7 @@ pub fn resolve_flag(conn: &Connection, clock: &Clock, by: StaffId, flag: i64) ->
     Ok(())
 }
 
-/// Who a campaign is for: any of the labels and a tag; empty = everyone.
+/// Who a campaign is for: any of the labels, a tag and a reminder; empty = everyone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Segment {
@@ -430,6 +438,17 @@ pub struct Segment {
     pub layer: Option<String>,
     pub trust: Option<String>,
     pub tag: Option<String>,
+    /// `points_lapsing` (points expiring within 30 days of the campaign date)
+    /// or `vouchers_lapsing` (an open voucher expiring within 14), SPEC §8.
+    pub reminder: Option<String>,
+}
+
+/// The voucher a campaign gives every customer of its segment (老顾客专享券).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CampaignVoucher {
+    pub face: crate::money::Money,
+    #[serde(default)]
+    pub threshold: Option<crate::money::Money>,
 }
 
 /// A campaign as the owner enters it.
@@ -441,12 +460,33 @@ pub struct CampaignDraft {
     pub segment: Segment,
     #[serde(default)]
     pub script: Option<String>,
+    #[serde(default)]
+    pub voucher: Option<CampaignVoucher>,
+}
+
+/// What a campaign made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CampaignMade {
+    pub id: i64,
+    pub tasks: usize,
+    pub vouchers: usize,
+}
+
+/// The customers a reminder segment names on `date`, or None for no reminder.
+fn reminded(conn: &Connection, reminder: Option<&str>, date: NaiveDate) -> Result<Option<std::collections::HashSet<i64>>> {
+    match reminder.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some("points_lapsing") => Ok(Some(crate::points::lapsing_customers(conn, date)?)),
+        Some("vouchers_lapsing") => Ok(Some(crate::vouchers::lapsing_customers(conn, date)?)),
+        Some(other) => Err(Error::invalid("segment", format!("不认识的提醒「{other}」"))),
+    }
 }
 
 /// Creates a campaign: one task on its date for every customer of the
-/// segment (as labelled on that date) who accepts marketing. Returns the
-/// campaign id and how many tasks it made.
-pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &CampaignDraft) -> Result<(i64, usize)> {
+/// segment (as labelled on that date) who accepts marketing, and, when it
+/// gives one, a voucher dated that day for every customer of the segment
+/// (once per campaign and customer).
+pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &CampaignDraft) -> Result<CampaignMade> {
     let name = c.name.trim();
     if name.is_empty() {
         return Err(Error::invalid("name", "请填写活动名称，如 中秋问候"));
@@ -460,6 +500,7 @@ pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &Ca
         Some(tag) => Some(conn.prepare("SELECT customer_id FROM customer_tags WHERE tag = ?1")?.query_map([tag], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?),
         None => None,
     };
+    let reminded = reminded(conn, c.segment.reminder.as_deref(), date)?;
     let want = |w: &Option<String>, have: &str| w.as_deref().is_none_or(|w| w.is_empty() || w == have);
     let script = c.script.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let tx = write_tx(conn)?;
@@ -469,12 +510,21 @@ pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &Ca
     )?;
     let id = tx.last_insert_rowid();
     let mut made = 0;
+    let mut vouchers = 0;
+    let source_key = format!("campaign:{id}");
     for r in rows.iter().filter(|r| {
         want(&c.segment.membership, r.membership.key())
             && want(&c.segment.layer, r.layer.key())
             && want(&c.segment.trust, r.trust.key())
             && tagged.as_ref().is_none_or(|t| t.contains(&r.id.0))
+            && reminded.as_ref().is_none_or(|t| t.contains(&r.id.0))
     }) {
+        if let Some(v) = &c.voucher {
+            let issue = crate::vouchers::Issue { customer_id: r.id, face: v.face, threshold: v.threshold, valid_through: None, note: Some(name.to_string()) };
+            if crate::vouchers::issue_on(&tx, clock, by, &issue, crate::vouchers::Source::Campaign, Some(&source_key), date)?.is_some() {
+                vouchers += 1;
+            }
+        }
         let task = NewTask {
             customer: r.id,
             kind: Kind::Campaign,
@@ -492,5 +542,5 @@ pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &Ca
     }
     tx.execute("UPDATE campaigns SET tasks = ?2 WHERE id = ?1", params![id, made as i64])?;
     tx.commit()?;
-    Ok((id, made))
+    Ok(CampaignMade { id, tasks: made, vouchers })
 }

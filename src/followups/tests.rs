@@ -2,7 +2,7 @@ use super::*;
 use crate::consumption::{self, Voidable};
 use crate::customers::CustomerDraft;
 use crate::staff::SYSTEM_STAFF;
-use crate::testing::{ymd, Clinic};
+use crate::testing::{ymd, yuan, Clinic};
 
 fn tasks_of(c: &Clinic, customer: CustomerId) -> Vec<(String, String, String)> {
     c.conn
@@ -282,9 +282,10 @@ fn a_campaign_becomes_one_task_per_customer_of_its_segment_who_accepts_marketing
         date: "2026-12-01".into(),
         segment: Segment { membership: Some("gold".into()), ..Default::default() },
         script: None,
+        voucher: None,
     };
-    let (_, made) = create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
-    assert_eq!(made, 1);
+    let made = create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
+    assert_eq!((made.tasks, made.vouchers), (1, 0));
     assert_eq!(dues(&c, gold, "campaign"), ["2026-12-01"]);
     assert!(dues(&c, q, "campaign").is_empty());
     let list = due(&c.conn, ymd(2026, 12, 1)).unwrap();
@@ -292,6 +293,66 @@ fn a_campaign_becomes_one_task_per_customer_of_its_segment_who_accepts_marketing
     assert!(fill_script(call, ymd(2026, 12, 1)).contains("中秋问候"));
 }
 
+#[test]
+fn a_campaign_voucher_goes_to_every_customer_of_its_segment_once() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let gold = c.customer("张小美", "13800000001");
+    let other = c.customer("李娜", "13800000002");
+    let quiet = CustomerDraft { name: "拒营销".into(), phone: "13800000003".into(), marketing_opt_out: true, ..Default::default() };
+    let q = crate::customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &quiet).unwrap();
+    let item = c.item("热玛吉", Category::Laser);
+    c.buy(gold, ymd(2026, 6, 1), item, 1, "30000");
+    c.buy(q, ymd(2026, 6, 1), item, 1, "30000");
+    let draft = CampaignDraft {
+        name: "老顾客专享券".into(),
+        date: "2026-12-01".into(),
+        segment: Segment { membership: Some("gold".into()), ..Default::default() },
+        script: None,
+        voucher: Some(CampaignVoucher { face: yuan("300"), threshold: Some(yuan("1000")) }),
+    };
+    let made = create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
+    // The call skips the customer who declines marketing; the voucher is hers all the same.
+    assert_eq!((made.tasks, made.vouchers), (1, 2));
+    let theirs = |who| crate::vouchers::of_customer(&c.conn, who, ymd(2026, 12, 1)).unwrap();
+    let v = &theirs(gold)[0];
+    // Dated the campaign's day: Dec 1 + 89 = Feb 28.
+    assert_eq!((v.face, v.threshold, v.issued, v.valid_through, v.source), (yuan("300"), Some(yuan("1000")), ymd(2026, 12, 1), ymd(2027, 2, 28), crate::vouchers::Source::Campaign));
+    assert_eq!(theirs(q).len(), 1);
+    assert!(theirs(other).is_empty());
+    // Issuing again for the same campaign changes nothing.
+    let again = crate::vouchers::Issue { customer_id: gold, face: yuan("300"), threshold: None, valid_through: None, note: None };
+    let key = format!("campaign:{}", made.id);
+    assert_eq!(crate::vouchers::issue_on(&c.conn, &c.clock, SYSTEM_STAFF, &again, crate::vouchers::Source::Campaign, Some(&key), ymd(2026, 12, 1)).unwrap(), None);
+    assert_eq!(theirs(gold).len(), 1);
+}
+
+#[test]
+fn a_campaign_can_reach_the_customers_whose_vouchers_or_points_are_about_to_lapse() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let soon = c.customer("张小美", "13800000001");
+    let later = c.customer("李娜", "13800000002");
+    let points = c.customer("王芳", "13800000003");
+    let item = c.item("水光针", Category::Injection);
+    // 王芳's points of 2025-12-20 expire 2026-12-20: within 30 days of Nov 23.
+    c.buy(points, ymd(2025, 12, 20), item, 1, "800");
+    for (who, last) in [(soon, ymd(2026, 12, 7)), (later, ymd(2026, 12, 8))] {
+        let v = crate::vouchers::Issue { customer_id: who, face: yuan("100"), threshold: None, valid_through: Some(last), note: None };
+        crate::vouchers::issue(&c.conn, &c.clock, SYSTEM_STAFF, &v, crate::vouchers::Source::Manual, None).unwrap();
+    }
+    let campaign = |reminder: &str| CampaignDraft {
+        name: format!("提醒 {reminder}"),
+        date: "2026-11-23".into(),
+        segment: Segment { reminder: Some(reminder.into()), ..Default::default() },
+        script: None,
+        voucher: None,
+    };
+    assert_eq!(create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &campaign("vouchers_lapsing")).unwrap().tasks, 1);
+    assert_eq!(dues(&c, soon, "campaign"), ["2026-11-23"]);
+    assert!(dues(&c, later, "campaign").is_empty(), "Dec 8 is 15 days away");
+    assert_eq!(create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &campaign("points_lapsing")).unwrap().tasks, 1);
+    assert_eq!(dues(&c, points, "campaign"), ["2026-11-23"]);
+    assert!(create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &campaign("birthdays")).is_err());
+}
 
 /// Calls that are history, gathered during an import and written in bulk,
 /// end exactly as one upsert each would leave them: one task per customer,

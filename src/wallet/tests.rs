@@ -80,3 +80,19 @@ fn points_lapsing_within_30_days_and_vouchers_within_14_are_reminded() {
     assert_eq!(w.reminders, ["¥500 券有效期至 2026-12-07"]);
     assert_eq!(w.vouchers.iter().map(|v| v.face).collect::<Vec<_>>(), [yuan("500"), yuan("300")], "the soonest to lapse first");
 }
+
+#[test]
+fn the_call_list_reminds_only_of_what_lapses_soon() {
+    let (mut c, a) = member();
+    let b = c.customer("周敏", "13800000002");
+    let item = c.item("光子嫩肤", Category::Laser);
+    // 周敏 earned 800 on 2025-12-20: they lapse 2026-12-20, within 30 days of Nov 23.
+    c.buy(b, ymd(2025, 12, 20), item, 1, "800");
+    let v = Issue { customer_id: a, face: yuan("200"), threshold: None, valid_through: Some(ymd(2026, 12, 1)), note: None };
+    crate::vouchers::issue(&c.conn, &c.clock, SYSTEM_STAFF, &v, Source::Manual, None).unwrap();
+    let got = reminders_for(&c.conn, &[a.0, b.0], c.clock.today()).unwrap();
+    assert_eq!(got.get(&a.0).map(Vec::as_slice), Some(&["¥200 券有效期至 2026-12-01".to_string()][..]), "孙丽's Mar 1 points lapse in March");
+    assert_eq!(got.get(&b.0).map(Vec::as_slice), Some(&["积分 800 将于 2026-12-20 到期".to_string()][..]));
+    // The same as the desk card says.
+    assert_eq!(of_customer(&c.conn, &c.clock, b, c.clock.today()).unwrap().reminders, got[&b.0]);
+}

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { clinicWithStaff, liuke } from './harness.mjs';
+import { clinicWithStaff, liuke, signIn } from './harness.mjs';
 
 const CUSTOMERS = `姓名,手机号
 张小美,13800000001
@@ -123,6 +123,33 @@ test('the owner turns a segment into campaign calls on a date', async () => {
     assert.match(await page.textContent('#checklist'), /双十二到院礼/);
     const reception = (await c.api('staff.list')).find((s) => s.name === '王晓燕').id;
     await assert.rejects(c.api('campaigns.create', { name: 'x', date: '2026-12-12' }, reception), /没有权限/);
+  } finally {
+    await c.close();
+  }
+});
+
+test('the owner\'s campaign gives its segment a voucher with the calls', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    await page.evaluate(() => sessionStorage.clear());
+    await signIn(c, '周院长');
+    await page.goto(`${c.url}#/callbacks`);
+    await page.waitForSelector('#campaign-box details');
+    await page.click('#campaign-box summary');
+    await page.fill('#campaign-name', '老顾客专享券');
+    await page.fill('#campaign-date', '2026-12-01');
+    await page.fill('#campaign-voucher-face', '300');
+    await page.fill('#campaign-voucher-threshold', '1,000');
+    await page.click('#campaign-save');
+    await page.getByText('已为 2 位客户生成回访任务（不接受营销的客户已跳过），发券 2 张').waitFor();
+    const vouchers = await c.api('vouchers.rows', { as_of: '2026-12-01' });
+    const rows = JSON.parse(vouchers.text);
+    assert.deepEqual(rows.map((v) => [v.phone, v.face, v.threshold, v.issued, v.source]), [
+      ['13800000001', '300.00', '1000.00', '2026-12-01', 'campaign'],
+      ['13800000002', '300.00', '1000.00', '2026-12-01', 'campaign'],
+    ]);
+    assert.deepEqual(c.pageErrors, []);
   } finally {
     await c.close();
   }

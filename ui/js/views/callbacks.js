@@ -142,6 +142,7 @@ export async function renderCallbacks(main, query) {
           g.flagged ? h('span', { class: 'alert' }, '有未处理的投诉/不良反应') : null),
         g.memory_points.length ? h('div', { class: 'memo-strip' }, '记忆点：', g.memory_points.map((m) => h('span', { class: 'memo' }, m))) : null,
         g.allergies ? h('div', { class: 'memo-strip' }, '过敏史：', h('span', { class: 'alert' }, g.allergies)) : null,
+        g.reminders.length ? h('div', { class: 'memo-strip call-reminders' }, '提醒：', g.reminders.map((r) => h('span', { class: 'alert reminder' }, r))) : null,
         h('div', { class: 'calls' }, g.calls.map((c) => callCard({ ...c, name: g.name, phone: g.phone, customer_id: g.customer_id }))))))
       : h('div', { class: 'panel empty', id: 'checklist-empty' }, '今天的回访都完成了。'),
     h('div', { id: 'campaign-box' }));
@@ -170,6 +171,11 @@ async function renderCampaignBox(box, today, reload) {
   const seg = Object.fromEntries(Object.entries(SCHEMES).map(([scheme, [label, labels]]) => [scheme, h('select', { id: `campaign-${scheme}`, 'aria-label': label },
     h('option', { value: '' }, `${label}：全部`), labels.map(([k, l]) => h('option', { value: k }, l)))]));
   const tag = h('input', { id: 'campaign-tag', type: 'text', placeholder: '标签，可不填', autocomplete: 'off' });
+  const reminder = h('select', { id: 'campaign-reminder', 'aria-label': '到期提醒' },
+    [['', '到期提醒：不限'], ['points_lapsing', '积分 30 天内到期'], ['vouchers_lapsing', '券 14 天内到期']].map(([v, l]) => h('option', { value: v }, l)));
+  const face = h('input', { id: 'campaign-voucher-face', type: 'text', inputmode: 'decimal', placeholder: '送券面额，可不填', autocomplete: 'off' });
+  const threshold = h('input', { id: 'campaign-voucher-threshold', type: 'text', inputmode: 'decimal', placeholder: '满多少可用', autocomplete: 'off' });
+  const clean = (t) => String(t || '').replace(/[,，¥￥\s]/g, '');
   const form = h('form', {
     class: 'inline-panel', novalidate: true,
     onsubmit: async (e) => {
@@ -177,16 +183,17 @@ async function renderCampaignBox(box, today, reload) {
       try {
         const r = await call('campaigns.create', {
           name: name.value, date: date.value, script: script.value,
-          segment: { membership: seg.membership.value || null, layer: seg.layer.value || null, trust: seg.trust.value || null, tag: tag.value || null },
+          segment: { membership: seg.membership.value || null, layer: seg.layer.value || null, trust: seg.trust.value || null, tag: tag.value || null, reminder: reminder.value || null },
+          voucher: clean(face.value) ? { face: clean(face.value), threshold: clean(threshold.value) || null } : null,
         });
-        toast(`已为 ${r.tasks} 位客户生成回访任务（不接受营销的客户已跳过）`);
+        toast(`已为 ${r.tasks} 位客户生成回访任务（不接受营销的客户已跳过）${r.vouchers ? `，发券 ${r.vouchers} 张` : ''}`);
         reload();
       } catch (err) { toast(err.message, 'error'); }
     },
-  }, name, date, seg.membership, seg.layer, seg.trust, tag, script, h('button', { type: 'submit', class: 'primary', id: 'campaign-save' }, '生成回访任务'));
+  }, name, date, seg.membership, seg.layer, seg.trust, tag, reminder, script, face, threshold, h('button', { type: 'submit', class: 'primary', id: 'campaign-save' }, '生成回访任务'));
   replace(box, h('details', { class: 'panel' },
     h('summary', {}, `节日问候 / 活动邀约（院长）${campaigns.length ? ` · 已建 ${campaigns.length} 个` : ''}`),
-    h('p', { class: 'hint' }, '选出一群客户，在活动日期那天生成回访任务。'),
+    h('p', { class: 'hint' }, '选出一群客户，在活动日期那天生成回访任务；填了面额，这群客户每人还会收到一张券（老顾客专享券，活动当天起有效）。'),
     form,
     campaigns.length ? h('ul', {}, campaigns.map((c) => h('li', {}, `${c.date} ${c.name}：${c.tasks} 位（${c.created_by}）`))) : null));
 }
