@@ -83,6 +83,12 @@ try {
     // The order form of a 黄金 customer: the member price beside the list price.
     const gold = JSON.parse(liuke(clinic.db, 'tiers')).find((r) => r.membership === 'gold');
     const [buyer] = gold ? await clinic.api('customers.search', { q: gold.phone }) : [withPackage];
+    // Her file's 权益与券, with a voucher the owner gave her.
+    await clinic.api('vouchers.issue', { customer_id: buyer.id, face: '500', note: '老顾客专享' });
+    await page.goto(`${clinic.url}#/customers/${buyer.id}`);
+    await page.waitForSelector('#wallet-panel');
+    await page.waitForTimeout(300);
+    await page.locator('#wallet-panel').screenshot({ path: `${out}/wallet.png` });
     await page.goto(`${clinic.url}#/customers/${buyer.id}/order`);
     await page.waitForSelector('#order-item-0');
     // A line priced: the member price beside the list price.
@@ -92,6 +98,9 @@ try {
       await page.waitForFunction(() => document.querySelector('#order-price-0').value !== '');
     }
     await page.waitForFunction(() => document.querySelector('#order-basis').textContent !== '');
+    // 抵扣: the voucher ticked and points typed in.
+    if (await page.locator('#order-voucher-0').count()) await page.check('#order-voucher-0');
+    if (await page.locator('#order-points').count()) await page.fill('#order-points', await page.getAttribute('#order-points', 'step'));
     await shoot('order');
   }
   // The desk with a returning customer's card.

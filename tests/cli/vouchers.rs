@@ -53,6 +53,7 @@ fn customer_service_may_not_hand_out_benefits_and_sees_voucher_phones_masked() {
     let zhang = customer_id(&s, &owner, "13812345678");
     let wang = customer_id(&s, &owner, "15011112222");
     let id = ok(api(&s, "vouchers.issue", Some(&owner), json!({"customer_id": zhang, "face": "500"})))["id"].as_i64().unwrap();
+    let item = ok(api(&s, "items.create", Some(&owner), json!({"name": "水光针", "category": "注射", "list_price": "980"})))["id"].as_i64().unwrap();
     let before = fingerprint(&c);
     let settings = ok(api(&s, "benefits.settings", Some(&service), json!({})))["settings"].clone();
     for (cmd, args) in [
@@ -62,12 +63,21 @@ fn customer_service_may_not_hand_out_benefits_and_sees_voucher_phones_masked() {
         ("vouchers.void", json!({"id": id, "reason": "不想要"})),
         ("customers.set_family", json!({"customer_id": wang, "head_id": zhang})),
         ("vouchers.rows", json!({})),
+        ("entitlements.use", json!({"customer_id": zhang, "item": "免费皮肤检测"})),
+        ("orders.create", json!({"customer_id": zhang, "lines": [], "credits": {"vouchers": [id]}})),
     ] {
         let a = api(&s, cmd, Some(&service), args);
         assert_eq!(a.json()["error"]["code"], "forbidden", "{cmd}: {}", a.body);
     }
     let theirs = ok(api(&s, "vouchers.of_customer", Some(&service), json!({"id": zhang})));
     assert_eq!(theirs[0]["phone"], "138****5678", "{theirs}");
+    let wallet = ok(api(&s, "wallet.of_customer", Some(&service), json!({"customer_id": zhang})));
+    assert_eq!(wallet["vouchers"][0]["phone"], "138****5678", "{wallet}");
+    // Another customer's voucher, or points as a fraction, pay nothing.
+    for credits in [json!({"vouchers": [id]}), json!({"points": 0.5}), json!({"points": -1000})] {
+        let a = api(&s, "orders.create", Some(&owner), json!({"customer_id": wang, "lines": [{"item_id": item, "sessions": 1, "price": "980"}], "credits": credits}));
+        assert_eq!(a.json()["ok"], false, "{credits}: {}", a.body);
+    }
     // Money and rates as numbers a form never sends are refused in Chinese.
     for args in [json!({"customer_id": zhang, "face": 1e30}), json!({"customer_id": zhang, "face": 184467440737095517_i64})] {
         let a = api(&s, "vouchers.issue", Some(&owner), args);

@@ -135,7 +135,7 @@ export async function renderConsumptionSection(box, customerId, todayText) {
   const owingPanel = data.owing.length ? h('div', { class: 'panel', id: 'owing-panel' },
     h('h2', {}, '待收尾款'),
     h('table', { class: 'list' },
-      h('thead', {}, h('tr', {}, ['开单日期', '项目', '订单金额', '已收', '未收', ''].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['开单日期', '项目', '订单金额', '已付（含抵扣）', '未收', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, data.owing.map((o) => {
         const actions = h('td', { class: 'row-actions' });
         actions.append(h('button', { type: 'button', class: 'primary', dataset: { pay: String(o.order_id) }, onclick: () => payForm(o, actions) }, '收款'));

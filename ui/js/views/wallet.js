@@ -22,6 +22,9 @@ function voucherText(v) {
  * @param {() => Promise<void>} onUsed after an entitlement is used
  */
 export function walletStrip(w, customerId, prefix, onUsed) {
+  if (!w.entitlements.length && !w.vouchers.length && !w.points && !w.reminders.length) {
+    return prefix === 'card-' ? null : h('p', { class: 'empty', id: `${prefix}wallet` }, `${w.membership_label}：没有每月权益、可用券或积分。`);
+  }
   const use = async (e, button) => {
     button.disabled = true;
     try {
