@@ -172,6 +172,10 @@ impl Host {
 
     /// Whether `token` belongs to a live session.
     pub fn signed_in(&self, token: &str, via: &Via) -> bool {
+        // Like a command, never beside a restore: a reader opened while the
+        // file is being replaced would make the restore see the database as
+        // open elsewhere and refuse.
+        let _shared = self.gate.read().unwrap_or_else(|p| p.into_inner());
         match self.reader() {
             Ok(mut reader) => {
                 let live = reader.signed_in(token, via).unwrap_or(false);
