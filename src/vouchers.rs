@@ -159,7 +159,8 @@ pub fn issue_referrals(conn: &Connection, clock: &Clock, referred: impl Iterator
     if rules.referral_voucher.fen() <= 0 {
         return Ok(0);
     }
-    let tiers = crate::tiers::rules(conn)?;
+    // Read once, and only when a referred customer has paid: most writes touch none.
+    let mut tiers = None;
     let mut first_payment = conn.prepare_cached(
         "SELECT c.referrer_id, c.name, (SELECT min(p.pay_date) FROM payments p WHERE p.customer_id = c.id AND p.voided_at IS NULL AND p.amount_fen > 0)
          FROM customers c WHERE c.id = ?1 AND c.referrer_id IS NOT NULL",
@@ -180,7 +181,11 @@ pub fn issue_referrals(conn: &Connection, clock: &Clock, referred: impl Iterator
         }
         let before = first.checked_sub_days(Days::new(1)).unwrap_or(first);
         // Membership is ordered best first: 星钻 < … < 非会员.
-        if crate::benefits::membership_on(conn, &tiers, CustomerId(referrer), before)? > rules.referral_min {
+        let tiers = match &tiers {
+            Some(t) => t,
+            None => tiers.insert(crate::tiers::rules(conn)?),
+        };
+        if crate::benefits::membership_on(conn, tiers, CustomerId(referrer), before)? > rules.referral_min {
             continue;
         }
         let voucher = Issue {
@@ -204,8 +209,9 @@ pub fn lapsing(conn: &Connection, d: NaiveDate, until: NaiveDate) -> Result<Vec<
         .prepare_cached(&format!(
             "SELECT v.customer_id, v.face_fen, v.valid_through FROM vouchers v
              WHERE v.issued_on <= ?1 AND v.valid_through BETWEEN ?1 AND ?2
-               AND NOT EXISTS (SELECT 1 FROM voucher_events e WHERE e.voucher_id = v.id AND e.on_date <= ?1 AND {STANDING})
-             ORDER BY v.valid_through, v.id"
+               AND {}
+             ORDER BY v.valid_through, v.id",
+            unused_by_date()
         ))?
         .query_map([d.to_string(), until.to_string()], |r| Ok((r.get(0)?, Money(r.get(1)?), date(&r.get::<_, String>(2)?)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -249,6 +255,11 @@ pub fn void(conn: &Connection, clock: &Clock, by: StaffId, id: i64, reason: &str
 /// undone by voiding its order or credit is as if it never happened, like a
 /// voided payment; its `released` line only records the undoing).
 const STANDING: &str = "(e.what = 'voided' OR (e.what = 'redeemed' AND NOT EXISTS (SELECT 1 FROM order_credits k WHERE k.id = e.credit_id AND k.voided_at IS NOT NULL)))";
+
+/// The voucher `v` has no standing ledger line by `?1`: neither used nor voided then.
+fn unused_by_date() -> String {
+    format!("NOT EXISTS (SELECT 1 FROM voucher_events e WHERE e.voucher_id = v.id AND e.on_date <= ?1 AND {STANDING})")
+}
 
 /// Vouchers with their latest standing ledger line dated on or before `?1`.
 fn select_sql() -> String {
@@ -338,7 +349,8 @@ pub fn month_figures(conn: &Connection, first: NaiveDate, last: NaiveDate) -> Re
         .prepare_cached(&format!(
             "SELECT coalesce(sum(v.face_fen), 0) FROM vouchers v
              WHERE v.issued_on <= ?1 AND v.valid_through >= ?1
-               AND NOT EXISTS (SELECT 1 FROM voucher_events e WHERE e.voucher_id = v.id AND e.on_date <= ?1 AND {STANDING})"
+               AND {}",
+            unused_by_date()
         ))?
         .query_row([&last], |r| r.get(0))?;
     Ok(MonthFigures { issued, redeemed, value_redeemed: Money(value), outstanding: Money(outstanding) })
