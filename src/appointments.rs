@@ -358,7 +358,7 @@ pub fn book(conn: &mut Connection, clock: &Clock, by: StaffId, d: &Draft) -> Res
         if t.customer_id != customer.id.0 {
             return Err(Error::invalid("task_id", "这条回访不是这位客户的"));
         }
-        followups::complete_tx(&tx, clock, by, task, Outcome::Reached, Some(&format!("已预约 {said}")), None)?;
+        followups::complete_tx(&tx, clock, by, task, Outcome::Reached, Some(&format!("已预约 {said}")), None, None)?;
     }
     tx.commit()?;
     Ok(a)
@@ -523,6 +523,7 @@ fn settle(conn: &Connection, clock: &Clock, a: &Ended, visited: bool) -> Result<
                 source,
                 item: Some(&a.what),
                 history: false,
+                channel: crate::followups::Channel::Call,
             };
             if let Some(t) = followups::upsert_task(conn, clock, &call)? {
                 if t.status == followups::TaskStatus::Cancelled {

@@ -113,12 +113,16 @@ fn customers_via(conn: &Connection, clock: &Clock, touched: &Touched, history: b
         None => HashMap::new(),
     };
     let with_appointments = with_appointments(conn, clock, one_pass)?;
+    let mut open_orders = open_orders(conn, touched, one_pass)?;
+    let package_days = crate::prepaid::package_days(conn)?;
     issue_referral_vouchers(conn, clock, touched, one_pass)?;
     for p in &people {
         if let Some(w) = watermark {
             let existing = calls.remove(&p.id).unwrap_or_default();
             let days = no_deal_days.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
-            reconcile_calls(conn, clock, p, &existing, days, horizon, w, history)?;
+            let orders = open_orders.remove(&p.id).unwrap_or_default();
+            let window = Window { horizon, watermark: w, package_days };
+            reconcile_calls(conn, clock, p, &existing, days, &orders, window, history)?;
         }
         if with_appointments.as_ref().is_none_or(|w| w.contains(&p.id)) {
             crate::appointments::settle_customer(conn, clock, p.id, |d| p.visited_on(d))?;
@@ -151,6 +155,32 @@ fn with_appointments(conn: &Connection, clock: &Clock, one_pass: bool) -> Result
     Ok(Some(ids))
 }
 
+/// The days calls are reconciled for, and the owner's P for package calls.
+#[derive(Clone, Copy)]
+struct Window {
+    horizon: NaiveDate,
+    watermark: NaiveDate,
+    package_days: i64,
+}
+
+/// The touched customers' live orders with sessions left.
+fn open_orders(conn: &Connection, touched: &Touched, one_pass: bool) -> Result<HashMap<CustomerId, Vec<crate::prepaid::OpenOrder>>> {
+    let found = if one_pass {
+        crate::prepaid::open_orders(conn, None)?.into_iter().filter(|o| touched.0.contains(&o.customer)).collect()
+    } else {
+        let mut all = Vec::new();
+        for &c in &touched.0 {
+            all.extend(crate::prepaid::open_orders(conn, Some(c))?);
+        }
+        all
+    };
+    let mut out: HashMap<CustomerId, Vec<crate::prepaid::OpenOrder>> = HashMap::new();
+    for o in found {
+        out.entry(o.customer).or_default().push(o);
+    }
+    Ok(out)
+}
+
 /// The calls the facts imply for [horizon, watermark], made or reopened; the
 /// open ones they no longer imply cancelled; the return rule applied.
 #[allow(clippy::too_many_arguments)]
@@ -160,10 +190,11 @@ fn reconcile_calls(
     p: &Person,
     existing: &[Existing],
     no_deal_days: &[followups::NoDealDay],
-    horizon: NaiveDate,
-    watermark: NaiveDate,
+    orders: &[crate::prepaid::OpenOrder],
+    window: Window,
     history: bool,
 ) -> Result<()> {
+    let Window { horizon, watermark, package_days } = window;
     if p.opted_out {
         // Every open marketing call goes at once, not only the time-based ones (SPEC §5).
         conn.prepare_cached(
@@ -182,8 +213,12 @@ fn reconcile_calls(
             wanted.extend(followups::no_deal_calls(day, horizon));
         }
     }
+    // The customer has paid for these sessions: not marketing (SPEC §5).
+    for o in orders {
+        wanted.extend(followups::package_calls(o, package_days, horizon, watermark, history));
+    }
     for t in &wanted {
-        let returned = t.kind != Kind::Birthday && p.visited_after(t.anchor);
+        let returned = matches!(t.kind, Kind::Dormant | Kind::NoDeal) && p.visited_after(t.anchor);
         let Some(u) = followups::upsert_task(conn, clock, t)? else { continue };
         if u.status == TaskStatus::Cancelled && !returned {
             followups::reopen(conn, u.id, u.fresh_status)?;
@@ -197,7 +232,7 @@ fn reconcile_calls(
     let is_wanted = |e: &Existing| wanted.iter().any(|w| w.kind == e.kind && w.due == e.due);
     for e in existing.iter().filter(|e| e.status == TaskStatus::Open) {
         let in_scope = match e.kind {
-            Kind::Birthday | Kind::Dormant => e.due >= horizon && e.due <= watermark,
+            Kind::Birthday | Kind::Dormant | Kind::Package => e.due >= horizon && e.due <= watermark,
             Kind::NoDeal => e.anchor >= add_days(horizon, -7) && e.anchor < watermark,
             _ => false,
         };
@@ -205,7 +240,13 @@ fn reconcile_calls(
         if returned {
             followups::cancel(conn, e.id, "客户已再次到院")?;
         } else if in_scope && !is_wanted(e) {
-            let why = if p.opted_out { "客户不接受营销" } else { "到院或消费记录有更正，这通电话已不需要" };
+            let why = if e.kind == Kind::Package {
+                "疗程已有新的划扣，或已做完、退款"
+            } else if p.opted_out {
+                "客户不接受营销"
+            } else {
+                "到院或消费记录有更正，这通电话已不需要"
+            };
             followups::cancel(conn, e.id, why)?;
         }
     }
@@ -243,7 +284,7 @@ fn load_people(conn: &Connection, clock: &Clock, touched: &Touched, one_pass: bo
     Ok(people)
 }
 
-const CALL_KINDS: &str = "('birthday', 'dormant', 'no_deal', 'no_show')";
+const CALL_KINDS: &str = "('birthday', 'dormant', 'no_deal', 'no_show', 'package')";
 
 /// The touched customers' open and cancelled time-based calls.
 fn load_calls(conn: &Connection, touched: &Touched, one_pass: bool) -> Result<HashMap<CustomerId, Vec<Existing>>> {

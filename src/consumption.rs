@@ -677,9 +677,18 @@ pub fn insert_refund_tx(conn: &Connection, clock: &Clock, by: StaffId, r: &NewRe
 
 /// Records a refund: money back, and optionally unused sessions taken off a
 /// package. A refund of a package cannot exceed what was paid on its order.
+/// [`crate::desk::refund`] is the desk's, with the package calls a refund
+/// of the last sessions cancels.
 pub fn refund(conn: &mut Connection, clock: &Clock, by: StaffId, d: &RefundDraft) -> Result<i64> {
     let tx = write_tx(conn)?;
-    customers::get(&tx, d.customer_id)?;
+    let id = refund_in(&tx, clock, by, d)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// [`refund`] in the caller's transaction.
+pub fn refund_in(tx: &Connection, clock: &Clock, by: StaffId, d: &RefundDraft) -> Result<i64> {
+    customers::get(tx, d.customer_id)?;
     let date = record_date(&d.date, clock, "date")?;
     if d.amount.fen() <= 0 {
         return Err(Error::invalid("amount", "退款金额应大于 0"));
@@ -691,13 +700,13 @@ pub fn refund(conn: &mut Connection, clock: &Clock, by: StaffId, d: &RefundDraft
     let mut order_id = None;
     match d.line_id {
         Some(line) => {
-            let pkg = package(&tx, line)?;
-            let head = order_head(&tx, pkg.order_id)?;
+            let pkg = package(tx, line)?;
+            let head = order_head(tx, pkg.order_id)?;
             check_order_usable(&head, d.customer_id, date)?;
             if d.sessions_returned > pkg.left {
                 return Err(Error::invalid("sessions_returned", format!("「{}」只剩 {} 次，不能退回 {} 次", pkg.item, pkg.left, d.sessions_returned)));
             }
-            let money = order_money(&tx, pkg.order_id)?;
+            let money = order_money(tx, pkg.order_id)?;
             let refundable = money.paid - money.refunded;
             if d.amount > refundable {
                 return Err(Error::invalid("amount", format!("退款 ¥{} 超过这张订单可退的 ¥{refundable}", d.amount)));
@@ -709,8 +718,8 @@ pub fn refund(conn: &mut Connection, clock: &Clock, by: StaffId, d: &RefundDraft
         }
         None => {}
     }
-    let id = insert_refund_tx(
-        &tx,
+    insert_refund_tx(
+        tx,
         clock,
         by,
         &NewRefund {
@@ -724,9 +733,7 @@ pub fn refund(conn: &mut Connection, clock: &Clock, by: StaffId, d: &RefundDraft
             reason: Some(reason),
             import_key: None,
         },
-    )?;
-    tx.commit()?;
-    Ok(id)
+    )
 }
 
 /// What can be voided.

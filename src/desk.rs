@@ -42,6 +42,15 @@ pub fn add_payment(conn: &mut Connection, clock: &Clock, by: StaffId, p: &LaterP
     Ok(id)
 }
 
+/// 退款: money back, and the package calls a refund of the last sessions cancels.
+pub fn refund(conn: &mut Connection, clock: &Clock, by: StaffId, d: &consumption::RefundDraft) -> Result<i64> {
+    let tx = write_tx(conn)?;
+    let id = consumption::refund_in(&tx, clock, by, d)?;
+    calls_follow(&tx, clock, d.customer_id)?;
+    tx.commit()?;
+    Ok(id)
+}
+
 /// 使用每月权益: the free session, and the calls it implies.
 pub fn use_entitlement(conn: &mut Connection, clock: &Clock, by: StaffId, customer: CustomerId, item: &str) -> Result<OrderId> {
     let tx = write_tx(conn)?;

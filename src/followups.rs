@@ -28,11 +28,13 @@ pub enum Kind {
     Birthday,
     Dormant,
     NoShow,
+    Package,
     Campaign,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [Kind::PostTreatment, Kind::NoDeal, Kind::Repurchase, Kind::Birthday, Kind::Dormant, Kind::NoShow, Kind::Campaign];
+    pub const ALL: [Kind; 8] =
+        [Kind::PostTreatment, Kind::NoDeal, Kind::Repurchase, Kind::Birthday, Kind::Dormant, Kind::NoShow, Kind::Package, Kind::Campaign];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -42,6 +44,7 @@ impl Kind {
             Kind::Birthday => "birthday",
             Kind::Dormant => "dormant",
             Kind::NoShow => "no_show",
+            Kind::Package => "package",
             Kind::Campaign => "campaign",
         }
     }
@@ -54,6 +57,7 @@ impl Kind {
             Kind::Birthday => "生日关怀",
             Kind::Dormant => "沉睡唤醒",
             Kind::NoShow => "爽约回访",
+            Kind::Package => "疗程邀约",
             Kind::Campaign => "节日问候/活动邀约",
         }
     }
@@ -77,8 +81,34 @@ impl Kind {
             Kind::Birthday => "{姓名}您好，今天是您的生日，留客诊所祝您生日快乐！生日月到院消费积分双倍。",
             Kind::Dormant => "{姓名}您好，好久不见（已{天数}天），最近皮肤状态怎么样？院里新到了适合您的项目，欢迎回来看看。",
             Kind::NoShow => "{姓名}您好，您预约的到院时间已过，是不是临时有事？需要帮您改约吗？",
+            Kind::Package => "{姓名}您好，您的{项目}疗程还有{剩余}，距上次已经{天数}天了，按疗程间隔该做下一次了，这周帮您约个时间好吗？",
             Kind::Campaign => "{姓名}您好，{活动}，诚邀您到院。",
         }
+    }
+}
+
+/// How a task reaches the customer (SPEC §5): a call (电话) or a message
+/// (消息: a text to send by WeChat or SMS, ticked off as `sent`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[default]
+    Call,
+    Message,
+}
+
+impl Channel {
+    pub fn key(self) -> &'static str {
+        match self {
+            Channel::Call => "call",
+            Channel::Message => "message",
+        }
+    }
+}
+
+impl rusqlite::types::FromSql for Channel {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        crate::store::stored(v, "回访方式", |t| [Channel::Call, Channel::Message].into_iter().find(|c| c.key() == t))
     }
 }
 
@@ -89,10 +119,13 @@ pub struct Step {
     pub purpose: String,
     #[serde(default)]
     pub script: String,
+    /// Plans saved before message steps existed are calls.
+    #[serde(default)]
+    pub channel: Channel,
 }
 
 fn step(offset: i64, purpose: &str, script: &str) -> Step {
-    Step { offset, purpose: purpose.into(), script: script.into() }
+    Step { offset, purpose: purpose.into(), script: script.into(), channel: Channel::Call }
 }
 
 /// The seed plans of SPEC §5: default and injection "1-3-7-30", surgery,
@@ -154,6 +187,9 @@ pub fn save_plan(conn: &Connection, clock: &Clock, by: StaffId, scope: &str, ste
         if s.purpose.trim().is_empty() {
             return Err(Error::invalid("steps", format!("第 {} 天的回访目的不能为空", s.offset)));
         }
+        if s.channel == Channel::Message && s.script.trim().is_empty() {
+            return Err(Error::invalid("steps", format!("第 {} 天是发消息，请写好要发的内容", s.offset)));
+        }
     }
     let mut sorted = steps.to_vec();
     sorted.sort_by_key(|s| s.offset);
@@ -201,6 +237,8 @@ pub struct NewTask<'a> {
     pub item: Option<&'a str>,
     /// Imported or demo history: a due date before today makes it historical.
     pub history: bool,
+    /// A message step's task; merged with a call on the same day, it is a call.
+    pub channel: Channel,
 }
 
 /// Creates the task or adds this source to the one already there for the
@@ -216,6 +254,8 @@ pub fn upsert(conn: &Connection, clock: &Clock, t: &NewTask) -> Result<Option<i6
 pub enum TaskStatus {
     Open,
     Reached,
+    /// A message step's text was sent.
+    Sent,
     Unreachable,
     Escalate,
     Cancelled,
@@ -224,13 +264,21 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
-    pub const ALL: [TaskStatus; 6] =
-        [TaskStatus::Open, TaskStatus::Reached, TaskStatus::Unreachable, TaskStatus::Escalate, TaskStatus::Cancelled, TaskStatus::Historical];
+    pub const ALL: [TaskStatus; 7] = [
+        TaskStatus::Open,
+        TaskStatus::Reached,
+        TaskStatus::Sent,
+        TaskStatus::Unreachable,
+        TaskStatus::Escalate,
+        TaskStatus::Cancelled,
+        TaskStatus::Historical,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             TaskStatus::Open => "open",
             TaskStatus::Reached => "reached",
+            TaskStatus::Sent => "sent",
             TaskStatus::Unreachable => "unreachable",
             TaskStatus::Escalate => "escalate",
             TaskStatus::Cancelled => "cancelled",
@@ -242,6 +290,7 @@ impl TaskStatus {
         match self {
             TaskStatus::Open => "待回访",
             TaskStatus::Reached => "已接通",
+            TaskStatus::Sent => "已发送",
             TaskStatus::Unreachable => "联系不上",
             TaskStatus::Escalate => "已上报",
             TaskStatus::Cancelled => "已取消",
@@ -301,10 +350,13 @@ fn upsert_for(conn: &Connection, clock: &Clock, t: &NewTask, opted_out: bool) ->
     // A new task answers with its id; an existing one is looked up.
     let inserted: Option<i64> = conn
         .prepare_cached(
-            "INSERT INTO tasks (uid, customer_id, kind, due, next_on, status, purpose, script, anchor, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (customer_id, kind, due) DO NOTHING RETURNING id",
+            "INSERT INTO tasks (uid, customer_id, kind, due, next_on, status, purpose, script, anchor, created_at, channel)
+             VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (customer_id, kind, due) DO NOTHING RETURNING id",
         )?
-        .query_row(params![new_uid(), t.customer.0, t.kind.key(), due, status, t.purpose, t.script, t.anchor.to_string(), clock.now_utc()], |r| r.get(0))
+        .query_row(
+            params![new_uid(), t.customer.0, t.kind.key(), due, status, t.purpose, t.script, t.anchor.to_string(), clock.now_utc(), t.channel.key()],
+            |r| r.get(0),
+        )
         .optional()?;
     let (id, mut current): (i64, TaskStatus) = match inserted {
         Some(id) => (id, status),
@@ -312,9 +364,18 @@ fn upsert_for(conn: &Connection, clock: &Clock, t: &NewTask, opted_out: bool) ->
             .prepare_cached("SELECT id, status FROM tasks WHERE customer_id = ?1 AND kind = ?2 AND due = ?3")?
             .query_row(params![t.customer.0, t.kind.key(), due], |r| Ok((r.get(0)?, r.get(1)?)))?,
     };
+    // A source voided earlier (a package call cancelled when a session was
+    // done, the session then voided) counts as added again.
     let added = conn
-        .prepare_cached("INSERT INTO task_sources (task_id, source, item) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
+        .prepare_cached(
+            "INSERT INTO task_sources (task_id, source, item) VALUES (?1, ?2, ?3)
+             ON CONFLICT (task_id, source) DO UPDATE SET voided = 0, item = excluded.item WHERE voided = 1",
+        )?
         .execute(params![id, t.source, t.item])?;
+    if inserted.is_none() && t.channel == Channel::Call {
+        // A call and a message due the same day are one task: a call.
+        conn.prepare_cached("UPDATE tasks SET channel = 'call' WHERE id = ?1 AND channel = 'message' AND status = 'open'")?.execute([id])?;
+    }
     // A new live reason for a task that was cancelled (e.g. every earlier source voided) opens it again.
     if added > 0 && current == TaskStatus::Cancelled && status == TaskStatus::Open {
         reopen(conn, id, status)?;
@@ -371,6 +432,7 @@ pub fn on_execution(conn: &Connection, clock: &Clock, execution_id: i64, history
             source: source.clone(),
             item: Some(&item_name),
             history,
+            channel: s.channel,
         };
         upsert_for(conn, clock, &t, opted_out)?;
     }
@@ -386,6 +448,7 @@ pub fn on_execution(conn: &Connection, clock: &Clock, execution_id: i64, history
             source: format!("repurchase:{item}:{day}"),
             item: Some(&item_name),
             history,
+            channel: Channel::Call,
         };
         upsert_for(conn, clock, &t, opted_out)?;
     }
@@ -458,6 +521,7 @@ pub fn materialize_tx(tx: &Connection, clock: &Clock, d: NaiveDate) -> Result<()
         let start = add_days(through, 1);
         birthdays(tx, clock, start, d, from)?;
         dormant(tx, clock, start, d, from)?;
+        packages(tx, clock, start.max(from), d)?;
         crate::store::settings::set(tx, "followups_through", &d.to_string())?;
     }
     // Arrival days are looked at every time, a week back: an arrival imported
@@ -533,6 +597,7 @@ pub fn birthday_calls(customer: CustomerId, born: NaiveDate, first_visit: Option
             source: format!("birthday:{year}"),
             item: None,
             history,
+            channel: Channel::Call,
         })
         .collect()
 }
@@ -555,6 +620,39 @@ pub fn dormant_calls(customer: CustomerId, last_visit: Option<NaiveDate>, from: 
             source: format!("dormant:{n}:{last}"),
             item: None,
             history,
+            channel: Channel::Call,
+        })
+        .collect()
+}
+
+/// The package calls (疗程邀约) due in [from, to] for every live order with
+/// sessions left.
+fn packages(conn: &Connection, clock: &Clock, from: NaiveDate, to: NaiveDate) -> Result<()> {
+    let p = crate::prepaid::package_days(conn)?;
+    for o in crate::prepaid::open_orders(conn, None)? {
+        for t in package_calls(&o, p, from, to, false) {
+            upsert(conn, clock, &t)?;
+        }
+    }
+    Ok(())
+}
+
+/// The package calls of an order due in [from, to]: its last session (or
+/// its order date) + P, and every P days after, while sessions remain.
+pub fn package_calls(o: &crate::prepaid::OpenOrder, p: i64, from: NaiveDate, to: NaiveDate, history: bool) -> Vec<NewTask<'_>> {
+    crate::prepaid::call_days(o, p, from, to)
+        .into_iter()
+        .map(|due| NewTask {
+            customer: o.customer,
+            kind: Kind::Package,
+            due,
+            anchor: o.anchor,
+            purpose: Some("疗程邀约"),
+            script: None,
+            source: format!("package:{}", o.order_id),
+            item: Some(&o.items),
+            history,
+            channel: Channel::Call,
         })
         .collect()
 }
@@ -613,6 +711,7 @@ pub fn no_deal_calls(d: &NoDealDay, from: NaiveDate) -> Vec<NewTask<'_>> {
             source: format!("arrival:{}", d.arrival),
             item: d.purpose.as_deref(),
             history: d.imported,
+            channel: Channel::Call,
         })
         .collect()
 }
@@ -637,6 +736,8 @@ mod calls;
 pub use calls::*;
 mod history;
 pub use history::HistoryBuffer;
+mod replan;
+pub use replan::{move_open_calls, Moved};
 
 #[cfg(test)]
 mod tests;

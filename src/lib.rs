@@ -27,10 +27,12 @@ pub mod parse;
 pub mod phone;
 pub mod report;
 pub mod points;
+pub mod prepaid;
 pub mod search;
 pub mod search_keys;
 pub mod serve;
 pub mod staff;
+pub mod templates;
 #[cfg(test)]
 pub mod testing;
 pub mod tiers;

@@ -123,7 +123,7 @@ enum CallbacksAction {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
-    /// 登记一次回访：reached 接通、no_answer 未接通、escalate 投诉/不良反应、reschedule 改期
+    /// 登记一次回访：reached 接通、sent 消息已发送、no_answer 未接通、escalate 投诉/不良反应、reschedule 改期
     Complete {
         task_id: i64,
         #[arg(long)]
@@ -133,6 +133,9 @@ enum CallbacksAction {
         /// 改期到哪一天（reschedule 时必填）
         #[arg(long, value_name = "YYYY-MM-DD")]
         to: Option<String>,
+        /// 满意度 1–5（仅 reached；1–2 分提醒医生和院长）
+        #[arg(long, value_name = "1-5")]
+        score: Option<i64>,
     },
 }
 
@@ -261,8 +264,8 @@ fn run(cli: Cli) -> CliResult {
             let date = flag_date(&date, "--date").map_err(no_file)?;
             print_text(app.run_as_system("callbacks.due", json!({"date": date, "format": fmt(format)}))).map_err(no_file)
         }
-        Command::Callbacks { action: CallbacksAction::Complete { task_id, outcome, note, to } } => {
-            complete_call(&mut app, task_id, &outcome, note, to).map_err(no_file)
+        Command::Callbacks { action: CallbacksAction::Complete { task_id, outcome, note, to, score } } => {
+            complete_call(&mut app, task_id, &outcome, note, to, score).map_err(no_file)
         }
         Command::Report { action: ReportAction::Monthly { month, format, out } } => {
             monthly_report(&mut app, &month, format, out.as_deref()).map_err(|e| (out.clone(), e))
@@ -391,11 +394,11 @@ fn monthly_report(app: &mut App, month: &str, format: ReportFormat, out: Option<
     Ok(())
 }
 
-fn complete_call(app: &mut App, task_id: i64, outcome: &str, note: Option<String>, to: Option<String>) -> Result<()> {
+fn complete_call(app: &mut App, task_id: i64, outcome: &str, note: Option<String>, to: Option<String>, score: Option<i64>) -> Result<()> {
     let outcome = followups::Outcome::parse(outcome)
-        .ok_or_else(|| Error::Config(format!("--outcome「{outcome}」无法识别，应为 reached、no_answer、escalate 或 reschedule")))?;
+        .ok_or_else(|| Error::Config(format!("--outcome「{outcome}」无法识别，应为 reached、sent、no_answer、escalate 或 reschedule")))?;
     let to = to.as_deref().map(|t| liuke::parse::date(t).map_err(|reason| Error::Config(format!("--to：{reason}")))).transpose()?;
-    let args = json!({"id": task_id, "outcome": outcome, "note": note, "to": to.map(|d| d.to_string())});
+    let args = json!({"id": task_id, "outcome": outcome, "note": note, "to": to.map(|d| d.to_string()), "score": score});
     let task = app.run_as_system("callbacks.complete", args)?;
     writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&task)?)?;
     Ok(())

@@ -61,6 +61,14 @@ fn rate(part: i64, base: i64) -> Option<f64> {
     (Decimal::from(part) / Decimal::from(base)).round_dp(4).to_f64()
 }
 
+/// A mean score rounded to 2 decimals (SPEC §6), or None with no responses.
+fn mean(total: i64, n: i64) -> Option<f64> {
+    if n == 0 {
+        return None;
+    }
+    (Decimal::from(total) / Decimal::from(n)).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_f64()
+}
+
 fn money_rate(part: Money, base: Money) -> Option<f64> {
     if base.fen() == 0 {
         return None;
@@ -92,6 +100,11 @@ pub struct Figures {
     pub callback_completion_rate: Option<f64>,
     pub callbacks_on_time: i64,
     pub rebooked_rate: Option<f64>,
+    pub satisfaction_responses: i64,
+    pub satisfaction_avg: Option<f64>,
+    pub dissatisfied: i64,
+    pub prepaid_sessions_outstanding: i64,
+    pub prepaid_value_outstanding: Money,
     pub vouchers_issued: i64,
     pub vouchers_redeemed: i64,
     pub voucher_value_redeemed: Money,
@@ -221,6 +234,11 @@ impl Basis {
             callback_completion_rate: None,
             callbacks_on_time: 0,
             rebooked_rate: None,
+            satisfaction_responses: 0,
+            satisfaction_avg: None,
+            dissatisfied: 0,
+            prepaid_sessions_outstanding: 0,
+            prepaid_value_outstanding: Money::ZERO,
             vouchers_issued: 0,
             vouchers_redeemed: 0,
             voucher_value_redeemed: Money::ZERO,
@@ -256,8 +274,8 @@ impl Basis {
         let (due, done, on_time): (i64, i64, i64) = conn
             .prepare_cached(
                 "SELECT count(*),
-                        coalesce(sum(status IN ('reached', 'unreachable', 'escalate')), 0),
-                        coalesce(sum(status IN ('reached', 'unreachable', 'escalate') AND closed_on <= due), 0)
+                        coalesce(sum(status IN ('reached', 'sent', 'unreachable', 'escalate')), 0),
+                        coalesce(sum(status IN ('reached', 'sent', 'unreachable', 'escalate') AND closed_on <= due), 0)
                  FROM tasks WHERE due BETWEEN ?1 AND ?2 AND status <> 'historical' AND status <> 'cancelled'",
             )?
             .query_row(params![m.first_day().to_string(), m.last_day().to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -266,6 +284,20 @@ impl Basis {
         f.callbacks_on_time = on_time;
         f.callback_completion_rate = rate(done, due);
         f.rebooked_rate = rate(self.rebooked_visits(conn, m)?, f.visits);
+        let (responses, total, low): (i64, i64, i64) = conn
+            .prepare_cached(
+                "SELECT count(*), coalesce(sum(score), 0), coalesce(sum(score <= ?3), 0) FROM task_attempts
+                 WHERE score IS NOT NULL AND on_date BETWEEN ?1 AND ?2",
+            )?
+            .query_row(params![m.first_day().to_string(), m.last_day().to_string(), crate::followups::DISSATISFIED_AT_MOST], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        f.satisfaction_responses = responses;
+        f.satisfaction_avg = mean(total, responses);
+        f.dissatisfied = low;
+        let prepaid = crate::prepaid::outstanding(conn, m.last_day())?;
+        f.prepaid_sessions_outstanding = prepaid.sessions;
+        f.prepaid_value_outstanding = prepaid.value;
         let v = crate::vouchers::month_figures(conn, m.first_day(), m.last_day())?;
         f.vouchers_issued = v.issued;
         f.vouchers_redeemed = v.redeemed;
@@ -318,7 +350,7 @@ pub fn thirteen_months(conn: &Connection, m: Month) -> Result<Vec<Figures>> {
 }
 
 /// Column headers of the export, in order: (key, Chinese header).
-pub const COLUMNS: [(&str, &str); 25] = [
+pub const COLUMNS: [(&str, &str); 30] = [
     ("month", "月份"),
     ("new_customers", "新客数"),
     ("returning_customers", "老客数"),
@@ -340,6 +372,11 @@ pub const COLUMNS: [(&str, &str); 25] = [
     ("callback_completion_rate", "回访完成率"),
     ("callbacks_on_time", "按时完成回访"),
     ("rebooked_rate", "离院预约率"),
+    ("satisfaction_responses", "满意度回访数"),
+    ("satisfaction_avg", "平均满意度"),
+    ("dissatisfied", "不满意数（1–2分）"),
+    ("prepaid_sessions_outstanding", "月末未耗次数"),
+    ("prepaid_value_outstanding", "月末未耗金额"),
     ("vouchers_issued", "发券数"),
     ("vouchers_redeemed", "用券数"),
     ("voucher_value_redeemed", "用券面额"),
@@ -362,6 +399,8 @@ pub fn csv(months: &[Figures]) -> Result<String> {
     crate::export::csv_for_excel(&headers, months.iter().map(|f| COLUMNS.iter().map(|(k, _)| cell(f, k)).collect::<Vec<_>>()))
 }
 
+mod satisfaction;
+pub use satisfaction::{breakdown, Group, Satisfaction};
 mod xlsx;
 pub use xlsx::workbook;
 

@@ -95,6 +95,6 @@ impl Clinic {
             method: None,
             reason: Some("不满意".into()),
         };
-        consumption::refund(&mut self.conn, &self.clock, SYSTEM_STAFF, &d).unwrap()
+        crate::desk::refund(&mut self.conn, &self.clock, SYSTEM_STAFF, &d).unwrap()
     }
 }

@@ -88,7 +88,7 @@ pub(super) const COMMANDS: &[Command] = &[
     }),
     Command::write("refunds.add", Who::CONSULTANT, |app, cx, args| {
         let r: RefundDraft = args_of(args)?;
-        Ok(json!({"refund_id": consumption::refund(&mut app.conn, &cx.clock, cx.by()?, &r)?}))
+        Ok(json!({"refund_id": crate::desk::refund(&mut app.conn, &cx.clock, cx.by()?, &r)?}))
     })
     .audited("登记退款"),
     Command::write("executions.add", Who::DESK, |app, cx, args| {

@@ -27,6 +27,8 @@ struct CompleteArgs {
     note: Option<String>,
     #[serde(default)]
     to: Option<String>,
+    #[serde(default)]
+    score: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +40,17 @@ struct CustomerArg {
 struct PlanArgs {
     scope: String,
     steps: Vec<Step>,
+    /// Also move the open calls not yet due onto the new plan's days.
+    #[serde(default)]
+    move_open: bool,
+}
+
+#[derive(Deserialize)]
+struct TemplateArgs {
+    #[serde(default)]
+    key: Option<String>,
+    title: String,
+    text: String,
 }
 
 /// The callback checklist, follow-up plans, campaigns and flags.
@@ -79,7 +92,7 @@ pub(super) const COMMANDS: &[Command] = &[
     Command::write("callbacks.complete", Who::EVERYONE, |app, cx, args| {
         let a: CompleteArgs = args_of(args)?;
         let to = a.to.as_deref().filter(|t| !t.trim().is_empty()).map(|t| crate::parse::date(t).map_err(|r| Error::invalid("to", r))).transpose()?;
-        to_json(followups::complete(&mut app.conn, &cx.clock, cx.by()?, a.id, a.outcome, a.note.as_deref(), to)?)
+        to_json(followups::complete(&mut app.conn, &cx.clock, cx.by()?, a.id, a.outcome, a.note.as_deref(), to, a.score)?)
     })
     .audited("记录回访结果")
     .dialled(),
@@ -108,10 +121,46 @@ pub(super) const COMMANDS: &[Command] = &[
     Command::read("plans.list", Who::EVERYONE, |app, _, _| app.plans_list()),
     Command::write("plans.save", Who::OWNER, |app, cx, args| {
         let a: PlanArgs = args_of(args)?;
-        followups::save_plan(&app.conn, &cx.clock, cx.by()?, &a.scope, &a.steps)?;
-        app.plans_list()
+        let tx = crate::store::write_tx(&mut app.conn)?;
+        followups::save_plan(&tx, &cx.clock, cx.by()?, &a.scope, &a.steps)?;
+        let moved = if a.move_open { followups::move_open_calls(&tx, &cx.clock, &a.scope)? } else { followups::Moved::default() };
+        tx.commit()?;
+        let mut out = app.plans_list()?;
+        out["moved"] = serde_json::to_value(moved)?;
+        Ok(out)
     })
     .audited("修改回访方案"),
+    // How many open calls not yet due a plan edit would move: the edit is
+    // made and rolled back, so the preview is the edit's own arithmetic.
+    Command::write("plans.preview", Who::OWNER, |app, cx, args| {
+        let a: PlanArgs = args_of(args)?;
+        let tx = crate::store::write_tx(&mut app.conn)?;
+        followups::save_plan(&tx, &cx.clock, cx.by()?, &a.scope, &a.steps)?;
+        let moved = followups::move_open_calls(&tx, &cx.clock, &a.scope)?;
+        drop(tx);
+        to_json(moved)
+    }),
+    Command::write("plans.package_days", Who::OWNER, |app, _, args| {
+        #[derive(Deserialize)]
+        struct DaysArg {
+            days: i64,
+        }
+        let a: DaysArg = args_of(args)?;
+        if !(7..=365).contains(&a.days) {
+            return Err(Error::invalid("days", "疗程邀约间隔应在 7 到 365 天之间"));
+        }
+        crate::store::settings::set(&app.conn, "package_days", &a.days.to_string())?;
+        Ok(json!({"package_days": a.days}))
+    })
+    .audited("修改疗程邀约间隔"),
+    Command::read("templates.list", Who::EVERYONE, |app, _, _| {
+        Ok(json!({"templates": crate::templates::list(&app.conn)?, "placeholders": crate::templates::PLACEHOLDERS}))
+    }),
+    Command::write("templates.save", Who::OWNER, |app, cx, args| {
+        let a: TemplateArgs = args_of(args)?;
+        to_json(crate::templates::save(&app.conn, &cx.clock, cx.by()?, a.key.as_deref(), &a.title, &a.text)?)
+    })
+    .audited("修改消息模板"),
     Command::write("campaigns.create", Who::OWNER, |app, cx, args| {
         let c: CampaignDraft = args_of(args)?;
         to_json(followups::create_campaign(&mut app.conn, &cx.clock, cx.by()?, &c)?)
@@ -144,7 +193,7 @@ impl App {
             .map(|(scope, label)| Ok(json!({"scope": scope, "label": label, "steps": followups::plan(&self.conn, &scope)?})))
             .collect::<Result<_>>()?;
         let item_list: Vec<Value> = items::list(&self.conn)?.into_iter().map(|i| json!({"id": i.id.0, "name": i.name})).collect();
-        Ok(json!({"plans": plans, "items": item_list}))
+        Ok(json!({"plans": plans, "items": item_list, "package_days": crate::prepaid::package_days(&self.conn)?}))
     }
 
     fn campaigns_list(&self) -> Result<Value> {

@@ -58,6 +58,32 @@ pub(super) const COMMANDS: &[Command] = &[
     })
     .heavy()
     .audited("导出经营报表"),
+    Command::read("report.satisfaction", Who::OWNER, |app, cx, args| {
+        let a: MonthArgs = args_of(args)?;
+        let m = month_of(&a, &cx.clock)?;
+        Ok(serde_json::to_value(report::breakdown(&app.conn, m)?)?)
+    }),
+    // 预收未耗: every live order with sessions left (the owner's list).
+    Command::read("prepaid.list", Who::OWNER, |app, cx, _| {
+        let today = cx.clock.today();
+        let rows = crate::prepaid::list(&app.conn, today)?;
+        let sessions: i64 = rows.iter().map(|r| r.sessions_left).sum();
+        let value: crate::money::Money = rows.iter().map(|r| r.value_left).sum();
+        Ok(json!({"as_of": today.to_string(), "orders": rows.len(), "sessions": sessions, "value": value, "rows": rows,
+                  "package_days": crate::prepaid::package_days(&app.conn)?}))
+    }),
+    Command::read("prepaid.export", Who::OWNER, |app, cx, args| {
+        let a: MonthArgs = args_of(args)?;
+        let today = cx.clock.today();
+        let rows = crate::prepaid::list(&app.conn, today)?;
+        let (bytes, ext) = match a.format.as_deref().unwrap_or("xlsx") {
+            "csv" => (crate::prepaid::csv(&rows)?.into_bytes(), "csv"),
+            "xlsx" => (crate::prepaid::workbook(&rows)?, "xlsx"),
+            other => return Err(Error::invalid("format", format!("不认识的格式「{other}」，可选 csv、xlsx"))),
+        };
+        Ok(json!({"filename": format!("留客预收未耗-{today}.{ext}"), "base64": base64::engine::general_purpose::STANDARD.encode(bytes)}))
+    })
+    .audited("导出预收未耗"),
     // `liuke report monthly`: the month with every key of SPEC §6 and the 12 before it.
     Command::read("report.figures", Who::OWNER, |app, _, args| {
         #[derive(Deserialize)]

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{add_days, upsert, Kind, NewTask, TaskStatus};
+use super::{add_days, upsert, Channel, Kind, NewTask, TaskStatus};
 use crate::clock::Clock;
 use crate::customers::CustomerId;
 use crate::error::{Error, Result};
@@ -28,6 +28,8 @@ pub struct DueTask {
     pub status: TaskStatus,
     pub items: Vec<String>,
     pub attempts: i64,
+    /// A call, or a message to send (extra key, SPEC §7 allows it).
+    pub channel: Channel,
     #[serde(skip)]
     pub customer_id: i64,
     #[serde(skip)]
@@ -42,7 +44,7 @@ const DUE_SQL: &str = "
     SELECT t.id, c.phone, c.name, t.kind, t.due, t.next_on, t.status,
            (SELECT group_concat(item, char(31)) FROM (SELECT DISTINCT item FROM task_sources s WHERE s.task_id = t.id AND s.voided = 0 AND item IS NOT NULL ORDER BY item)),
            (SELECT count(*) FROM task_attempts a WHERE a.task_id = t.id),
-           t.customer_id, t.purpose, t.script, t.anchor
+           t.customer_id, t.purpose, t.script, t.anchor, t.channel
     FROM tasks t JOIN customers c ON c.id = t.customer_id";
 
 fn due_of(r: &rusqlite::Row) -> rusqlite::Result<DueTask> {
@@ -57,6 +59,7 @@ fn due_of(r: &rusqlite::Row) -> rusqlite::Result<DueTask> {
         status: r.get(6)?,
         items: items.map(|t| t.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default(),
         attempts: r.get(8)?,
+        channel: r.get(13)?,
         customer_id: r.get(9)?,
         purpose: r.get(10)?,
         script: r.get(11)?,
@@ -107,8 +110,13 @@ pub fn of_customer(conn: &Connection, customer: CustomerId) -> Result<Vec<DueTas
     Ok(rows)
 }
 
-/// The script with its placeholders filled: {姓名}, {项目}, {天数}, {日期}, {活动}.
+/// The script with its placeholders filled: {姓名}, {项目}, {天数}, {日期},
+/// {活动}, and for a package call {剩余} (what is left, e.g. 「热玛吉 2 次」).
 pub fn fill_script(t: &DueTask, d: NaiveDate) -> String {
+    fill_script_with(t, d, "")
+}
+
+fn fill_script_with(t: &DueTask, d: NaiveDate, left: &str) -> String {
     let kind = t.kind;
     let template = t.script.clone().unwrap_or_else(|| kind.default_script().to_string());
     let days = t
@@ -124,6 +132,7 @@ pub fn fill_script(t: &DueTask, d: NaiveDate) -> String {
         .replace("{天数}", &days)
         .replace("{日期}", &t.due)
         .replace("{活动}", t.purpose.as_deref().unwrap_or(""))
+        .replace("{剩余}", left)
 }
 
 /// One call on the checklist.
@@ -135,6 +144,8 @@ pub struct Call {
     pub purpose: Option<String>,
     pub script: String,
     pub overdue_days: i64,
+    /// A package call's packages: what is left of each and the last session.
+    pub packages: Vec<crate::prepaid::PackageLeft>,
 }
 
 /// A customer's calls for the day, with what staff must see before dialing.
@@ -192,16 +203,24 @@ pub fn checklist(conn: &Connection, d: NaiveDate, f: &Filter) -> Result<Vec<Cust
     let mut groups: Vec<CustomerCalls> = Vec::new();
     let mut index: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     let mut left_out: std::collections::HashSet<i64> = std::collections::HashSet::new();
-    for t in due(conn, d)? {
+    let birthday_text = crate::templates::edited_text(conn, "birthday")?;
+    for mut t in due(conn, d)? {
+        if t.kind == Kind::Birthday && t.script.is_none() {
+            // The owner's 生日 template, when she has written one.
+            t.script.clone_from(&birthday_text);
+        }
         if f.kind.as_deref().is_some_and(|k| !k.is_empty() && k != t.kind.key()) || left_out.contains(&t.customer_id) {
             continue;
         }
         let overdue_days = NaiveDate::parse_from_str(&t.next_on, "%Y-%m-%d").map(|n| (d - n).num_days()).unwrap_or(0);
+        let packages = if t.kind == Kind::Package { crate::prepaid::left_of_task(conn, t.id)? } else { Vec::new() };
+        let left = packages.iter().map(|p| format!("{} {} 次", p.item, p.left)).collect::<Vec<_>>().join("、");
         let call = Call {
             kind_label: t.kind.label(),
             purpose: t.purpose.clone(),
-            script: fill_script(&t, d),
+            script: fill_script_with(&t, d, &left),
             overdue_days,
+            packages,
             task: t,
         };
         let id = call.task.customer_id;
@@ -245,6 +264,8 @@ pub fn checklist(conn: &Connection, d: NaiveDate, f: &Filter) -> Result<Vec<Cust
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Reached,
+    /// A message step's text was sent.
+    Sent,
     NoAnswer,
     Escalate,
     Reschedule,
@@ -254,6 +275,7 @@ impl Outcome {
     pub fn key(self) -> &'static str {
         match self {
             Outcome::Reached => "reached",
+            Outcome::Sent => "sent",
             Outcome::NoAnswer => "no_answer",
             Outcome::Escalate => "escalate",
             Outcome::Reschedule => "reschedule",
@@ -264,6 +286,7 @@ impl Outcome {
     pub fn label(self) -> &'static str {
         match self {
             Outcome::Reached => "已接通",
+            Outcome::Sent => "已发送",
             Outcome::NoAnswer => "未接通",
             Outcome::Escalate => "投诉/不良反应",
             Outcome::Reschedule => "改期",
@@ -271,7 +294,7 @@ impl Outcome {
     }
 
     pub fn parse(text: &str) -> Option<Outcome> {
-        [Outcome::Reached, Outcome::NoAnswer, Outcome::Escalate, Outcome::Reschedule].into_iter().find(|o| o.key() == text)
+        [Outcome::Reached, Outcome::Sent, Outcome::NoAnswer, Outcome::Escalate, Outcome::Reschedule].into_iter().find(|o| o.key() == text)
     }
 }
 
@@ -281,9 +304,15 @@ impl rusqlite::types::FromSql for Outcome {
     }
 }
 
-/// Records a call on an open task: reached closes it; no answer moves it to
-/// tomorrow, and the third unanswered call closes it as unreachable; escalate
-/// closes it and flags the customer file; reschedule moves next_on (due stays).
+/// A score of this or less flags the customer file (SPEC §9).
+pub const DISSATISFIED_AT_MOST: i64 = 2;
+
+/// Records a call on an open task: reached closes it (with an optional
+/// satisfaction score 1–5; 1–2 flags the customer file); sent closes a
+/// message task; no answer moves it to tomorrow, and the third unanswered
+/// call closes it as unreachable; escalate closes it and flags the customer
+/// file; reschedule moves next_on (due stays).
+#[allow(clippy::too_many_arguments)]
 pub fn complete(
     conn: &mut Connection,
     clock: &Clock,
@@ -292,15 +321,17 @@ pub fn complete(
     outcome: Outcome,
     note: Option<&str>,
     to: Option<NaiveDate>,
+    score: Option<i64>,
 ) -> Result<DueTask> {
     let tx = write_tx(conn)?;
-    complete_tx(&tx, clock, by, id, outcome, note, to)?;
+    complete_tx(&tx, clock, by, id, outcome, note, to, score)?;
     tx.commit()?;
     task(conn, id)
 }
 
 /// `complete` inside the caller's transaction (a call that ends in a booked
 /// appointment closes with it).
+#[allow(clippy::too_many_arguments)]
 pub fn complete_tx(
     tx: &Connection,
     clock: &Clock,
@@ -309,6 +340,7 @@ pub fn complete_tx(
     outcome: Outcome,
     note: Option<&str>,
     to: Option<NaiveDate>,
+    score: Option<i64>,
 ) -> Result<()> {
     let t = task(tx, id)?;
     if t.status != TaskStatus::Open {
@@ -336,10 +368,21 @@ pub fn complete_tx(
     if outcome == Outcome::Escalate && note.is_none() {
         return Err(Error::invalid("note", "投诉或不良反应请写明情况，医生和院长会看到"));
     }
+    if outcome == Outcome::Sent && t.channel != Channel::Message {
+        return Err(Error::invalid("outcome", "这是一通电话回访，请登记接通结果；「已发送」用于发消息的回访"));
+    }
+    if let Some(s) = score {
+        if outcome != Outcome::Reached {
+            return Err(Error::invalid("score", "满意度只在「已接通」时登记"));
+        }
+        if !(1..=5).contains(&s) {
+            return Err(Error::invalid("score", format!("满意度应为 1 到 5 分，收到 {s}")));
+        }
+    }
     let now = clock.now_utc();
     tx.execute(
-        "INSERT INTO task_attempts (task_id, at, on_date, by_staff, outcome, note, to_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id, now, today.to_string(), by.0, outcome.key(), note, to.map(|d| d.to_string())],
+        "INSERT INTO task_attempts (task_id, at, on_date, by_staff, outcome, note, to_date, score) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, now, today.to_string(), by.0, outcome.key(), note, to.map(|d| d.to_string()), score],
     )?;
     let close = |status: &str| -> Result<()> {
         tx.execute(
@@ -349,7 +392,18 @@ pub fn complete_tx(
         Ok(())
     };
     match outcome {
-        Outcome::Reached => close("reached")?,
+        Outcome::Reached => {
+            close("reached")?;
+            if let Some(s) = score.filter(|s| *s <= DISSATISFIED_AT_MOST) {
+                // Like an escalation, for the doctor and the owner; the call stays reached.
+                let said = note.map(|n| format!("：{n}")).unwrap_or_default();
+                tx.execute(
+                    "INSERT INTO customer_flags (customer_id, task_id, note, at, by_staff) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![t.customer_id, id, format!("回访满意度 {s} 分（{}）{said}", satisfaction_label(s)), now, by.0],
+                )?;
+            }
+        }
+        Outcome::Sent => close("sent")?,
         Outcome::Escalate => {
             close("escalate")?;
             tx.execute(
@@ -379,6 +433,17 @@ pub fn complete_tx(
 }
 
 
+/// How a score reads (SPEC §9: 1 非常不满意 … 5 非常满意).
+pub fn satisfaction_label(score: i64) -> &'static str {
+    match score {
+        1 => "非常不满意",
+        2 => "不满意",
+        3 => "一般",
+        4 => "满意",
+        _ => "非常满意",
+    }
+}
+
 /// A call made on a task.
 #[derive(Debug, Clone, Serialize)]
 pub struct Attempt {
@@ -388,14 +453,17 @@ pub struct Attempt {
     pub outcome: Outcome,
     pub note: Option<String>,
     pub to_date: Option<String>,
+    pub score: Option<i64>,
 }
 
 pub fn attempts(conn: &Connection, task: i64) -> Result<Vec<Attempt>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.at, a.on_date, s.name, a.outcome, a.note, a.to_date FROM task_attempts a JOIN staff s ON s.id = a.by_staff WHERE a.task_id = ?1 ORDER BY a.id",
+        "SELECT a.at, a.on_date, s.name, a.outcome, a.note, a.to_date, a.score FROM task_attempts a JOIN staff s ON s.id = a.by_staff WHERE a.task_id = ?1 ORDER BY a.id",
     )?;
     let rows = stmt
-        .query_map([task], |r| Ok(Attempt { at: r.get(0)?, on_date: r.get(1)?, by: r.get(2)?, outcome: r.get(3)?, note: r.get(4)?, to_date: r.get(5)? }))?
+        .query_map([task], |r| {
+            Ok(Attempt { at: r.get(0)?, on_date: r.get(1)?, by: r.get(2)?, outcome: r.get(3)?, note: r.get(4)?, to_date: r.get(5)?, score: r.get(6)? })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -462,6 +530,10 @@ pub struct CampaignDraft {
     pub script: Option<String>,
     #[serde(default)]
     pub voucher: Option<CampaignVoucher>,
+    /// A message template (SPEC §9): the campaign's tasks are then messages
+    /// with its text, unless a script of its own is given.
+    #[serde(default)]
+    pub template: Option<String>,
 }
 
 /// What a campaign made.
@@ -502,11 +574,20 @@ pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &Ca
     };
     let reminded = reminded(conn, c.segment.reminder.as_deref(), date)?;
     let want = |w: &Option<String>, have: &str| w.as_deref().is_none_or(|w| w.is_empty() || w == have);
-    let script = c.script.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let template = match c.template.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(key) => Some(crate::templates::get(conn, key)?),
+        None => None,
+    };
+    let own_script = c.script.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    if let Some(bad) = own_script.as_deref().and_then(crate::templates::unknown_placeholder) {
+        return Err(Error::invalid("script", format!("「{bad}」不是可用的占位符；可用：{}", crate::templates::PLACEHOLDERS.join(" "))));
+    }
+    let script = own_script.or_else(|| template.as_ref().map(|t| t.text.clone()));
+    let channel = if template.is_some() { Channel::Message } else { Channel::Call };
     let tx = write_tx(conn)?;
     tx.execute(
-        "INSERT INTO campaigns (uid, name, date, segment_json, script, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![new_uid(), name, date.to_string(), serde_json::to_string(&c.segment)?, script, clock.now_utc(), by.0],
+        "INSERT INTO campaigns (uid, name, date, segment_json, script, created_at, created_by, template) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![new_uid(), name, date.to_string(), serde_json::to_string(&c.segment)?, script, clock.now_utc(), by.0, template.as_ref().map(|t| &t.key)],
     )?;
     let id = tx.last_insert_rowid();
     let mut made = 0;
@@ -535,6 +616,7 @@ pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &Ca
             source: format!("campaign:{id}"),
             item: None,
             history: false,
+            channel,
         };
         if upsert(&tx, clock, &task)?.is_some() {
             made += 1;

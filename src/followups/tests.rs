@@ -212,14 +212,14 @@ fn three_unanswered_calls_close_the_task_as_unreachable() {
     let item = c.item("水光针", Category::Injection);
     c.treat(a, ymd(2026, 11, 22), item, "980");
     let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
-    let t1 = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap();
+    let t1 = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None, None).unwrap();
     assert_eq!((t1.status.key(), t1.next_on.as_str(), t1.due.as_str()), ("open", "2026-11-24", "2026-11-23"));
     on(&mut c, ymd(2026, 11, 24));
-    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap();
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None, None).unwrap();
     on(&mut c, ymd(2026, 11, 25));
-    let t3 = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap();
+    let t3 = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None, None).unwrap();
     assert_eq!((t3.status.key(), t3.attempts), ("unreachable", 3));
-    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reached, None, None).unwrap_err().code(), "conflict");
+    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reached, None, None, None).unwrap_err().code(), "conflict");
 }
 
 #[test]
@@ -229,8 +229,8 @@ fn a_reschedule_moves_next_on_and_keeps_due() {
     let item = c.item("水光针", Category::Injection);
     c.treat(a, ymd(2026, 11, 22), item, "980");
     let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
-    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reschedule, None, None).unwrap_err().code(), "invalid");
-    let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reschedule, Some("周末再打"), Some(ymd(2026, 11, 28))).unwrap();
+    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reschedule, None, None, None).unwrap_err().code(), "invalid");
+    let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reschedule, Some("周末再打"), Some(ymd(2026, 11, 28)), None).unwrap();
     assert_eq!((t.due.as_str(), t.next_on.as_str(), t.status.key()), ("2026-11-23", "2026-11-28", "open"));
     assert!(due(&c.conn, ymd(2026, 11, 27)).unwrap().iter().all(|d| d.id != id));
 }
@@ -242,8 +242,8 @@ fn an_escalation_closes_the_call_and_flags_the_customer_file() {
     let item = c.item("玻尿酸", Category::Injection);
     c.treat(a, ymd(2026, 11, 22), item, "4800");
     let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
-    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Escalate, None, None).unwrap_err().code(), "invalid");
-    let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Escalate, Some("左脸肿得厉害"), None).unwrap();
+    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Escalate, None, None, None).unwrap_err().code(), "invalid");
+    let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Escalate, Some("左脸肿得厉害"), None, None).unwrap();
     assert_eq!(t.status, TaskStatus::Escalate);
     let flags = open_flags(&c.conn, a).unwrap();
     assert_eq!(flags.len(), 1);
@@ -283,6 +283,7 @@ fn a_campaign_becomes_one_task_per_customer_of_its_segment_who_accepts_marketing
         segment: Segment { membership: Some("gold".into()), ..Default::default() },
         script: None,
         voucher: None,
+        template: None,
     };
     let made = create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
     assert_eq!((made.tasks, made.vouchers), (1, 0));
@@ -309,6 +310,7 @@ fn a_campaign_voucher_goes_to_every_customer_of_its_segment_once() {
         segment: Segment { membership: Some("gold".into()), ..Default::default() },
         script: None,
         voucher: Some(CampaignVoucher { face: yuan("300"), threshold: Some(yuan("1000")) }),
+        template: None,
     };
     let made = create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap();
     // The call skips the customer who declines marketing; the voucher is hers all the same.
@@ -345,6 +347,7 @@ fn a_campaign_can_reach_the_customers_whose_vouchers_or_points_are_about_to_laps
         segment: Segment { reminder: Some(reminder.into()), ..Default::default() },
         script: None,
         voucher: None,
+        template: None,
     };
     assert_eq!(create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &campaign("vouchers_lapsing")).unwrap().tasks, 1);
     assert_eq!(dues(&c, soon, "campaign"), ["2026-11-23"]);
@@ -365,7 +368,7 @@ fn history_gathered_in_bulk_ends_as_one_upsert_each() {
         let mut c = Clinic::on(ymd(2026, 11, 23));
         let people: Vec<CustomerId> = (1..=4).map(|i| c.customer(&format!("客户{i}"), &format!("1380000000{i}"))).collect();
         // A task already there, cancelled, with the key of one of the calls below.
-        let t = NewTask { customer: people[0], kind: Kind::PostTreatment, due: ymd(2026, 10, 2), anchor: ymd(2026, 10, 1), purpose: Some("旧"), script: None, source: "execution:900".into(), item: Some("旧项目"), history: false };
+        let t = NewTask { customer: people[0], kind: Kind::PostTreatment, due: ymd(2026, 10, 2), anchor: ymd(2026, 10, 1), purpose: Some("旧"), script: None, source: "execution:900".into(), item: Some("旧项目"), history: false, channel: Channel::Call };
         let id = upsert(&c.conn, &c.clock, &t).unwrap().unwrap();
         cancel(&c.conn, id, "测试").unwrap();
         (c, people)
@@ -386,6 +389,7 @@ fn history_gathered_in_bulk_ends_as_one_upsert_each() {
                         source: format!("execution:{}", n * 10 + k as usize),
                         item: Some(["水光针", "光子嫩肤"][k as usize % 2]),
                         history: true,
+                        channel: Channel::Call,
                     });
                 }
             }
@@ -438,9 +442,9 @@ fn a_call_ticked_off_twice_names_who_got_there_first() {
     c.treat(a, ymd(2026, 11, 22), item, "980");
     let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
     let li = crate::staff::create(&c.conn, &c.clock, SYSTEM_STAFF, &crate::staff::StaffDraft { name: "客服小李".into(), role: crate::staff::Role::Service, active: true }).unwrap();
-    complete(&mut c.conn, &c.clock, li.id, id, Outcome::Reached, None, None).unwrap();
+    complete(&mut c.conn, &c.clock, li.id, id, Outcome::Reached, None, None, None).unwrap();
     let attempts_before = attempts(&c.conn, id).unwrap().len();
-    let e = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None).unwrap_err();
+    let e = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None, None).unwrap_err();
     assert_eq!(e.code(), "conflict");
     assert!(e.to_string().starts_with("这条回访已是「已接通」：客服小李 在 "), "{e}");
     assert!(e.to_string().ends_with("登记为「已接通」，不能再登记。"), "{e}");

@@ -181,5 +181,6 @@ fn the_csv_has_a_bom_chinese_headers_and_a_row_a_month() {
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines.len(), 14);
     assert!(lines[0].starts_with("月份,新客数,老客数"));
-    assert_eq!(lines[13], "2026-10,1,0,1,1,1234.50,0.0,0,0,,0,0,,0,0,0,0,0,,0,0.0,0,0,0.00,0.00");
+    // The one session bought and not yet done is 预收未耗 at the month's end: 1, ¥1,234.50.
+    assert_eq!(lines[13], "2026-10,1,0,1,1,1234.50,0.0,0,0,,0,0,,0,0,0,0,0,,0,0.0,0,,0,1,1234.50,0,0,0.00,0.00");
 }

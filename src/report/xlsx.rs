@@ -15,7 +15,7 @@ fn xlsx_err(e: XlsxError) -> Error {
 const FIGURES: &str = "月度指标";
 
 /// The figures that are money (strings in JSON, numbers in the workbook).
-const MONEY_KEYS: [&str; 3] = ["revenue", "voucher_value_redeemed", "vouchers_outstanding"];
+const MONEY_KEYS: [&str; 4] = ["revenue", "voucher_value_redeemed", "vouchers_outstanding", "prepaid_value_outstanding"];
 
 fn figures_sheet(months: &[Figures]) -> std::result::Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();

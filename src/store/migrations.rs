@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_vouchers.sql"),
     include_str!("migrations/0013_family_index.sql"),
     include_str!("migrations/0014_order_credits.sql"),
+    include_str!("migrations/0015_call_kinds.sql"),
 ];
 
 /// The schema version this program writes.
@@ -34,6 +35,21 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     if found > schema_version() {
         return Err(Error::SchemaTooNew { found, supported: schema_version() });
     }
+    if found == schema_version() {
+        return Ok(());
+    }
+    // A migration that rebuilds a table others refer to (SQLite's way of
+    // changing a CHECK) drops it first: foreign keys are off while migrations
+    // run (the pragma has no effect inside a transaction). A rebuild copies
+    // every id as it was, so no reference breaks (tested below).
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply_from(conn, found);
+    conn.pragma_update(None, "foreign_keys", enforced)?;
+    applied
+}
+
+fn apply_from(conn: &mut Connection, found: i64) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
@@ -84,6 +100,39 @@ mod tests {
         assert_eq!(v, schema_version());
         let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn rebuilding_the_call_tables_keeps_every_call_and_every_reference() {
+        use crate::testing::{ymd, Clinic};
+        let mut c = Clinic::on(ymd(2026, 11, 2));
+        let a = c.customer("王丽", "13800000001");
+        let item = c.item("玻尿酸", crate::items::Category::Injection);
+        c.treat(a, ymd(2026, 11, 2), item, "3000");
+        let id: i64 = c.conn.query_row("SELECT min(id) FROM tasks", [], |r| r.get(0)).unwrap();
+        crate::followups::complete(&mut c.conn, &c.clock, crate::staff::SYSTEM_STAFF, id, crate::followups::Outcome::NoAnswer, None, None, None).unwrap();
+        let before: Vec<(i64, String, String)> =
+            c.conn.prepare("SELECT id, kind, due FROM tasks ORDER BY id").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect();
+        let attempts: i64 = c.conn.query_row("SELECT count(*) FROM task_attempts", [], |r| r.get(0)).unwrap();
+        // Back to 0014's tables, then forward again.
+        c.conn.pragma_update(None, "foreign_keys", false).unwrap();
+        c.conn.execute_batch(
+            "DROP TRIGGER open_lines_bought; DROP TRIGGER open_lines_done; DROP TRIGGER open_lines_returned;
+             DROP TRIGGER open_lines_session_voided; DROP TRIGGER open_lines_refund_voided; DROP TRIGGER open_lines_order_voided;
+             DROP TABLE open_lines; DROP TABLE message_templates; ALTER TABLE campaigns DROP COLUMN template;
+             DROP INDEX task_attempts_scored; ALTER TABLE task_attempts DROP COLUMN score;
+             ALTER TABLE tasks DROP COLUMN channel;",
+        ).unwrap();
+        c.conn.pragma_update(None, "foreign_keys", true).unwrap();
+        c.conn.pragma_update(None, "user_version", 14).unwrap();
+        migrate(&mut c.conn).unwrap();
+        let after: Vec<(i64, String, String)> =
+            c.conn.prepare("SELECT id, kind, due FROM tasks ORDER BY id").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect();
+        assert_eq!(after, before);
+        assert_eq!(c.conn.query_row("SELECT count(*) FROM task_attempts", [], |r| r.get::<_, i64>(0)).unwrap(), attempts);
+        assert_eq!(c.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
+        assert_eq!(c.conn.query_row("PRAGMA foreign_keys", [], |r| r.get::<_, i64>(0)).unwrap(), 1, "enforced again");
+        assert!(c.conn.execute("DELETE FROM task_attempts", []).is_err(), "append-only again");
     }
 
     #[test]
