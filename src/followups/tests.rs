@@ -3,6 +3,7 @@ use crate::consumption::{self, Voidable};
 use crate::customers::CustomerDraft;
 use crate::staff::SYSTEM_STAFF;
 use crate::testing::{ymd, yuan, Clinic};
+use rusqlite::params;
 
 fn tasks_of(c: &Clinic, customer: CustomerId) -> Vec<(String, String, String)> {
     c.conn
@@ -449,4 +450,174 @@ fn a_call_ticked_off_twice_names_who_got_there_first() {
     assert!(e.to_string().starts_with("这条回访已是「已接通」：客服小李 在 "), "{e}");
     assert!(e.to_string().ends_with("登记为「已接通」，不能再登记。"), "{e}");
     assert_eq!(attempts(&c.conn, id).unwrap().len(), attempts_before, "nothing written");
+}
+
+fn channel_of(c: &Clinic, id: i64) -> String {
+    c.conn.query_row("SELECT channel FROM tasks WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+}
+
+fn task_on(c: &Clinic, customer: CustomerId, kind: &str, due_on: &str) -> i64 {
+    c.conn
+        .query_row("SELECT id FROM tasks WHERE customer_id = ?1 AND kind = ?2 AND due = ?3", params![customer.0, kind, due_on], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_reached_call_carries_a_score_and_one_or_two_flags_the_file() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 20), item, "980");
+    let first = task_on(&c, a, "post_treatment", "2026-11-21");
+    let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, first, Outcome::Reached, Some("效果不错"), None, Some(5)).unwrap();
+    assert_eq!(t.status, TaskStatus::Reached);
+    assert!(open_flags(&c.conn, a).unwrap().is_empty(), "5 分 flags nothing");
+    let second = task_on(&c, a, "post_treatment", "2026-11-23");
+    let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, second, Outcome::Reached, Some("觉得没效果"), None, Some(2)).unwrap();
+    assert_eq!(t.status, TaskStatus::Reached, "the call stays reached");
+    let flags = open_flags(&c.conn, a).unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].note.as_deref(), Some("回访满意度 2 分（不满意）：觉得没效果"));
+    assert_eq!(attempts(&c.conn, second).unwrap()[0].score, Some(2));
+}
+
+#[test]
+fn a_score_outside_one_to_five_or_on_another_outcome_is_refused_and_nothing_is_written() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 22), item, "980");
+    let id = task_on(&c, a, "post_treatment", "2026-11-23");
+    for (outcome, score) in [(Outcome::Reached, 0), (Outcome::Reached, 6), (Outcome::NoAnswer, 4)] {
+        let e = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, outcome, None, None, Some(score)).unwrap_err();
+        assert_eq!(e.code(), "invalid");
+    }
+    assert!(attempts(&c.conn, id).unwrap().is_empty());
+    assert_eq!(task(&c.conn, id).unwrap().status, TaskStatus::Open);
+}
+
+#[test]
+fn a_message_step_makes_a_message_task_ticked_off_as_sent() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let mut plan = default_plan("default");
+    plan[1] = Step { offset: 3, purpose: "护理视频".into(), script: "{姓名}您好，{项目}后的护理视频：…".into(), channel: Channel::Message };
+    save_plan(&c.conn, &c.clock, SYSTEM_STAFF, "category:注射", &plan).unwrap();
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 20), item, "980");
+    let call = task_on(&c, a, "post_treatment", "2026-11-21");
+    let message = task_on(&c, a, "post_treatment", "2026-11-23");
+    assert_eq!((channel_of(&c, call).as_str(), channel_of(&c, message).as_str()), ("call", "message"));
+    let listed = checklist(&c.conn, ymd(2026, 11, 23), &Filter::default()).unwrap();
+    let m = listed[0].calls.iter().find(|x| x.task.id == message).unwrap();
+    assert_eq!(m.script, "张小美您好，水光针后的护理视频：…");
+    assert_eq!(complete(&mut c.conn, &c.clock, SYSTEM_STAFF, call, Outcome::Sent, None, None, None).unwrap_err().code(), "invalid", "a call is not sent");
+    let t = complete(&mut c.conn, &c.clock, SYSTEM_STAFF, message, Outcome::Sent, None, None, None).unwrap();
+    assert_eq!(t.status, TaskStatus::Sent);
+}
+
+#[test]
+fn a_message_step_without_text_is_refused() {
+    let c = Clinic::on(ymd(2026, 11, 23));
+    let steps = [Step { offset: 3, purpose: "护理视频".into(), script: " ".into(), channel: Channel::Message }];
+    assert_eq!(save_plan(&c.conn, &c.clock, SYSTEM_STAFF, "default", &steps).unwrap_err().code(), "invalid");
+}
+
+#[test]
+fn a_message_and_a_call_due_the_same_day_are_one_call() {
+    let mut c = Clinic::on(ymd(2026, 11, 25));
+    let steps = [Step { offset: 3, purpose: "护理视频".into(), script: "视频".into(), channel: Channel::Message }];
+    save_plan(&c.conn, &c.clock, SYSTEM_STAFF, "category:注射", &steps).unwrap();
+    let a = c.customer("张小美", "13800000001");
+    let x = c.item("水光针", Category::Injection);
+    let y = c.item("热玛吉", Category::Laser);
+    c.treat(a, ymd(2026, 11, 23), x, "980");
+    c.treat(a, ymd(2026, 11, 25), y, "16800"); // 光电 day 1 = Nov 26, the injection's day 3
+    let id = task_on(&c, a, "post_treatment", "2026-11-26");
+    assert_eq!(channel_of(&c, id), "call");
+}
+
+#[test]
+fn a_campaign_with_a_template_makes_message_tasks_with_its_text() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 1), item, "980");
+    crate::templates::save(&c.conn, &c.clock, SYSTEM_STAFF, Some("mid_autumn"), "中秋", "{姓名}您好，中秋快乐！").unwrap();
+    let draft = CampaignDraft {
+        name: "中秋问候".into(),
+        date: "2026-11-30".into(),
+        segment: Segment::default(),
+        script: None,
+        voucher: None,
+        template: Some("mid_autumn".into()),
+    };
+    assert_eq!(create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap().tasks, 1);
+    let id = task_on(&c, a, "campaign", "2026-11-30");
+    assert_eq!(channel_of(&c, id), "message");
+    let listed = checklist(&c.conn, ymd(2026, 11, 30), &Filter { kind: Some("campaign".into()), ..Default::default() }).unwrap();
+    assert_eq!(listed[0].calls[0].script, "张小美您好，中秋快乐！");
+    let unknown = CampaignDraft { template: Some("nope".into()), name: "x".into(), ..draft };
+    assert_eq!(create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &unknown).unwrap_err().code(), "not_found");
+}
+
+#[test]
+fn a_plan_edit_can_move_the_open_calls_not_yet_due_and_nothing_else() {
+    let mut c = Clinic::on(ymd(2026, 11, 1));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("热玛吉", Category::Laser);
+    c.treat(a, ymd(2026, 11, 1), item, "16800"); // 光电: Nov 2, Nov 8, Dec 1
+    let reached = task_on(&c, a, "post_treatment", "2026-11-02");
+    on(&mut c, ymd(2026, 11, 10));
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, reached, Outcome::Reached, None, None, None).unwrap();
+    let overdue = task_on(&c, a, "post_treatment", "2026-11-08");
+    // New plan: days 1, 14 and 60. Nov 2 is closed, Nov 8 is overdue: both stay.
+    let steps = [step(1, "电话回访", ""), step(14, "两周复查", ""), step(60, "两个月效果", "")];
+    let tx = crate::store::write_tx(&mut c.conn).unwrap();
+    save_plan(&tx, &c.clock, SYSTEM_STAFF, "category:光电", &steps).unwrap();
+    let moved = move_open_calls(&tx, &c.clock, "category:光电").unwrap();
+    tx.commit().unwrap();
+    // Dec 1 (not due yet) gives way to Nov 15 and Dec 31.
+    assert_eq!(moved, Moved { moved: 1, added: 2, kept: 0 });
+    assert_eq!(
+        tasks_of(&c, a).into_iter().filter(|(k, _, _)| k == "post_treatment").map(|(_, d, s)| (d, s)).collect::<Vec<_>>(),
+        [
+            ("2026-11-02".to_string(), "reached".to_string()),
+            ("2026-11-08".into(), "open".into()),
+            ("2026-11-15".into(), "open".into()),
+            ("2026-12-01".into(), "cancelled".into()),
+            ("2026-12-31".into(), "open".into()),
+        ]
+    );
+    assert_eq!(task(&c.conn, overdue).unwrap().status, TaskStatus::Open);
+    // Another category's plan edit moves none of these.
+    let tx = crate::store::write_tx(&mut c.conn).unwrap();
+    assert_eq!(move_open_calls(&tx, &c.clock, "category:注射").unwrap(), Moved::default());
+}
+
+#[test]
+fn satisfaction_counts_calls_by_the_month_they_closed_in() {
+    let mut c = Clinic::on(ymd(2026, 10, 29));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 10, 28), item, "980"); // calls Oct 29, Oct 31, Nov 4, Nov 27
+    let oct = task_on(&c, a, "post_treatment", "2026-10-29");
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, oct, Outcome::Reached, None, None, Some(4)).unwrap();
+    // Due in October, reached in November: November's.
+    let late = task_on(&c, a, "post_treatment", "2026-10-31");
+    on(&mut c, ymd(2026, 11, 2));
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, late, Outcome::Reached, None, None, Some(1)).unwrap();
+    let on_time = task_on(&c, a, "post_treatment", "2026-11-04");
+    on(&mut c, ymd(2026, 11, 4));
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, on_time, Outcome::Reached, None, None, Some(4)).unwrap();
+    let month = |m: &str| crate::report::monthly(&c.conn, crate::report::Month::parse(m).unwrap()).unwrap();
+    let (o, n) = (month("2026-10"), month("2026-11"));
+    assert_eq!((o.satisfaction_responses, o.satisfaction_avg, o.dissatisfied), (1, Some(4.0), 0));
+    // (1 + 4) ÷ 2 = 2.5
+    assert_eq!((n.satisfaction_responses, n.satisfaction_avg, n.dissatisfied), (2, Some(2.5), 1));
+    let none = month("2026-12");
+    assert_eq!((none.satisfaction_responses, none.satisfaction_avg), (0, None));
+    let by = crate::report::breakdown(&c.conn, crate::report::Month::parse("2026-11").unwrap()).unwrap();
+    assert_eq!(by.by_consultant.len(), 1);
+    assert_eq!((by.by_consultant[0].name.as_str(), by.by_consultant[0].responses, by.by_consultant[0].avg), ("未填", 2, Some(2.5)));
 }

@@ -84,13 +84,13 @@ BEGIN
 END;
 CREATE TRIGGER open_lines_done AFTER INSERT ON executions
 BEGIN
-    UPDATE open_lines SET left = left - NEW.count WHERE line_id = NEW.order_line_id AND left > NEW.count;
     DELETE FROM open_lines WHERE line_id = NEW.order_line_id AND left <= NEW.count;
+    UPDATE open_lines SET left = left - NEW.count WHERE line_id = NEW.order_line_id;
 END;
 CREATE TRIGGER open_lines_returned AFTER INSERT ON refunds WHEN NEW.sessions_returned > 0 AND NEW.order_line_id IS NOT NULL
 BEGIN
-    UPDATE open_lines SET left = left - NEW.sessions_returned WHERE line_id = NEW.order_line_id AND left > NEW.sessions_returned;
     DELETE FROM open_lines WHERE line_id = NEW.order_line_id AND left <= NEW.sessions_returned;
+    UPDATE open_lines SET left = left - NEW.sessions_returned WHERE line_id = NEW.order_line_id;
 END;
 CREATE TRIGGER open_lines_session_voided AFTER UPDATE OF voided_at ON executions
 WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
