@@ -1,4 +1,5 @@
 mod appointments;
+mod call_kinds;
 mod callbacks;
 mod first_day;
 mod import_consumption;

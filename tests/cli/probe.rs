@@ -269,6 +269,15 @@ fn a_colleague_with_a_lower_role_is_refused_and_nothing_changes() {
         ("backup.restore", json!({"path": "/tmp/x.db"})),
         ("report.export", json!({"month": "2026-10"})),
         ("audit.list", json!({})),
+        // The owner's call settings and the money held for sessions.
+        ("prepaid.list", json!({})),
+        ("prepaid.export", json!({"format": "csv"})),
+        ("report.satisfaction", json!({"month": "2026-10"})),
+        ("templates.save", json!({"key": "mid_autumn", "title": "中秋", "text": "{姓名}您好"})),
+        ("plans.save", json!({"scope": "default", "steps": [], "move_open": true})),
+        ("plans.preview", json!({"scope": "default", "steps": []})),
+        ("plans.package_days", json!({"days": 30})),
+        ("campaigns.create", json!({"name": "中秋", "date": "2026-12-01", "template": "mid_autumn"})),
     ] {
         let a = api(&s, cmd, Some(&service), args);
         assert_eq!(a.status, 400, "{cmd}: {}", a.body);

@@ -68,6 +68,9 @@ fn october_is_the_hand_worked_report() {
             // Imported calls due before the import's today are historical.
             "callbacks_due": 0, "callbacks_done": 0, "callback_completion_rate": null, "callbacks_on_time": 0,
             "rebooked_rate": 0.0,
+            // No scored calls; every session bought was done the day it was bought.
+            "satisfaction_responses": 0, "satisfaction_avg": null, "dissatisfied": 0,
+            "prepaid_sessions_outstanding": 0, "prepaid_value_outstanding": "0.00",
             // No vouchers in this history.
             "vouchers_issued": 0, "vouchers_redeemed": 0, "voucher_value_redeemed": "0.00", "vouchers_outstanding": "0.00",
             "tiers": {
