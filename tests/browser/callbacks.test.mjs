@@ -51,7 +51,10 @@ test('a call is ticked off with one key and the next call takes the focus', asyn
     const { page } = c;
     await page.waitForSelector('.call:focus');
     const first = await page.getAttribute('.call:focus', 'data-task');
+    // 接通 asks for a satisfaction score; Enter records the call without one.
     await page.keyboard.press('1');
+    await page.waitForSelector(`.call[data-task="${first}"] .score-row:not([hidden])`);
+    await page.keyboard.press('Enter');
     await page.waitForSelector(`.call.done[data-task="${first}"]`);
     const second = await page.getAttribute('.call:focus', 'data-task');
     assert.notEqual(second, first);

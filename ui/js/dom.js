@@ -89,3 +89,18 @@ export function ask(title, label, { secret = false } = {}) {
     input.focus();
   });
 }
+
+/**
+ * Saves an export the core made ({filename, base64}) as a download.
+ * @param {{filename: string, base64: string}} out
+ */
+export function saveExport(out) {
+  const bytes = Uint8Array.from(atob(out.base64), (ch) => ch.charCodeAt(0));
+  const type = out.filename.endsWith('.csv') ? 'text/csv;charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([bytes], { type }));
+  a.download = out.filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}

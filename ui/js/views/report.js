@@ -4,7 +4,7 @@
  * figure to the customers behind it, and the export (CSV, Excel).
  */
 import { call } from '../api.js';
-import { h, replace, toast } from '../dom.js';
+import { h, replace, saveExport, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { SCHEMES } from './tiers.js';
 
@@ -73,6 +73,7 @@ export async function renderReport(main, query) {
   const last = data.history[11];
   const months = data.history.map((m) => m.month);
   const drill = h('div', { id: 'drill' });
+  const satisfactionBox = h('div', { class: 'panel', id: 'satisfaction-panel' });
   const picker = h('input', { id: 'report-month', type: 'month', value: data.month, max: data.today.slice(0, 7), onchange: () => { location.hash = `#/reports?month=${picker.value}`; } });
 
   const showWho = async (who, title) => {
@@ -106,12 +107,7 @@ export async function renderReport(main, query) {
   const exportAs = async (format) => {
     try {
       const out = await call('report.export', { month: data.month, format });
-      const bytes = Uint8Array.from(atob(out.base64), (ch) => ch.charCodeAt(0));
-      const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-      const a = h('a', { href: URL.createObjectURL(new Blob([bytes], { type })), download: out.filename });
-      document.body.append(a);
-      a.click();
-      a.remove();
+      saveExport(out);
       toast(`已导出 ${out.filename}`);
     } catch (e) { toast(e.message, 'error'); }
   };
@@ -142,7 +138,12 @@ export async function renderReport(main, query) {
       card('沉睡客户', f.dormant_customers, { key: 'dormant_customers', who: 'dormant', note: '月末' }),
       card('唤醒客户', f.reactivated_customers, { key: 'reactivated_customers', who: 'reactivated', note: '间隔 ≥180 天后再到院' }),
       card('用券', f.vouchers_redeemed, { key: 'vouchers_redeemed', note: `面额 ${yuan(f.voucher_value_redeemed)} · 本月发券 ${f.vouchers_issued} 张` }),
-      card('月末未用券', null, { text: yuan(f.vouchers_outstanding), key: 'vouchers_outstanding', note: '有效期内、未使用的券面额' })),
+      card('月末未用券', null, { text: yuan(f.vouchers_outstanding), key: 'vouchers_outstanding', note: '有效期内、未使用的券面额' }),
+      card('满意度', null, { text: f.satisfaction_avg == null ? '—' : `${f.satisfaction_avg.toFixed(2)} 分`, key: 'satisfaction_avg', note: `${f.satisfaction_responses} 通打分，不满意（1–2 分）${f.dissatisfied} 通` }),
+      h('a', { class: 'card figure', href: '#/prepaid', dataset: { key: 'prepaid_value_outstanding' } },
+        h('div', { class: 'label' }, '月末预收未耗'),
+        h('div', { class: 'value' }, yuan(f.prepaid_value_outstanding)),
+        h('div', { class: 'hint' }, `未做的疗程 ${f.prepaid_sessions_outstanding} 次 · 点击看明细`))),
     drill,
     h('div', { class: 'charts' },
       chart({ title: '新客与老客', months, kind: 'bars', series: [
@@ -160,5 +161,28 @@ export async function renderReport(main, query) {
         { name: '老客消费占比', values: data.history.map((m) => m.repeat_revenue_share) }] })),
     h('div', { class: 'panel' },
       h('h2', {}, `客户分层（${data.month} 月末，对比上月）`),
-      h('table', { class: 'tier-table', id: 'tier-table' }, h('tbody', {}, tierRows))));
+      h('table', { class: 'tier-table', id: 'tier-table' }, h('tbody', {}, tierRows))),
+    satisfactionBox);
+  renderSatisfaction(satisfactionBox, data.month).catch((e) => replace(satisfactionBox, h('p', { class: 'hint' }, e.message)));
+}
+
+/**
+ * The month's satisfaction by doctor and by consultant (SPEC §9).
+ * @param {HTMLElement} box
+ * @param {string} month
+ */
+async function renderSatisfaction(box, month) {
+  const data = await call('report.satisfaction', { month });
+  const table = (title, id, rows) => h('div', {},
+    h('h3', {}, title),
+    rows.length ? h('table', { class: 'list', id },
+      h('thead', {}, h('tr', {}, ['', '打分通数', '平均', '不满意（1–2 分）'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, rows.map((r) => h('tr', {},
+        h('td', {}, r.name), h('td', {}, String(r.responses)), h('td', {}, r.avg == null ? '—' : r.avg.toFixed(2)),
+        h('td', { class: r.dissatisfied ? 'alert' : '' }, String(r.dissatisfied)))))) : h('p', { class: 'empty' }, '本月还没有打分的回访。'));
+  replace(box,
+    h('h2', {}, `满意度（${month}，按回访完成的日期）`),
+    h('div', { class: 'two-col' },
+      table('按医生（回访项目的医生）', 'satisfaction-doctors', data.by_doctor),
+      table('按顾问（客户的顾问）', 'satisfaction-consultants', data.by_consultant)));
 }

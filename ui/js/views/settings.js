@@ -8,7 +8,7 @@ import { yuan } from '../format.js';
 import { moneyText } from './consumption.js';
 import { renderRulesPanel } from './tiers.js';
 import { renderBenefitsPanel } from './benefits.js';
-import { renderPlansPanel } from './callbacks.js';
+import { renderPlansPanel, renderTemplatesPanel } from './callbacks.js';
 import { renderBookingSettingsPanel } from './appointments.js';
 
 const IMPORTS = {
@@ -371,19 +371,20 @@ export async function renderSettings(main) {
   const rulesPanel = h('div', { class: 'panel', id: 'rules-panel' });
   const benefitsPanel = h('div', { class: 'panel', id: 'benefits-panel' });
   const plansPanel = h('div', { class: 'panel', id: 'plans-panel' });
+  const templatesPanel = h('div', { class: 'panel', id: 'templates-panel' });
   const bookingPanel = h('div', { class: 'panel', id: 'booking-panel' });
   const importPanel = h('div', { class: 'panel', id: 'import-panel' });
   const infoPanel = h('div', { class: 'panel', id: 'info-panel' });
   const auditPanel = h('div', { class: 'panel', id: 'audit-panel' });
   const signInPanel = h('div', { class: 'panel', id: 'sign-in-panel' });
   const networkPanel = h('div', { class: 'panel', id: 'network-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, networkPanel, rulesPanel, benefitsPanel, plansPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
+  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, networkPanel, rulesPanel, benefitsPanel, plansPanel, templatesPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
   renderImportPanel(importPanel);
   // Each panel stands alone: what a role may not manage says so, the rest works.
   const tolerant = (panel, render) => render(panel).catch((e) => replace(panel, h('p', { class: 'hint' }, e.message)));
   await Promise.all([
     tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel), tolerant(benefitsPanel, renderBenefitsPanel),
-    tolerant(plansPanel, renderPlansPanel), tolerant(bookingPanel, renderBookingSettingsPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
+    tolerant(plansPanel, renderPlansPanel), tolerant(templatesPanel, renderTemplatesPanel), tolerant(bookingPanel, renderBookingSettingsPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
     tolerant(signInPanel, renderSignInPanel), tolerant(networkPanel, renderNetworkPanel),
   ]);
   // A PC asking to connect shows up here without a reload.
