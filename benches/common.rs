@@ -144,6 +144,55 @@ pub fn add_tasks(conn: &mut Connection) {
     println!("added {} tasks in {:.1} s", TASKS - have, t.elapsed().as_secs_f64());
 }
 
+/// The call kinds of issue 19 in the large clinic, once: a package call (疗程邀约)
+/// for 2,000 of the open packages, due within a month either side of today;
+/// every fifth post-treatment call a message step; and a satisfaction score
+/// on every third call reached (the report's satisfaction figures read them).
+pub fn add_call_kinds(conn: &mut Connection) {
+    let have: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM tasks WHERE kind = 'package')", [], |r| r.get(0)).expect("exists");
+    if have {
+        return;
+    }
+    let t = Instant::now();
+    let today = today();
+    let mut rng = fastrand::Rng::with_seed(19);
+    let tx = conn.transaction().expect("tx");
+    {
+        let orders: Vec<(i64, i64)> = tx
+            .prepare("SELECT DISTINCT order_id, customer_id FROM open_lines ORDER BY order_id LIMIT 2000")
+            .expect("p")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("q")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        let mut task = tx
+            .prepare(
+                "INSERT OR IGNORE INTO tasks (uid, customer_id, kind, due, next_on, status, purpose, anchor, created_at)
+                 VALUES (?1, ?2, 'package', ?3, ?3, 'open', '疗程邀约', ?4, '2026-01-01T00:00:00Z')",
+            )
+            .expect("p");
+        let mut source = tx.prepare("INSERT OR IGNORE INTO task_sources (task_id, source, item) VALUES (?1, ?2, '疗程')").expect("p");
+        for (order, customer) in orders {
+            let offset = rng.i64(-30..=30);
+            let due = if offset >= 0 { today.checked_add_days(Days::new(offset as u64)) } else { today.checked_sub_days(Days::new(offset.unsigned_abs())) }.expect("date");
+            let anchor = due.checked_sub_days(Days::new(45)).expect("date");
+            if task.execute(params![liuke::store::new_uid(), customer, due.to_string(), anchor.to_string()]).expect("task") == 1 {
+                source.execute(params![tx.last_insert_rowid(), format!("package:{order}")]).expect("source");
+            }
+        }
+    }
+    tx.execute("UPDATE tasks SET channel = 'message' WHERE kind = 'post_treatment' AND id % 5 = 0", []).expect("messages");
+    tx.execute(
+        "INSERT INTO task_attempts (task_id, at, on_date, by_staff, outcome, score)
+         SELECT id, closed_on || 'T10:00:00Z', closed_on, 1, 'reached', abs(random()) % 5 + 1 FROM tasks WHERE status = 'reached' AND id % 3 = 0",
+        [],
+    )
+    .expect("scores");
+    tx.commit().expect("commit");
+    conn.execute_batch("ANALYZE").expect("analyze");
+    println!("added the call kinds (package calls, message steps, scores) in {:.1} s", t.elapsed().as_secs_f64());
+}
+
 const APPOINTMENTS: i64 = 200_000;
 
 /// Ten doctors and 200,000 historical appointments over three years (most

@@ -330,6 +330,7 @@ fn main() {
     }
     let (mut conn, clock, path) = common::large_clinic();
     common::add_tasks(&mut conn);
+    common::add_call_kinds(&mut conn);
     common::add_appointments(&mut conn);
     liuke::catch_up::day_pass(&mut conn, &clock, common::today()).expect("materialize");
     // `-- desks`: the figures of several desks at once over the network only.

@@ -155,7 +155,7 @@ export async function renderCallbacks(main, query) {
         if (target instanceof HTMLElement) target.focus();
       }
     });
-    card.append(
+    card.append(...[
       h('div', { class: 'call-head' },
         h('span', { class: `kind-badge ${c.kind}` }, c.kind_label),
         message ? h('span', { class: 'channel-badge' }, '发消息') : null,
@@ -176,7 +176,7 @@ export async function renderCallbacks(main, query) {
         }, label, ' ', h('kbd', {}, k))),
         message ? null : h('button', { type: 'button', class: 'book-from-call', onclick: () => bookFrom(c, card).catch((err) => toast(err.message, 'error')) }, '约到院 ', h('kbd', {}, '5')),
         note, to),
-      scoreRow);
+      scoreRow].filter(Boolean));
     return card;
   };
 
@@ -348,7 +348,7 @@ export async function renderPlansPanel(panel) {
       h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ['第几天', '方式', '目的', '话术或消息内容（可用 {姓名} {项目} {天数}）', '', ''].map((t) => h('th', {}, t)))), rows),
       h('div', { class: 'actions' },
         h('button', { type: 'button', onclick: () => addRow() }, '+ 加一步'),
-        h('label', { class: 'check' }, move, ' 同时调整尚未到期的待回访'), moveHint,
+        h('label', { class: 'inline-check' }, move, '同时调整尚未到期的待回访'), moveHint,
         h('button', {
           type: 'button', class: 'primary',
           onclick: async () => {
@@ -390,8 +390,8 @@ export async function renderPlansPanel(panel) {
 export async function renderTemplatesPanel(panel) {
   const { templates, placeholders } = await call('templates.list');
   const row = (t) => {
-    const title = h('input', { type: 'text', class: 'template-title', value: t.title, 'aria-label': '模板名称', style: 'width:140px' });
-    const text = h('textarea', { class: 'template-text', rows: '2', 'aria-label': `${t.title || '新模板'}内容` }, t.text);
+    const title = h('input', { type: 'text', class: 'template-title', value: t.title, 'aria-label': '模板名称', placeholder: '新模板，如 店庆', style: 'width:140px' });
+    const text = h('textarea', { class: 'template-text', rows: '2', 'aria-label': `${t.title || '新模板'}内容`, placeholder: '写一条新的消息模板，如 {姓名}您好，本院十周年店庆…' }, t.text);
     return h('div', { class: 'template-row', dataset: { key: t.key } },
       title, text,
       h('button', {
