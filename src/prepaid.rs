@@ -44,28 +44,85 @@ pub struct Outstanding {
 /// 预收未耗 at the end of `as_of`: sessions bought on live orders dated on or
 /// before it, less those done and given back on or before it.
 pub fn outstanding(conn: &Connection, as_of: NaiveDate) -> Result<Outstanding> {
-    let mut stmt = conn.prepare_cached(
-        "WITH candidates (id) AS (
-             SELECT line_id FROM open_lines
-             UNION SELECT order_line_id FROM executions WHERE exec_date > ?1 AND voided_at IS NULL
-             UNION SELECT order_line_id FROM refunds WHERE refund_date > ?1 AND voided_at IS NULL AND sessions_returned > 0 AND order_line_id IS NOT NULL)
-         SELECT l.sessions, l.price_fen,
-                l.sessions
-                - coalesce((SELECT sum(e.count) FROM executions e WHERE e.order_line_id = l.id AND e.voided_at IS NULL AND e.exec_date <= ?1), 0)
-                - coalesce((SELECT sum(r.sessions_returned) FROM refunds r WHERE r.order_line_id = l.id AND r.voided_at IS NULL AND r.refund_date <= ?1), 0)
-         FROM candidates c JOIN order_lines l ON l.id = c.id JOIN orders o ON o.id = l.order_id
-         WHERE o.voided_at IS NULL AND o.order_date <= ?1",
-    )?;
-    let mut rows = stmt.query([as_of.to_string()])?;
-    let mut out = Outstanding::default();
-    while let Some(r) = rows.next()? {
-        let (sessions, price, left): (i64, Money, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        if left > 0 {
-            out.sessions += left;
-            out.value = out.value + value_left(price, left, sessions);
+    Ok(Ledger::load(conn, as_of, as_of)?.at(as_of))
+}
+
+/// A line as the month-end figures need it.
+struct Facts {
+    order_date: NaiveDate,
+    sessions: i64,
+    price: Money,
+    /// Sessions left now (0 once done, given back).
+    left_now: i64,
+}
+
+/// What 预收未耗 at any day end in [from, through] is worked out from: the
+/// open lines now, and every session done or given back after `from` on a
+/// line of a live order bought by `through` (what was left at a day end is
+/// what is left now plus what was consumed after it). A session done the day
+/// its line was bought never counts at any day end, so it is not read.
+pub struct Ledger {
+    lines: std::collections::HashMap<i64, Facts>,
+    /// (line, date, sessions) consumed after `from`.
+    after: Vec<(i64, NaiveDate, i64)>,
+}
+
+fn day(text: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+impl Ledger {
+    pub fn load(conn: &Connection, from: NaiveDate, through: NaiveDate) -> Result<Ledger> {
+        let mut lines = std::collections::HashMap::new();
+        let mut stmt = conn.prepare_cached("SELECT line_id, order_date, sessions, price_fen, left FROM open_lines WHERE order_date <= ?1")?;
+        let mut rows = stmt.query([through.to_string()])?;
+        while let Some(r) = rows.next()? {
+            let order_date: String = r.get(1)?;
+            lines.insert(r.get(0)?, Facts { order_date: day(&order_date)?, sessions: r.get(2)?, price: r.get(3)?, left_now: r.get(4)? });
         }
+        let mut after = Vec::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.order_line_id, e.exec_date, e.count, o.order_date, l.sessions, l.price_fen
+             FROM executions e JOIN order_lines l ON l.id = e.order_line_id JOIN orders o ON o.id = l.order_id
+             WHERE e.exec_date > ?1 AND e.voided_at IS NULL AND o.voided_at IS NULL AND o.order_date <= ?2 AND e.exec_date > o.order_date
+             UNION ALL
+             SELECT r.order_line_id, r.refund_date, r.sessions_returned, o.order_date, l.sessions, l.price_fen
+             FROM refunds r JOIN order_lines l ON l.id = r.order_line_id JOIN orders o ON o.id = l.order_id
+             WHERE r.refund_date > ?1 AND r.voided_at IS NULL AND r.sessions_returned > 0 AND o.voided_at IS NULL AND o.order_date <= ?2
+               AND r.refund_date > o.order_date",
+        )?;
+        let mut rows = stmt.query([from.to_string(), through.to_string()])?;
+        while let Some(r) = rows.next()? {
+            let (line, on, count, ordered): (i64, String, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            after.push((line, day(&on)?, count));
+            if !lines.contains_key(&line) {
+                lines.insert(line, Facts { order_date: day(&ordered)?, sessions: r.get(4)?, price: r.get(5)?, left_now: 0 });
+            }
+        }
+        Ok(Ledger { lines, after })
     }
-    Ok(out)
+
+    /// 预收未耗 at the end of `e` (a day in the range loaded).
+    pub fn at(&self, e: NaiveDate) -> Outstanding {
+        let mut consumed: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+        for (line, on, count) in &self.after {
+            if *on > e {
+                *consumed.entry(*line).or_default() += count;
+            }
+        }
+        let mut out = Outstanding::default();
+        for (id, f) in &self.lines {
+            if f.order_date > e {
+                continue;
+            }
+            let left = f.left_now + consumed.get(id).copied().unwrap_or(0);
+            if left > 0 {
+                out.sessions += left;
+                out.value = out.value + value_left(f.price, left, f.sessions);
+            }
+        }
+        out
+    }
 }
 
 /// One open line of a package call or of the owner's list.
@@ -81,7 +138,7 @@ pub struct PackageLeft {
 }
 
 const LEFT_SQL: &str = "
-    SELECT ol.order_id, i.name, l.sessions, ol.left, l.price_fen,
+    SELECT ol.order_id, i.name, ol.sessions, ol.left, ol.price_fen,
            (SELECT max(e.exec_date) FROM order_lines l2 JOIN executions e ON e.order_line_id = l2.id WHERE l2.order_id = ol.order_id AND e.voided_at IS NULL)
     FROM open_lines ol JOIN order_lines l ON l.id = ol.line_id JOIN items i ON i.id = l.item_id";
 
@@ -94,8 +151,9 @@ fn left_of(r: &rusqlite::Row) -> rusqlite::Result<PackageLeft> {
 pub fn left_of_task(conn: &Connection, task: i64) -> Result<Vec<PackageLeft>> {
     let rows = conn
         .prepare_cached(&format!(
-            "{LEFT_SQL} WHERE ol.order_id IN (SELECT CAST(substr(source, 9) AS INTEGER) FROM task_sources
-                                              WHERE task_id = ?1 AND voided = 0 AND substr(source, 1, 8) = 'package:')
+            "{LEFT_SQL}
+             WHERE ol.order_id IN (SELECT CAST(substr(source, 9) AS INTEGER) FROM task_sources
+                                   WHERE task_id = ?1 AND voided = 0 AND substr(source, 1, 8) = 'package:')
              ORDER BY ol.order_id, l.id"
         ))?
         .query_map([task], left_of)?
@@ -115,10 +173,10 @@ pub struct OpenOrder {
 }
 
 const OPEN_ORDERS_SQL: &str = "
-    SELECT ol.order_id, ol.customer_id, o.order_date,
+    SELECT ol.order_id, ol.customer_id, ol.order_date,
            (SELECT max(e.exec_date) FROM order_lines l2 JOIN executions e ON e.order_line_id = l2.id WHERE l2.order_id = ol.order_id AND e.voided_at IS NULL),
            group_concat(i.name, '、')
-    FROM open_lines ol JOIN orders o ON o.id = ol.order_id JOIN order_lines l ON l.id = ol.line_id JOIN items i ON i.id = l.item_id";
+    FROM open_lines ol JOIN order_lines l ON l.id = ol.line_id JOIN items i ON i.id = l.item_id";
 
 fn open_order_of(r: &rusqlite::Row) -> rusqlite::Result<Option<OpenOrder>> {
     let (order_id, customer, ordered, last, items): (i64, i64, String, Option<String>, Option<String>) =

@@ -196,16 +196,25 @@ pub struct Basis {
     table: FactTable,
     rules: TierRules,
     has_referrer: Vec<bool>,
+    /// 预收未耗 at the month ends from `prepaid_from` on.
+    prepaid: crate::prepaid::Ledger,
+    prepaid_from: Month,
 }
 
 impl Basis {
     /// Reads the facts up to the end of `through`.
     pub fn load(conn: &Connection, through: Month) -> Result<Basis> {
+        Basis::load_range(conn, through, through)
+    }
+
+    /// Reads the facts for the months `first` through `through`.
+    pub fn load_range(conn: &Connection, first: Month, through: Month) -> Result<Basis> {
         let table = FactTable::load(conn, through.last_day())?;
         let referred: std::collections::HashSet<i64> =
             conn.prepare("SELECT id FROM customers WHERE referrer_id IS NOT NULL")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let has_referrer = table.ids.iter().map(|id| referred.contains(id)).collect();
-        Ok(Basis { table, rules: tiers::rules(conn)?, has_referrer })
+        let prepaid = crate::prepaid::Ledger::load(conn, first.last_day(), through.last_day())?;
+        Ok(Basis { table, rules: tiers::rules(conn)?, has_referrer, prepaid, prepaid_from: first })
     }
 
     /// The figures of month `m` (not after the month loaded).
@@ -295,7 +304,7 @@ impl Basis {
         f.satisfaction_responses = responses;
         f.satisfaction_avg = mean(total, responses);
         f.dissatisfied = low;
-        let prepaid = crate::prepaid::outstanding(conn, m.last_day())?;
+        let prepaid = if m >= self.prepaid_from { self.prepaid.at(m.last_day()) } else { crate::prepaid::outstanding(conn, m.last_day())? };
         f.prepaid_sessions_outstanding = prepaid.sessions;
         f.prepaid_value_outstanding = prepaid.value;
         let v = crate::vouchers::month_figures(conn, m.first_day(), m.last_day())?;
@@ -345,7 +354,7 @@ pub fn monthly(conn: &Connection, m: Month) -> Result<Figures> {
 
 /// The month and the 12 before it, oldest first.
 pub fn thirteen_months(conn: &Connection, m: Month) -> Result<Vec<Figures>> {
-    let basis = Basis::load(conn, m)?;
+    let basis = Basis::load_range(conn, m.plus(-12), m)?;
     (-12..=0).map(|k| basis.figures(conn, m.plus(k))).collect()
 }
 

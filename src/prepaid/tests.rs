@@ -222,3 +222,17 @@ fn the_owners_list_shows_each_open_order_longest_untouched_first() {
     assert!(text.contains("光子嫩肤 2/3"), "{text}");
     assert!(!workbook(&rows).unwrap().is_empty());
 }
+
+#[test]
+fn one_ledger_for_a_range_of_month_ends_gives_what_each_month_end_alone_gives() {
+    let mut c = Clinic::on(ymd(2026, 9, 1));
+    let (a, line) = three_sessions(&mut c);
+    c.clock = Clock::fixed(ymd(2026, 11, 10));
+    c.execute(line, ymd(2026, 10, 5), 1).unwrap();
+    return_sessions(&mut c, a, line, ymd(2026, 11, 10), "333.33", 1);
+    let ends = [ymd(2026, 8, 31), ymd(2026, 9, 30), ymd(2026, 10, 31), ymd(2026, 11, 30)];
+    let ledger = Ledger::load(&c.conn, ends[0], ends[3]).unwrap();
+    let each: Vec<Outstanding> = ends.iter().map(|e| outstanding(&c.conn, *e).unwrap()).collect();
+    assert_eq!(ends.iter().map(|e| ledger.at(*e)).collect::<Vec<_>>(), each);
+    assert_eq!(each.iter().map(|o| o.sessions).collect::<Vec<_>>(), [0, 2, 1, 0]);
+}
