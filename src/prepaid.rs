@@ -60,7 +60,8 @@ struct Facts {
 /// open lines now, and every session done or given back after `from` on a
 /// line of a live order bought by `through` (what was left at a day end is
 /// what is left now plus what was consumed after it). A session done the day
-/// its line was bought never counts at any day end, so it is not read.
+/// its line was bought never counts at any day end, so only the sessions the
+/// database keeps in `later_sessions` (done on a later day) are read.
 pub struct Ledger {
     lines: std::collections::HashMap<i64, Facts>,
     /// (line, date, sessions) consumed after `from`.
@@ -82,9 +83,9 @@ impl Ledger {
         }
         let mut after = Vec::new();
         let mut stmt = conn.prepare_cached(
-            "SELECT e.order_line_id, e.exec_date, e.count, o.order_date, l.sessions, l.price_fen
-             FROM executions e JOIN order_lines l ON l.id = e.order_line_id JOIN orders o ON o.id = l.order_id
-             WHERE e.exec_date > ?1 AND e.voided_at IS NULL AND o.voided_at IS NULL AND o.order_date <= ?2 AND e.exec_date > o.order_date
+            "SELECT s.line_id, s.exec_date, s.count, o.order_date, l.sessions, l.price_fen
+             FROM later_sessions s JOIN order_lines l ON l.id = s.line_id JOIN orders o ON o.id = l.order_id
+             WHERE s.exec_date > ?1 AND o.voided_at IS NULL AND o.order_date <= ?2
              UNION ALL
              SELECT r.order_line_id, r.refund_date, r.sessions_returned, o.order_date, l.sessions, l.price_fen
              FROM refunds r JOIN order_lines l ON l.id = r.order_line_id JOIN orders o ON o.id = l.order_id

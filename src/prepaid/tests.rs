@@ -236,3 +236,17 @@ fn one_ledger_for_a_range_of_month_ends_gives_what_each_month_end_alone_gives() 
     assert_eq!(ends.iter().map(|e| ledger.at(*e)).collect::<Vec<_>>(), each);
     assert_eq!(each.iter().map(|o| o.sessions).collect::<Vec<_>>(), [0, 2, 1, 0]);
 }
+
+#[test]
+fn a_voided_later_session_no_longer_counts_as_done_at_any_month_end() {
+    let mut c = Clinic::on(ymd(2026, 11, 10));
+    let (_, line) = three_sessions(&mut c);
+    let later = c.execute(line, ymd(2026, 10, 5), 1).unwrap();
+    assert_eq!(outstanding(&c.conn, ymd(2026, 9, 30)).unwrap().sessions, 2, "done on Oct 5, after Sep 30");
+    assert_eq!(outstanding(&c.conn, ymd(2026, 10, 31)).unwrap().sessions, 1);
+    crate::desk::void(&mut c.conn, &c.clock, SYSTEM_STAFF, Voidable::Execution, later, "划错了").unwrap();
+    assert_eq!(outstanding(&c.conn, ymd(2026, 9, 30)).unwrap().sessions, 2);
+    assert_eq!(outstanding(&c.conn, ymd(2026, 10, 31)).unwrap().sessions, 2);
+    let kept: i64 = c.conn.query_row("SELECT count(*) FROM later_sessions", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, 0, "the Sep 1 session was done the day it was bought; the Oct 5 one is voided");
+}

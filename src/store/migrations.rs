@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_order_credits.sql"),
     include_str!("migrations/0015_call_kinds.sql"),
     include_str!("migrations/0016_open_lines_facts.sql"),
+    include_str!("migrations/0017_later_sessions.sql"),
 ];
 
 /// The schema version this program writes.
@@ -120,6 +121,7 @@ mod tests {
         c.conn.execute_batch(
             "DROP TRIGGER open_lines_bought; DROP TRIGGER open_lines_done; DROP TRIGGER open_lines_returned;
              DROP TRIGGER open_lines_session_voided; DROP TRIGGER open_lines_refund_voided; DROP TRIGGER open_lines_order_voided;
+             DROP TRIGGER later_sessions_voided; DROP TABLE later_sessions;
              DROP TABLE open_lines; DROP TABLE message_templates; ALTER TABLE campaigns DROP COLUMN template;
              DROP INDEX task_attempts_scored; ALTER TABLE task_attempts DROP COLUMN score;
              ALTER TABLE tasks DROP COLUMN channel;",
