@@ -126,6 +126,57 @@ impl Ledger {
     }
 }
 
+/// The setting an import's transaction holds while it writes (migration 0018).
+const BULK: &str = "bulk_writing";
+
+/// An import is about to write many lines, sessions and refunds in this
+/// transaction: the open lines are brought up to date once, by
+/// [`finish_bulk`], instead of row by row. Remembers where the new rows start.
+pub fn start_bulk(tx: &Connection) -> Result<()> {
+    let (lines, executions, refunds): (i64, i64, i64) = tx.query_row(
+        "SELECT (SELECT coalesce(max(id), 0) FROM order_lines), (SELECT coalesce(max(id), 0) FROM executions), (SELECT coalesce(max(id), 0) FROM refunds)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    crate::store::settings::set(tx, BULK, &format!("{lines},{executions},{refunds}"))
+}
+
+/// Ends [`start_bulk`] (nothing when none was started): the open lines of
+/// every line bought, done or given back since are worked out again, and the
+/// sessions done on a later day than bought are kept.
+pub fn finish_bulk(tx: &Connection) -> Result<()> {
+    let Some(from) = crate::store::settings::get(tx, BULK)? else { return Ok(()) };
+    tx.execute("DELETE FROM settings WHERE key = ?1", [BULK])?;
+    let ids: Vec<i64> = from.split(',').filter_map(|t| t.parse().ok()).collect();
+    let [lines, executions, refunds] = ids[..] else {
+        return Err(crate::error::Error::Config(format!("导入标记「{from}」无法读取")));
+    };
+    let touched = "SELECT id FROM order_lines WHERE id > ?1
+                   UNION SELECT order_line_id FROM executions WHERE id > ?2
+                   UNION SELECT order_line_id FROM refunds WHERE id > ?3 AND order_line_id IS NOT NULL";
+    tx.execute(&format!("DELETE FROM open_lines WHERE line_id IN ({touched})"), [lines, executions, refunds])?;
+    tx.execute(
+        &format!(
+            "INSERT INTO open_lines (line_id, order_id, customer_id, order_date, sessions, price_fen, left)
+             SELECT id, order_id, customer_id, order_date, sessions, price_fen, left FROM (
+                 SELECT l.id, l.order_id, o.customer_id, o.order_date, l.sessions, l.price_fen, l.sessions
+                     - coalesce((SELECT sum(e.count) FROM executions e WHERE e.order_line_id = l.id AND e.voided_at IS NULL), 0)
+                     - coalesce((SELECT sum(r.sessions_returned) FROM refunds r WHERE r.order_line_id = l.id AND r.voided_at IS NULL), 0) AS left
+                 FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.voided_at IS NULL AND l.id IN ({touched}))
+             WHERE left > 0"
+        ),
+        [lines, executions, refunds],
+    )?;
+    tx.execute(
+        "INSERT INTO later_sessions (execution_id, line_id, exec_date, count)
+         SELECT e.id, e.order_line_id, e.exec_date, e.count FROM executions e
+         JOIN order_lines l ON l.id = e.order_line_id JOIN orders o ON o.id = l.order_id
+         WHERE e.id > ?1 AND e.voided_at IS NULL AND o.voided_at IS NULL AND e.exec_date > o.order_date",
+        [executions],
+    )?;
+    Ok(())
+}
+
 /// One open line of a package call or of the owner's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PackageLeft {

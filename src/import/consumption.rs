@@ -37,6 +37,7 @@ const MAX_SESSIONS: i64 = 999;
 pub fn import(conn: &mut Connection, clock: &Clock, by: StaffId, file: super::File<'_>, dry_run: bool) -> Result<ImportReport> {
     let super::Opened { table, mut problems, mut report, mut progress } = super::open("consumption", file, COLUMNS, dry_run)?;
     let tx = crate::store::write_tx(conn)?;
+    crate::prepaid::start_bulk(&tx)?;
     let mut keys = RowKeys::default();
     let mut touched = Touched::default();
     let history = crate::followups::HistoryBuffer::start(&tx)?;

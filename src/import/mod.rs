@@ -144,6 +144,7 @@ pub fn finish(
     }
     if !report.dry_run {
         progress.catching_up();
+        crate::prepaid::finish_bulk(&tx)?;
         if let Some(history) = history {
             history.finish(&tx, clock)?;
         }

@@ -82,3 +82,31 @@ fn package_calls_come_p_days_after_the_last_session_and_take_a_score() {
     // Due in December so far: A's package call and B's Dec 5 call, both reached on time.
     assert_eq!((&dec["callbacks_due"], &dec["callbacks_done"], &dec["callbacks_on_time"]), (&json!(2), &json!(2), &json!(1)));
 }
+
+#[test]
+fn a_plan_preview_says_how_many_open_calls_would_move_and_changes_nothing() {
+    use super::probe::{api, fingerprint, ok, serve_with, staffed};
+    let c = clinic();
+    let s = serve_with(&c, &[]);
+    let (owner, service, _) = staffed(&s);
+    let steps = json!([{"offset": 1, "purpose": "电话回访"}, {"offset": 14, "purpose": "两周复查"}, {"offset": 45, "purpose": "效果确认", "channel": "message", "script": "{姓名}您好"}]);
+    let before = fingerprint(&c);
+    // B's sessions of Nov 5 have one open call not yet due: day 30, Dec 5. The new plan
+    // drops it and adds day 45 (Dec 20); its days 1 and 14 are past. A's calls are 光电's.
+    let preview = ok(api(&s, "plans.preview", Some(&owner), json!({"scope": "category:注射", "steps": steps})));
+    assert_eq!(preview, json!({"moved": 1, "added": 1, "kept": 0}));
+    assert_eq!(fingerprint(&c), before, "a preview changes nothing");
+    let refused = api(&s, "plans.preview", Some(&service), json!({"scope": "category:注射", "steps": steps}));
+    assert_eq!(refused.json()["error"]["code"], "forbidden");
+    let saved = ok(api(&s, "plans.save", Some(&owner), json!({"scope": "category:注射", "steps": steps, "move_open": true})));
+    assert_eq!(saved["moved"], preview);
+    let due: Value = c.run(TODAY, &["callbacks", "due", "--date", "2026-12-31"]).ok().json();
+    let b: Vec<(&str, &str)> = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["phone"] == "13800000002" && t["kind"] == "post_treatment")
+        .map(|t| (t["due"].as_str().unwrap(), t["channel"].as_str().unwrap()))
+        .collect();
+    assert_eq!(b, [("2026-12-20", "message")]);
+}

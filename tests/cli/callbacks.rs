@@ -142,7 +142,7 @@ fn reached_and_escalate_close_the_call() {
 fn an_unknown_outcome_or_task_is_a_clear_error() {
     let c = clinic();
     let r = c.run(TODAY, &["callbacks", "complete", "1", "--outcome", "maybe"]).failed();
-    assert!(r.stderr.contains("reached、no_answer、escalate 或 reschedule"), "{}", r.stderr);
+    assert!(r.stderr.contains("reached、sent、no_answer、escalate 或 reschedule"), "{}", r.stderr);
     let r = c.run(TODAY, &["callbacks", "complete", "99999", "--outcome", "reached"]).failed();
     assert!(r.stderr.contains("找不到编号为 99999 的回访任务"), "{}", r.stderr);
 }

@@ -40,7 +40,7 @@ fn due(c: &Clinic, date: &str) -> Vec<Value> {
 }
 
 fn call(phone: &str, name: &str, kind: &str, due: &str) -> Value {
-    json!({"phone": phone, "name": name, "kind": kind, "due": due, "next_on": due, "status": "open", "items": [], "attempts": 0})
+    json!({"phone": phone, "name": name, "kind": kind, "due": due, "next_on": due, "status": "open", "items": [], "attempts": 0, "channel": "call"})
 }
 
 /// The calls that the history implies for D:
@@ -49,12 +49,19 @@ fn call(phone: &str, name: &str, kind: &str, due: &str) -> Value {
 /// - 王芳: visits 2026-02-26 (order) and 2026-05-27 (session and arrival);
 ///   the 06-15 refund is not a visit → D − 180 = 05-27 → 沉睡唤醒.
 /// - 李娜: one visit, 2025-11-28 = D − 360 → 沉睡唤醒.
+/// - 王芳 also has 1 of her 3 光子嫩肤 sessions left (one done 02-26, one
+///   05-27; the 06-15 refund gives back no session): 05-27 + 4 × 45 = D → 疗程邀约.
 /// - 赵敏 has no visit (a lead); 刘洋's birthday is D but he never came;
 ///   陈静 reached 180 days on D too (05-27) but refuses marketing.
+fn wang_fang_package() -> Value {
+    json!({"phone": "13800000002", "name": "王芳", "kind": "package", "due": D, "next_on": D, "status": "open", "items": ["光子嫩肤"], "attempts": 0, "channel": "call"})
+}
+
 fn first_day_calls() -> Vec<Value> {
     vec![
         call("13800000001", "张小美", "birthday", D),
         call("13800000002", "王芳", "dormant", D),
+        wang_fang_package(),
         call("13800000003", "李娜", "dormant", D),
     ]
 }
@@ -128,13 +135,14 @@ fn an_older_file_moves_the_dormant_calls_and_a_void_takes_its_call_away() {
     assert!(report.stdout.contains("工作表「补录」导入完成：共 2 行，新增 2"), "{}", report.stdout);
     assert_eq!(
         due(&c, D),
-        [call("13800000001", "张小美", "birthday", D), call("13800000002", "王芳", "dormant", D), call("13800000004", "赵敏", "dormant", D)]
+        [call("13800000001", "张小美", "birthday", D), call("13800000002", "王芳", "dormant", D), wang_fang_package(), call("13800000004", "赵敏", "dormant", D)]
     );
     assert_eq!(
         due(&c, "2026-12-10"),
         [
             call("13800000001", "张小美", "birthday", D),
             call("13800000002", "王芳", "dormant", D),
+            wang_fang_package(),
             call("13800000004", "赵敏", "dormant", D),
             call("13800000004", "赵敏", "birthday", "2026-12-02"),
             call("13800000003", "李娜", "dormant", "2026-12-10"),
@@ -150,7 +158,7 @@ fn an_older_file_moves_the_dormant_calls_and_a_void_takes_its_call_away() {
     drop(conn);
     assert_eq!(
         due(&c, "2026-12-10"),
-        [call("13800000001", "张小美", "birthday", D), call("13800000002", "王芳", "dormant", D), call("13800000003", "李娜", "dormant", "2026-12-10")]
+        [call("13800000001", "张小美", "birthday", D), call("13800000002", "王芳", "dormant", D), wang_fang_package(), call("13800000003", "李娜", "dormant", "2026-12-10")]
     );
 }
 

@@ -52,6 +52,14 @@ fn lists_that_name_customers_read_as_customer_files_change_nothing() {
     let c = clinic();
     let tiers = c.run(D, &["tiers", "--format", "csv"]).ok().stdout;
     unchanged(&c, &c.file("tiers.csv", tiers.as_bytes()), 6);
+    // A call list has a row per call: 王芳's 沉睡唤醒 and 疗程邀约 are both due on D.
+    // Read as a customer file it is refused, naming the second row, and changes nothing.
     let calls = c.run(D, &["callbacks", "due", "--date", D, "--format", "csv"]).ok().stdout;
-    unchanged(&c, &c.file("calls.csv", calls.as_bytes()), 3);
+    let before = c.customers();
+    let r = c.import(D, "customers", &c.file("calls.csv", calls.as_bytes()), &[]).failed();
+    assert!(r.stderr.contains("手机号 13800000002 与第 3 行重复"), "{}", r.stderr);
+    assert_eq!(c.customers(), before);
+    // Without the second call, the list reads back unchanged.
+    let one_each: String = calls.lines().filter(|l| !l.contains("疗程邀约")).map(|l| format!("{l}\n")).collect();
+    unchanged(&c, &c.file("calls-one-each.csv", one_each.as_bytes()), 3);
 }
