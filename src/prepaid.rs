@@ -151,22 +151,24 @@ pub fn finish_bulk(tx: &Connection) -> Result<()> {
     let [lines, executions, refunds] = ids[..] else {
         return Err(crate::error::Error::Config(format!("导入标记「{from}」无法读取")));
     };
-    let touched = "SELECT id FROM order_lines WHERE id > ?1
-                   UNION SELECT order_line_id FROM executions WHERE id > ?2
-                   UNION SELECT order_line_id FROM refunds WHERE id > ?3 AND order_line_id IS NOT NULL";
-    tx.execute(&format!("DELETE FROM open_lines WHERE line_id IN ({touched})"), [lines, executions, refunds])?;
-    tx.execute(
-        &format!(
+    // Lines written by the import were never in the open lines (the triggers
+    // stood aside); older lines it did or gave back sessions of are worked out again.
+    let older = "SELECT order_line_id FROM executions WHERE id > ?2 AND order_line_id <= ?1
+                 UNION SELECT order_line_id FROM refunds WHERE id > ?3 AND order_line_id <= ?1";
+    tx.execute(&format!("DELETE FROM open_lines WHERE line_id IN ({older})"), [lines, executions, refunds])?;
+    let open_of = |which: &str| {
+        format!(
             "INSERT INTO open_lines (line_id, order_id, customer_id, order_date, sessions, price_fen, left)
              SELECT id, order_id, customer_id, order_date, sessions, price_fen, left FROM (
                  SELECT l.id, l.order_id, o.customer_id, o.order_date, l.sessions, l.price_fen, l.sessions
                      - coalesce((SELECT sum(e.count) FROM executions e WHERE e.order_line_id = l.id AND e.voided_at IS NULL), 0)
                      - coalesce((SELECT sum(r.sessions_returned) FROM refunds r WHERE r.order_line_id = l.id AND r.voided_at IS NULL), 0) AS left
-                 FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.voided_at IS NULL AND l.id IN ({touched}))
+                 FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.voided_at IS NULL AND {which})
              WHERE left > 0"
-        ),
-        [lines, executions, refunds],
-    )?;
+        )
+    };
+    tx.execute(&open_of("l.id > ?1"), [lines])?;
+    tx.execute(&open_of(&format!("l.id IN ({older})")), [lines, executions, refunds])?;
     tx.execute(
         "INSERT INTO later_sessions (execution_id, line_id, exec_date, count)
          SELECT e.id, e.order_line_id, e.exec_date, e.count FROM executions e
