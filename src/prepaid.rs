@@ -96,8 +96,8 @@ impl Ledger {
         while let Some(r) = rows.next()? {
             let (line, on, count, ordered): (i64, String, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
             after.push((line, day(&on)?, count));
-            if !lines.contains_key(&line) {
-                lines.insert(line, Facts { order_date: day(&ordered)?, sessions: r.get(4)?, price: r.get(5)?, left_now: 0 });
+            if let std::collections::hash_map::Entry::Vacant(slot) = lines.entry(line) {
+                slot.insert(Facts { order_date: day(&ordered)?, sessions: r.get(4)?, price: r.get(5)?, left_now: 0 });
             }
         }
         Ok(Ledger { lines, after })
