@@ -131,15 +131,17 @@ pub(super) const COMMANDS: &[Command] = &[
     })
     .audited("修改回访方案"),
     // How many open calls not yet due a plan edit would move: the edit is
-    // made and rolled back, so the preview is the edit's own arithmetic.
-    Command::write("plans.preview", Who::OWNER, |app, cx, args| {
+    // made and rolled back, so the preview is the edit's own arithmetic. A
+    // read on the writing connection: nothing changes, so no desk is told.
+    Command::read("plans.preview", Who::OWNER, |app, cx, args| {
         let a: PlanArgs = args_of(args)?;
         let tx = crate::store::write_tx(&mut app.conn)?;
         followups::save_plan(&tx, &cx.clock, cx.by()?, &a.scope, &a.steps)?;
         let moved = followups::move_open_calls(&tx, &cx.clock, &a.scope)?;
         drop(tx);
         to_json(moved)
-    }),
+    })
+    .catches_up(),
     Command::write("plans.package_days", Who::OWNER, |app, _, args| {
         #[derive(Deserialize)]
         struct DaysArg {
