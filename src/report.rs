@@ -58,7 +58,7 @@ fn rate(part: i64, base: i64) -> Option<f64> {
     if base == 0 {
         return None;
     }
-    (Decimal::from(part) / Decimal::from(base)).round_dp(4).to_f64()
+    half_up(Decimal::from(part) / Decimal::from(base), 4)
 }
 
 /// A mean score rounded to 2 decimals (SPEC §6), or None with no responses.
@@ -66,14 +66,20 @@ fn mean(total: i64, n: i64) -> Option<f64> {
     if n == 0 {
         return None;
     }
-    (Decimal::from(total) / Decimal::from(n)).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_f64()
+    half_up(Decimal::from(total) / Decimal::from(n), 2)
+}
+
+/// Rounded half-up, as the owner rounds by hand (1 ÷ 32 = 0.03125 → 0.0313);
+/// `round_dp` alone rounds a midpoint to even (0.0312).
+fn half_up(x: Decimal, places: u32) -> Option<f64> {
+    x.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_f64()
 }
 
 fn money_rate(part: Money, base: Money) -> Option<f64> {
     if base.fen() == 0 {
         return None;
     }
-    (Decimal::from(part.fen()) / Decimal::from(base.fen())).round_dp(4).to_f64()
+    half_up(Decimal::from(part.fen()) / Decimal::from(base.fen()), 4)
 }
 
 /// Every figure of SPEC §6 for one month.

@@ -184,3 +184,12 @@ fn the_csv_has_a_bom_chinese_headers_and_a_row_a_month() {
     // The one session bought and not yet done is 预收未耗 at the month's end: 1, ¥1,234.50.
     assert_eq!(lines[13], "2026-10,1,0,1,1,1234.50,0.0,0,0,,0,0,,0,0,0,0,0,,0,0.0,0,,0,1,1234.50,0,0,0.00,0.00");
 }
+
+#[test]
+fn rates_and_means_round_a_midpoint_half_up() {
+    // 1 ÷ 32 = 0.03125; 3 ÷ 8 = 0.375 (2 places: 0.38); 7 ÷ 16 = 0.4375.
+    assert_eq!(super::rate(1, 32), Some(0.0313));
+    assert_eq!(super::rate(7, 16), Some(0.4375));
+    assert_eq!(super::mean(3, 8), Some(0.38));
+    assert_eq!(super::rate(1, 0), None);
+}
