@@ -358,11 +358,11 @@ fn upsert_for(conn: &Connection, clock: &Clock, t: &NewTask, opted_out: bool) ->
             |r| r.get(0),
         )
         .optional()?;
-    let (id, mut current): (i64, TaskStatus) = match inserted {
-        Some(id) => (id, status),
+    let (id, mut current, channel): (i64, TaskStatus, Channel) = match inserted {
+        Some(id) => (id, status, t.channel),
         None => conn
-            .prepare_cached("SELECT id, status FROM tasks WHERE customer_id = ?1 AND kind = ?2 AND due = ?3")?
-            .query_row(params![t.customer.0, t.kind.key(), due], |r| Ok((r.get(0)?, r.get(1)?)))?,
+            .prepare_cached("SELECT id, status, channel FROM tasks WHERE customer_id = ?1 AND kind = ?2 AND due = ?3")?
+            .query_row(params![t.customer.0, t.kind.key(), due], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?,
     };
     // A source voided earlier (a package call cancelled when a session was
     // done, the session then voided) counts as added again.
@@ -372,9 +372,9 @@ fn upsert_for(conn: &Connection, clock: &Clock, t: &NewTask, opted_out: bool) ->
              ON CONFLICT (task_id, source) DO UPDATE SET voided = 0, item = excluded.item WHERE voided = 1",
         )?
         .execute(params![id, t.source, t.item])?;
-    if inserted.is_none() && t.channel == Channel::Call {
+    if channel == Channel::Message && t.channel == Channel::Call && current == TaskStatus::Open {
         // A call and a message due the same day are one task: a call.
-        conn.prepare_cached("UPDATE tasks SET channel = 'call' WHERE id = ?1 AND channel = 'message' AND status = 'open'")?.execute([id])?;
+        conn.prepare_cached("UPDATE tasks SET channel = 'call' WHERE id = ?1")?.execute([id])?;
     }
     // A new live reason for a task that was cancelled (e.g. every earlier source voided) opens it again.
     if added > 0 && current == TaskStatus::Cancelled && status == TaskStatus::Open {
