@@ -4,6 +4,7 @@
 //! [`commands`].
 
 pub mod accounts;
+pub mod analysis;
 pub mod appointments;
 pub mod catch_up;
 pub mod backup;

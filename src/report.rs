@@ -54,7 +54,7 @@ impl Month {
 /// and rounding are exact (rust_decimal); only the rounded result becomes an
 /// f64, because SPEC §6 wants a JSON number, and a 4-decimal value prints back
 /// exactly (0.8214 stays 0.8214). Money never goes through f64: it is Money.
-fn rate(part: i64, base: i64) -> Option<f64> {
+pub(crate) fn rate(part: i64, base: i64) -> Option<f64> {
     if base == 0 {
         return None;
     }

@@ -1,0 +1,145 @@
+use super::*;
+use crate::customers::{self, CustomerDraft, CustomerId};
+use crate::items::Category;
+use crate::staff::SYSTEM_STAFF;
+use crate::testing::{ymd, yuan, Clinic};
+
+fn month(text: &str) -> Month {
+    Month::parse(text).unwrap()
+}
+
+fn customer(c: &mut Clinic, name: &str, phone: &str, channel: Option<&str>, consultant: Option<&str>, referrer: Option<&str>) -> CustomerId {
+    let draft = CustomerDraft {
+        name: name.into(),
+        phone: phone.into(),
+        channel: channel.map(str::to_string),
+        consultant: consultant.map(str::to_string),
+        referrer_phone: referrer.map(str::to_string),
+        ..Default::default()
+    };
+    customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap()
+}
+
+/// One period's analysis as of `today`.
+fn run(c: &Clinic, from: &str, to: &str, today: NaiveDate, costs: &Costs) -> Analysis {
+    analyse(&c.conn, Period::new(month(from), month(to), today).unwrap(), costs).unwrap()
+}
+
+#[test]
+fn a_return_on_day_90_counts_and_on_day_91_does_not() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = customer(&mut c, "A", "13800000001", Some("小红书"), None, None);
+    let b = customer(&mut c, "B", "13800000002", Some("小红书"), None, None);
+    for who in [a, b] {
+        c.arrive(who, ymd(2026, 1, 10));
+    }
+    c.arrive(a, ymd(2026, 4, 10)); // Jan 10 + 90
+    c.arrive(b, ymd(2026, 4, 11)); // Jan 10 + 91
+    // The period ends Apr 30, after both have had their 90 days.
+    let r = run(&c, "2026-01", "2026-04", ymd(2026, 11, 23), &Costs::new());
+    let row = &r.by_channel["小红书"];
+    assert_eq!((row.new_customers, row.matured, row.returned_90d, row.return_rate_90d), (2, 2, 1, Some(0.5)));
+    assert_eq!(r.lost_new.customers, 1);
+    // Ending in January, neither has matured: the base is empty.
+    let early = run(&c, "2026-01", "2026-01", ymd(2026, 11, 23), &Costs::new());
+    assert_eq!((early.by_channel["小红书"].matured, early.by_channel["小红书"].return_rate_90d), (0, None));
+}
+
+#[test]
+fn customers_not_yet_90_days_in_are_left_out_of_the_base() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = customer(&mut c, "A", "13800000001", Some("抖音"), None, None);
+    let b = customer(&mut c, "B", "13800000002", Some("抖音"), None, None);
+    c.arrive(a, ymd(2026, 8, 25)); // + 90 = Nov 23: matured today
+    c.arrive(b, ymd(2026, 8, 26)); // + 90 = Nov 24: not yet
+    c.arrive(b, ymd(2026, 9, 1)); // came back, but is not counted until she matures
+    let r = run(&c, "2026-08", "2026-11", ymd(2026, 11, 23), &Costs::new());
+    let row = &r.by_channel["抖音"];
+    assert_eq!((row.new_customers, row.matured, row.returned_90d, row.return_rate_90d), (2, 1, 0, Some(0.0)));
+    assert_eq!(r.lost_new.customers, 1, "only the matured one who never came back");
+    // The end is today when the last month runs past it: Nov 2026 ends on Nov 23.
+    assert_eq!(run(&c, "2026-08", "2026-11", ymd(2026, 11, 23), &Costs::new()).end, "2026-11-23");
+}
+
+#[test]
+fn a_blank_channel_or_consultant_is_unnamed() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = customer(&mut c, "A", "13800000001", Some("  "), None, None);
+    c.arrive(a, ymd(2026, 3, 1));
+    let r = run(&c, "2026-03", "2026-03", ymd(2026, 11, 23), &Costs::new());
+    assert_eq!(r.by_channel.keys().collect::<Vec<_>>(), ["未填"]);
+    assert_eq!(r.by_consultant.keys().collect::<Vec<_>>(), ["未填"]);
+}
+
+#[test]
+fn spend_in_the_first_365_days_leaves_out_a_refund_dated_after_them() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = customer(&mut c, "A", "13800000001", Some("美团"), Some("李咨询"), None);
+    let item = c.item("水光针", Category::Injection);
+    c.buy(a, ymd(2025, 3, 1), item, 1, "1000");
+    c.buy(a, ymd(2026, 2, 28), item, 1, "500"); // Mar 1 2025 + 364: in
+    c.refund(a, ymd(2026, 3, 1), "300"); // + 365: out
+    let r = run(&c, "2025-03", "2026-11", ymd(2026, 11, 23), &Costs::new());
+    assert_eq!(r.by_channel["美团"].spend_first_365, yuan("1500"));
+    // By consultant: net spend dated in the period, the refund included.
+    assert_eq!(r.by_consultant["李咨询"].spend, yuan("1200"));
+    // And the first 365 days stop at the end: ending March 2025, only the first order.
+    assert_eq!(run(&c, "2025-03", "2025-03", ymd(2026, 11, 23), &Costs::new()).by_channel["美团"].spend_first_365, yuan("1000"));
+}
+
+#[test]
+fn a_customer_moves_buckets_at_two_and_three_visit_days() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = customer(&mut c, "A", "13800000001", None, None, None);
+    let item = c.item("水光针", Category::Injection);
+    c.buy(a, ymd(2026, 1, 5), item, 1, "600");
+    let buckets = |c: &Clinic| -> Vec<i64> { run(c, "2026-01", "2026-11", ymd(2026, 11, 23), &Costs::new()).by_visit_count.values().map(|b| b.customers).collect() };
+    assert_eq!(buckets(&c), [1, 0, 0, 0]);
+    c.arrive(a, ymd(2026, 6, 1));
+    assert_eq!(buckets(&c), [0, 1, 0, 0]);
+    c.arrive(a, ymd(2026, 6, 2));
+    assert_eq!(buckets(&c), [0, 0, 1, 0]);
+    let r = run(&c, "2026-01", "2026-11", ymd(2026, 11, 23), &Costs::new());
+    assert_eq!(r.by_visit_count["3-4"].avg_spend_365, yuan("600"));
+    assert_eq!(r.frequency["3-5"].customers, 1);
+    assert_eq!(r.frequency["3-5"].share, Some(1.0));
+    assert_eq!(r.frequency["1-2"].industry, 0.35);
+}
+
+#[test]
+fn the_referral_rate_counts_referrers_of_customers_new_in_the_365_days() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = customer(&mut c, "A", "13800000001", None, None, None);
+    let b = customer(&mut c, "B", "13800000002", None, None, None);
+    let f = customer(&mut c, "F", "13800000003", None, None, Some("13800000001"));
+    for who in [a, b] {
+        c.arrive(who, ymd(2026, 5, 1));
+    }
+    c.arrive(f, ymd(2026, 6, 1));
+    let r = run(&c, "2026-05", "2026-11", ymd(2026, 11, 23), &Costs::new());
+    // A (referred F) and B each came once; F once too: 1 of 3 referred someone.
+    assert_eq!(r.by_visit_count["1"].customers, 3);
+    assert_eq!(r.by_visit_count["1"].referral_rate, Some(0.3333));
+}
+
+#[test]
+fn costs_entered_for_some_months_only_count_those_months() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    for (i, phone) in ["13800000001", "13800000002", "13800000003"].iter().enumerate() {
+        let who = customer(&mut c, &format!("客{i}"), phone, Some("小红书"), None, None);
+        c.arrive(who, ymd(2026, 1 + i as u32, 10));
+    }
+    let mut costs = Costs::new();
+    costs.insert(("2026-01".into(), "小红书".into()), yuan("8000"));
+    costs.insert(("2026-03".into(), "小红书".into()), yuan("2000"));
+    costs.insert(("2026-07".into(), "小红书".into()), yuan("99999")); // outside the period
+    // January to June: each has had 90 days by Jun 30 (Mar 10 + 90 = Jun 8).
+    let r = run(&c, "2026-01", "2026-06", ymd(2026, 11, 23), &costs);
+    let row = &r.by_channel["小红书"];
+    // 8,000 + 2,000 over 3 new customers, none of whom came back.
+    assert_eq!((row.acquisition_cost, row.cost_per_new, row.cost_per_returned), (Some(yuan("10000")), Some(yuan("3333.33")), None));
+    // 3 lost × 10,000 ÷ 3 new.
+    assert_eq!(r.lost_new, Lost { customers: 3, lost_cost: Some(yuan("10000")) });
+    let none = run(&c, "2026-02", "2026-02", ymd(2026, 11, 23), &costs);
+    assert_eq!((none.by_channel["小红书"].acquisition_cost, none.lost_new.lost_cost), (None, None), "February has no cost entered");
+}
