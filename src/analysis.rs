@@ -3,9 +3,8 @@
 //! which channels bring customers who come back, what the lost ones cost,
 //! how often customers come and what the frequent ones are worth.
 //!
-//! Work in progress for issue 20: the figures by channel, by visit count,
-//! the frequency, the lost new customers and by consultant. Still to come:
-//! `by_caller`, the owner's acquisition costs (stored and imported), the
+//! Work in progress for issue 20: every key of §10 is computed here. Still
+//! to come: the owner's acquisition costs (stored and imported), the
 //! command line, the exports and the screen.
 
 use std::collections::{BTreeMap, HashMap};
@@ -99,7 +98,18 @@ pub struct ConsultantRow {
     pub spend: Money,
 }
 
-/// The analyses computed so far (see the module note).
+/// One staff member's calls due in the period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallerRow {
+    /// Every call they recorded on those tasks (未接通 and 改期 included).
+    pub closed: i64,
+    /// Tasks they closed as done, as the monthly report counts done (§6).
+    pub done: i64,
+    /// Of those, closed on or before the due date.
+    pub on_time: i64,
+}
+
+/// The analyses of SPEC §10.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
     pub from: String,
@@ -110,6 +120,33 @@ pub struct Analysis {
     pub frequency: BTreeMap<String, Band>,
     pub lost_new: Lost,
     pub by_consultant: BTreeMap<String, ConsultantRow>,
+    pub by_caller: BTreeMap<String, CallerRow>,
+}
+
+/// Per staff member, the calls due in the period: every call recorded, the
+/// tasks closed as done (reached, sent, unreachable, escalate) and on time.
+fn by_caller(conn: &Connection, period: Period) -> Result<BTreeMap<String, CallerRow>> {
+    let (from, to) = (period.from.first_day().to_string(), period.to.last_day().to_string());
+    let mut out: BTreeMap<String, CallerRow> = BTreeMap::new();
+    let mut calls = conn.prepare(
+        "SELECT s.name, count(*) FROM task_attempts a JOIN tasks t ON t.id = a.task_id JOIN staff s ON s.id = a.by_staff
+         WHERE t.due BETWEEN ?1 AND ?2 AND t.status NOT IN ('historical', 'cancelled') GROUP BY s.name",
+    )?;
+    for r in calls.query_map([&from, &to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (name, n) = r?;
+        out.entry(name).or_insert(CallerRow { closed: 0, done: 0, on_time: 0 }).closed = n;
+    }
+    let mut done = conn.prepare(
+        "SELECT s.name, count(*), coalesce(sum(t.closed_on <= t.due), 0) FROM tasks t JOIN staff s ON s.id = t.closed_by
+         WHERE t.due BETWEEN ?1 AND ?2 AND t.status IN ('reached', 'sent', 'unreachable', 'escalate') GROUP BY s.name",
+    )?;
+    for r in done.query_map([&from, &to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))? {
+        let (name, n, on_time) = r?;
+        let row = out.entry(name).or_insert(CallerRow { closed: 0, done: 0, on_time: 0 });
+        row.done = n;
+        row.on_time = on_time;
+    }
+    Ok(out)
 }
 
 /// A customer's attributes the analyses group by.
@@ -289,6 +326,7 @@ pub fn analyse(conn: &Connection, period: Period, costs: &Costs) -> Result<Analy
         frequency,
         lost_new: Lost { customers: lost, lost_cost },
         by_consultant,
+        by_caller: by_caller(conn, period)?,
     })
 }
 

@@ -143,3 +143,27 @@ fn costs_entered_for_some_months_only_count_those_months() {
     let none = run(&c, "2026-02", "2026-02", ymd(2026, 11, 23), &costs);
     assert_eq!((none.by_channel["小红书"].acquisition_cost, none.lost_new.lost_cost), (None, None), "February has no cost entered");
 }
+
+#[test]
+fn each_caller_has_the_calls_recorded_the_tasks_done_and_on_time() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = customer(&mut c, "A", "13800000001", None, None, None);
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 20), item, "980"); // calls Nov 21, Nov 23, Nov 27, Dec 20
+    let li = crate::staff::create(&c.conn, &c.clock, SYSTEM_STAFF, &crate::staff::StaffDraft { name: "小李".into(), role: crate::staff::Role::Service, active: true }).unwrap();
+    let id = |c: &Clinic, due: &str| -> i64 {
+        c.conn.query_row("SELECT id FROM tasks WHERE customer_id = ?1 AND due = ?2", rusqlite::params![a.0, due], |r| r.get(0)).unwrap()
+    };
+    use crate::followups::{complete, Outcome};
+    // Nov 21: no answer on the 23rd, then reached the same day (late). Nov 23: reached on time.
+    let late = id(&c, "2026-11-21");
+    complete(&mut c.conn, &c.clock, li.id, late, Outcome::NoAnswer, None, None, None).unwrap();
+    c.clock = crate::clock::Clock::fixed(ymd(2026, 11, 24));
+    complete(&mut c.conn, &c.clock, li.id, late, Outcome::Reached, None, None, None).unwrap();
+    c.clock = crate::clock::Clock::fixed(ymd(2026, 11, 23));
+    let on_time = id(&c, "2026-11-23");
+    complete(&mut c.conn, &c.clock, li.id, on_time, Outcome::Reached, None, None, None).unwrap();
+    let r = run(&c, "2026-11", "2026-11", ymd(2026, 11, 24), &Costs::new());
+    assert_eq!(r.by_caller["小李"], CallerRow { closed: 3, done: 2, on_time: 1 });
+    assert!(!r.by_caller.contains_key("系统"));
+}
