@@ -164,14 +164,9 @@ fn plus(key: i32, n: u64) -> i32 {
     crate::visits::key_date(key).and_then(|d| d.checked_add_days(Days::new(n))).map(day_key).unwrap_or(i32::MAX)
 }
 
-/// An amount shared out over `n`, rounded half-up to the fen (n > 0).
+/// An amount shared out over `n`, rounded half-up to the fen (None for n ≤ 0).
 fn per(amount: Money, n: i64) -> Option<Money> {
-    if n <= 0 {
-        return None;
-    }
-    let (a, n) = (i128::from(amount.fen()), i128::from(n));
-    let half_up = if a >= 0 { (2 * a + n) / (2 * n) } else { -((-2 * a + n) / (2 * n)) };
-    Some(Money(half_up as i64))
+    amount.share(1, n)
 }
 
 /// The bucket of SPEC §10 `by_visit_count` for a number of visit days.
@@ -316,7 +311,7 @@ pub fn analyse(conn: &Connection, period: Period, costs: &Costs) -> Result<Analy
         })
         .collect();
     // That count × the period's cost ÷ its new customers, rounded once.
-    let lost_cost = cost_of(None).and_then(|total| per(Money(total.fen() * lost), new_total));
+    let lost_cost = cost_of(None).and_then(|total| total.share(lost, new_total));
     Ok(Analysis {
         from: period.from.key(),
         to: period.to.key(),

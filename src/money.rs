@@ -99,6 +99,18 @@ impl Money {
     /// app makes of such amounts stays far inside an i64 of fen.
     pub const LIMIT: Money = Money(100_000_000_000);
 
+    /// This amount × `part` ÷ `whole`, rounded half-up (away from zero) to the
+    /// fen, exactly in integers: what is left of a line's price, a cost shared
+    /// out per customer. None when `whole` is not positive.
+    pub fn share(self, part: i64, whole: i64) -> Option<Money> {
+        if whole <= 0 {
+            return None;
+        }
+        let (num, den) = (i128::from(self.0) * i128::from(part), i128::from(whole));
+        let rounded = if num >= 0 { (2 * num + den) / (2 * den) } else { -((-2 * num + den) / (2 * den)) };
+        i64::try_from(rounded).ok().map(Money)
+    }
+
     /// This amount `n` times (a package's list price), within the same limit.
     pub fn times(self, n: i64) -> Result<Money, String> {
         self.0.checked_mul(n).filter(|f| f.abs() <= Money::LIMIT.0).map(Money).ok_or_else(|| format!("金额 {} × {n} 过大，请核对", self.as_yuan_text()))
@@ -220,6 +232,16 @@ impl rusqlite::types::FromSql for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_rounds_half_up_away_from_zero_exactly() {
+        let m = Money;
+        assert_eq!(m(100_000).share(1, 3), Some(m(33_333)), "333.333… → 333.33");
+        assert_eq!(m(100_000).share(2, 3), Some(m(66_667)), "666.666… → 666.67");
+        assert_eq!(m(5).share(1, 2), Some(m(3)), "2.5 fen → 3");
+        assert_eq!(m(-5).share(1, 2), Some(m(-3)), "−2.5 fen → −3");
+        assert_eq!(m(100).share(1, 0), None);
+    }
 
     #[test]
     fn amounts_are_read_in_every_written_form() {

@@ -26,12 +26,10 @@ pub fn package_days(conn: &Connection) -> Result<i64> {
 /// What a line's sessions left are worth at its agreed price: price × left ÷
 /// sessions, rounded half-up to the fen per line (SPEC §6).
 pub fn value_left(price: Money, left: i64, sessions: i64) -> Money {
-    if sessions <= 0 || left <= 0 {
+    if left <= 0 {
         return Money::ZERO;
     }
-    // Exact in integers: ⌊(2·p·l + s) ÷ 2s⌋ is p·l ÷ s rounded half-up (p, l, s ≥ 0).
-    let (p, l, s) = (i128::from(price.fen()), i128::from(left), i128::from(sessions));
-    Money(((2 * p * l + s) / (2 * s)) as i64)
+    price.share(left, sessions).unwrap_or(Money::ZERO)
 }
 
 /// The sessions left on live orders at the end of a day, and their value.
@@ -191,10 +189,18 @@ pub struct PackageLeft {
     pub last_session: Option<String>,
 }
 
-const LEFT_SQL: &str = "
-    SELECT ol.order_id, i.name, ol.sessions, ol.left, ol.price_fen,
-           (SELECT max(e.exec_date) FROM order_lines l2 JOIN executions e ON e.order_line_id = l2.id WHERE l2.order_id = ol.order_id AND e.voided_at IS NULL)
-    FROM open_lines ol JOIN order_lines l ON l.id = ol.line_id JOIN items i ON i.id = l.item_id";
+/// An open line's order's last session (any of its lines), for the SQL below.
+macro_rules! last_session_of_order {
+    () => {
+        "(SELECT max(e.exec_date) FROM order_lines l2 JOIN executions e ON e.order_line_id = l2.id WHERE l2.order_id = ol.order_id AND e.voided_at IS NULL)"
+    };
+}
+
+const LEFT_SQL: &str = concat!(
+    "SELECT ol.order_id, i.name, ol.sessions, ol.left, ol.price_fen, ",
+    last_session_of_order!(),
+    " FROM open_lines ol JOIN order_lines l ON l.id = ol.line_id JOIN items i ON i.id = l.item_id"
+);
 
 fn left_of(r: &rusqlite::Row) -> rusqlite::Result<PackageLeft> {
     let (sessions, left, price): (i64, i64, Money) = (r.get(2)?, r.get(3)?, r.get(4)?);
@@ -226,11 +232,11 @@ pub struct OpenOrder {
     pub items: String,
 }
 
-const OPEN_ORDERS_SQL: &str = "
-    SELECT ol.order_id, ol.customer_id, ol.order_date,
-           (SELECT max(e.exec_date) FROM order_lines l2 JOIN executions e ON e.order_line_id = l2.id WHERE l2.order_id = ol.order_id AND e.voided_at IS NULL),
-           group_concat(i.name, '、')
-    FROM open_lines ol JOIN order_lines l ON l.id = ol.line_id JOIN items i ON i.id = l.item_id";
+const OPEN_ORDERS_SQL: &str = concat!(
+    "SELECT ol.order_id, ol.customer_id, ol.order_date, ",
+    last_session_of_order!(),
+    ", group_concat(i.name, '、') FROM open_lines ol JOIN order_lines l ON l.id = ol.line_id JOIN items i ON i.id = l.item_id"
+);
 
 fn open_order_of(r: &rusqlite::Row) -> rusqlite::Result<Option<OpenOrder>> {
     let (order_id, customer, ordered, last, items): (i64, i64, String, Option<String>, Option<String>) =
