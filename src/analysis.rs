@@ -3,15 +3,14 @@
 //! which channels bring customers who come back, what the lost ones cost,
 //! how often customers come and what the frequent ones are worth.
 //!
-//! Work in progress for issue 20: every key of §10 is computed here. Still
-//! to come: the owner's acquisition costs (stored and imported), the
-//! command line, the exports and the screen.
+//! Every figure and the customers behind it come from one survey of the
+//! customers ([`survey`]), so a drill-down lists exactly who was counted.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::money::Money;
@@ -22,7 +21,10 @@ use crate::visits::{day_key, FactTable};
 pub const UNNAMED: &str = "未填";
 
 /// The industry figures seed 003 quotes for visit frequency: 1–2, 3–5, 6+.
-pub const INDUSTRY: [(&str, &str); 3] = [("1-2", "0.35"), ("3-5", "0.57"), ("6+", "0.08")];
+pub const INDUSTRY: [(&str, f64); 3] = [("1-2", 0.35), ("3-5", 0.57), ("6+", 0.08)];
+
+/// The buckets of `by_visit_count`, in order.
+pub const BUCKETS: [&str; 4] = ["1", "2", "3-4", "5+"];
 
 /// The months analysed and the day they end (the last day of `to`, or today if earlier).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +123,10 @@ pub struct Analysis {
     pub lost_new: Lost,
     pub by_consultant: BTreeMap<String, ConsultantRow>,
     pub by_caller: BTreeMap<String, CallerRow>,
+    /// All new customers of the period (the base of `lost_cost`).
+    pub new_customers: i64,
+    /// What the owner spent on channels that brought no new customer in the period.
+    pub costs_without_new_customers: BTreeMap<String, Money>,
 }
 
 /// Per staff member, the calls due in the period: every call recorded, the
@@ -147,13 +153,6 @@ fn by_caller(conn: &Connection, period: Period) -> Result<BTreeMap<String, Calle
         row.on_time = on_time;
     }
     Ok(out)
-}
-
-/// A customer's attributes the analyses group by.
-struct Who {
-    channel: String,
-    consultant: String,
-    referrer: Option<i64>,
 }
 
 fn named(text: Option<String>) -> String {
@@ -188,113 +187,189 @@ pub fn frequency_band(n: usize) -> &'static str {
     }
 }
 
-/// A new customer's first 90 days, as far as the end allows.
-struct NewCustomer {
+/// A new customer of the period: her first 90 days as far as the end
+/// allows, and what she spent.
+#[derive(Debug, Clone, Copy)]
+struct New {
     matured: bool,
     returned: bool,
+    /// Net spend dated in [first, first + 364] and ≤ the end.
+    spend_first_365: Money,
+    /// Net spend dated in the period and ≤ the end.
+    spend_in_period: Money,
 }
 
-fn first_90_days(visits: &[i32], first: i32, end: i32) -> NewCustomer {
-    let day_90 = plus(first, 90);
-    let matured = day_90 <= end;
-    let returned = matured && visits.iter().any(|d| *d > first && *d <= day_90);
-    NewCustomer { matured, returned }
+/// One customer as every analysis sees them. Channel and consultant are
+/// indexes into [`Survey::names`] (200,000 customers share a few dozen names).
+struct Seen {
+    id: i64,
+    channel: u32,
+    consultant: u32,
+    new: Option<New>,
+    /// Visit days in the 365 days ending at the end (0: not in `by_visit_count`).
+    recent: usize,
+    spend_365: Money,
+    /// Referred a customer whose first visit day is in those 365 days.
+    referred: bool,
 }
 
-/// Every analysis of SPEC §10 built so far, for the period, with the owner's costs.
-pub fn analyse(conn: &Connection, period: Period, costs: &Costs) -> Result<Analysis> {
-    let table = FactTable::load(conn, period.end)?;
-    let mut who: HashMap<i64, Who> = HashMap::new();
+/// Every customer's part in the analyses, from the monthly report's facts.
+struct Survey {
+    names: Vec<String>,
+    people: Vec<Seen>,
+}
+
+impl Survey {
+    fn name(&self, index: u32) -> &str {
+        &self.names[index as usize]
+    }
+}
+
+/// Who the analyses group by: a customer's channel, consultant and referrer.
+fn attributes(conn: &Connection, names: &mut Vec<String>) -> Result<HashMap<i64, (u32, u32, Option<i64>)>> {
+    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut intern = |name: String| -> u32 {
+        *index.entry(name).or_insert_with_key(|n| {
+            names.push(n.clone());
+            (names.len() - 1) as u32
+        })
+    };
+    let mut out = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, channel, consultant, referrer_id FROM customers")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        who.insert(r.get(0)?, Who { channel: named(r.get(1)?), consultant: named(r.get(2)?), referrer: r.get(3)? });
+        let (channel, consultant) = (intern(named(r.get(1)?)), intern(named(r.get(2)?)));
+        out.insert(r.get(0)?, (channel, consultant, r.get(3)?));
     }
+    Ok(out)
+}
+
+fn survey(conn: &Connection, period: Period) -> Result<Survey> {
+    let table = FactTable::load(conn, period.end)?;
+    let mut names = Vec::new();
+    let who = attributes(conn, &mut names)?;
     let (start, last, end) = (period.first_day(), period.last_day(), day_key(period.end));
     let window_start = day_key(crate::visits::window_365_start(period.end));
     let spend_between = |i: usize, from: i32, to: i32| -> Money {
         Money(table.money[i].iter().filter(|(d, _)| *d >= from && *d <= to).map(|(_, fen)| fen).sum())
     };
-
-    // Who referred someone whose first visit day is in the 365 days to the end.
-    let mut referred_recently: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    let referrers: HashSet<i64> = table
+        .ids
+        .iter()
+        .zip(&table.visits)
+        .filter(|(_, v)| v.first().is_some_and(|f| *f >= window_start && *f <= end))
+        .filter_map(|(id, _)| who.get(id).and_then(|w| w.2))
+        .collect();
+    let mut people = Vec::new();
     for (i, id) in table.ids.iter().enumerate() {
-        let first = table.visits[i].first().copied();
-        if first.is_some_and(|f| f >= window_start && f <= end) {
-            if let Some(r) = who.get(id).and_then(|w| w.referrer) {
-                referred_recently.insert(r);
+        let Some(&(channel, consultant, _)) = who.get(id) else { continue };
+        let visits = &table.visits[i];
+        let new = visits.first().filter(|f| **f >= start && **f <= last).map(|&first| {
+            let day_90 = plus(first, 90);
+            let matured = day_90 <= end;
+            New {
+                matured,
+                returned: matured && visits.iter().any(|d| *d > first && *d <= day_90),
+                spend_first_365: spend_between(i, first, plus(first, 364).min(end)),
+                spend_in_period: spend_between(i, start, last.min(end)),
             }
+        });
+        let recent = visits.iter().filter(|d| **d >= window_start && **d <= end).count();
+        if new.is_none() && recent == 0 {
+            continue;
         }
+        let spend_365 = if recent > 0 { spend_between(i, window_start, end) } else { Money::ZERO };
+        people.push(Seen { id: *id, channel, consultant, new, recent, spend_365, referred: referrers.contains(id) });
     }
+    Ok(Survey { names, people })
+}
 
-    let mut by_channel: BTreeMap<String, ChannelRow> = BTreeMap::new();
-    let mut by_consultant: BTreeMap<String, ConsultantRow> = BTreeMap::new();
+/// The counts behind a channel's or a consultant's row.
+#[derive(Default)]
+struct Tally {
+    new_customers: i64,
+    matured: i64,
+    returned_90d: i64,
+    spend_first_365: Money,
+    spend_in_period: Money,
+}
+
+impl Tally {
+    fn add(&mut self, n: &New) {
+        self.new_customers += 1;
+        self.matured += i64::from(n.matured);
+        self.returned_90d += i64::from(n.returned);
+        self.spend_first_365 = self.spend_first_365 + n.spend_first_365;
+        self.spend_in_period = self.spend_in_period + n.spend_in_period;
+    }
+}
+
+/// The owner's costs for the period's months, for one channel or all.
+fn cost_of(costs: &Costs, period: Period, channel: Option<&str>) -> Option<Money> {
+    let (from, to) = (period.from.key(), period.to.key());
+    let found: Vec<Money> = costs
+        .iter()
+        .filter(|((month, ch), _)| *month >= from && *month <= to && channel.is_none_or(|c| c == ch))
+        .map(|(_, m)| *m)
+        .collect();
+    (!found.is_empty()).then(|| found.into_iter().sum())
+}
+
+/// Every analysis of SPEC §10 for the period, with the owner's costs.
+pub fn analyse(conn: &Connection, period: Period, costs: &Costs) -> Result<Analysis> {
+    let survey = survey(conn, period)?;
+    let mut channels: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut consultants: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut buckets: BTreeMap<&str, (i64, Money, i64)> = BTreeMap::new();
     let mut bands: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut lost = 0;
-    let mut new_total = 0;
-    for (i, id) in table.ids.iter().enumerate() {
-        let visits = &table.visits[i];
-        let Some(w) = who.get(id) else { continue };
-        if let Some(&first) = visits.first().filter(|f| **f >= start && **f <= last) {
-            let n = first_90_days(visits, first, end);
+    let (mut lost, mut new_total) = (0, 0);
+    for p in &survey.people {
+        if let Some(n) = &p.new {
             new_total += 1;
             lost += i64::from(n.matured && !n.returned);
-            let c = by_channel.entry(w.channel.clone()).or_insert_with(|| ChannelRow {
-                new_customers: 0,
-                matured: 0,
-                returned_90d: 0,
-                return_rate_90d: None,
-                spend_first_365: Money::ZERO,
-                acquisition_cost: None,
-                cost_per_new: None,
-                cost_per_returned: None,
-            });
-            c.new_customers += 1;
-            c.matured += i64::from(n.matured);
-            c.returned_90d += i64::from(n.returned);
-            c.spend_first_365 = c.spend_first_365 + spend_between(i, first, plus(first, 364).min(end));
-            let k = by_consultant.entry(w.consultant.clone()).or_insert_with(|| ConsultantRow {
-                new_customers: 0,
-                matured: 0,
-                returned_90d: 0,
-                return_rate_90d: None,
-                spend: Money::ZERO,
-            });
-            k.new_customers += 1;
-            k.matured += i64::from(n.matured);
-            k.returned_90d += i64::from(n.returned);
-            k.spend = k.spend + spend_between(i, start, last.min(end));
+            channels.entry(survey.name(p.channel)).or_default().add(n);
+            consultants.entry(survey.name(p.consultant)).or_default().add(n);
         }
-        let recent = visits.iter().filter(|d| **d >= window_start && **d <= end).count();
-        if recent > 0 {
-            let b = buckets.entry(visit_bucket(recent)).or_insert((0, Money::ZERO, 0));
+        if p.recent > 0 {
+            let b = buckets.entry(visit_bucket(p.recent)).or_insert((0, Money::ZERO, 0));
             b.0 += 1;
-            b.1 = b.1 + spend_between(i, window_start, end);
-            b.2 += i64::from(referred_recently.contains(id));
-            *bands.entry(frequency_band(recent)).or_default() += 1;
+            b.1 = b.1 + p.spend_365;
+            b.2 += i64::from(p.referred);
+            *bands.entry(frequency_band(p.recent)).or_default() += 1;
         }
     }
-    let months: Vec<String> = (0..).map(|k| period.from.plus(k)).take_while(|m| *m <= period.to).map(|m| m.key()).collect();
-    let cost_of = |channel: Option<&str>| -> Option<Money> {
-        let found: Vec<Money> = costs
-            .iter()
-            .filter(|((month, ch), _)| months.contains(month) && channel.is_none_or(|c| c == ch))
-            .map(|(_, m)| *m)
-            .collect();
-        (!found.is_empty()).then(|| found.into_iter().sum())
-    };
-    for (channel, row) in &mut by_channel {
-        row.return_rate_90d = crate::report::rate(row.returned_90d, row.matured);
-        row.acquisition_cost = cost_of(Some(channel));
-        row.cost_per_new = row.acquisition_cost.and_then(|c| per(c, row.new_customers));
-        row.cost_per_returned = row.acquisition_cost.and_then(|c| per(c, row.returned_90d));
-    }
-    for row in by_consultant.values_mut() {
-        row.return_rate_90d = crate::report::rate(row.returned_90d, row.matured);
-    }
+    let by_channel = channels
+        .iter()
+        .map(|(channel, t)| {
+            let acquisition_cost = cost_of(costs, period, Some(channel));
+            let row = ChannelRow {
+                new_customers: t.new_customers,
+                matured: t.matured,
+                returned_90d: t.returned_90d,
+                return_rate_90d: crate::report::rate(t.returned_90d, t.matured),
+                spend_first_365: t.spend_first_365,
+                acquisition_cost,
+                cost_per_new: acquisition_cost.and_then(|c| per(c, t.new_customers)),
+                cost_per_returned: acquisition_cost.and_then(|c| per(c, t.returned_90d)),
+            };
+            (channel.to_string(), row)
+        })
+        .collect();
+    let by_consultant = consultants
+        .iter()
+        .map(|(name, t)| {
+            let row = ConsultantRow {
+                new_customers: t.new_customers,
+                matured: t.matured,
+                returned_90d: t.returned_90d,
+                return_rate_90d: crate::report::rate(t.returned_90d, t.matured),
+                spend: t.spend_in_period,
+            };
+            (name.to_string(), row)
+        })
+        .collect();
     let in_window: i64 = bands.values().sum();
-    let by_visit_count = ["1", "2", "3-4", "5+"]
+    let by_visit_count = BUCKETS
         .into_iter()
         .map(|k| {
             let (customers, spend, referrers) = buckets.get(k).copied().unwrap_or((0, Money::ZERO, 0));
@@ -306,12 +381,19 @@ pub fn analyse(conn: &Connection, period: Period, costs: &Costs) -> Result<Analy
         .into_iter()
         .map(|(k, industry)| {
             let customers = bands.get(k).copied().unwrap_or(0);
-            let industry = industry.parse().unwrap_or(0.0);
             (k.to_string(), Band { customers, share: crate::report::rate(customers, in_window), industry })
         })
         .collect();
     // That count × the period's cost ÷ its new customers, rounded once.
-    let lost_cost = cost_of(None).and_then(|total| total.share(lost, new_total));
+    let lost_cost = cost_of(costs, period, None).and_then(|total| total.share(lost, new_total));
+    let mut costs_without_new_customers = BTreeMap::new();
+    for (_, channel) in costs.keys() {
+        if !channels.contains_key(channel.as_str()) {
+            if let Some(c) = cost_of(costs, period, Some(channel)) {
+                costs_without_new_customers.insert(channel.clone(), c);
+            }
+        }
+    }
     Ok(Analysis {
         from: period.from.key(),
         to: period.to.key(),
@@ -322,7 +404,57 @@ pub fn analyse(conn: &Connection, period: Period, costs: &Costs) -> Result<Analy
         lost_new: Lost { customers: lost, lost_cost },
         by_consultant,
         by_caller: by_caller(conn, period)?,
+        new_customers: new_total,
+        costs_without_new_customers,
     })
+}
+
+/// A figure of the analyses whose customers the owner can list.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Figure {
+    /// `by_channel`, `by_consultant`, `by_visit_count`, `frequency` or `lost_new`.
+    pub table: String,
+    /// The channel, consultant, bucket or band (none for `lost_new`).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// `new_customers`, `matured`, `returned_90d`, `not_returned` (of a
+    /// channel or consultant), `customers`, or `referrers` (of a bucket).
+    pub field: String,
+}
+
+/// Whether a new customer counts in a channel's or consultant's field.
+fn new_in(field: &str, n: &New) -> Option<bool> {
+    Some(match field {
+        "new_customers" => true,
+        "matured" => n.matured,
+        "returned_90d" => n.returned,
+        "not_returned" => n.matured && !n.returned,
+        _ => return None,
+    })
+}
+
+/// The customers behind a figure: the same survey the figure was counted
+/// from, so the list always has as many names as the figure says.
+pub fn who(conn: &Connection, period: Period, figure: &Figure) -> Result<Vec<i64>> {
+    let survey = survey(conn, period)?;
+    let key = figure.key.as_deref().unwrap_or("");
+    let unknown = || Error::invalid("field", format!("不认识的名单：{} {key} {}", figure.table, figure.field));
+    let mut ids = Vec::new();
+    for p in &survey.people {
+        let counted = match (figure.table.as_str(), figure.field.as_str()) {
+            ("by_channel", f) => p.new.as_ref().filter(|_| survey.name(p.channel) == key).map(|n| new_in(f, n).ok_or_else(unknown)).transpose()?.unwrap_or(false),
+            ("by_consultant", f) => p.new.as_ref().filter(|_| survey.name(p.consultant) == key).map(|n| new_in(f, n).ok_or_else(unknown)).transpose()?.unwrap_or(false),
+            ("lost_new", "customers") => p.new.is_some_and(|n| n.matured && !n.returned),
+            ("by_visit_count", "customers") => p.recent > 0 && visit_bucket(p.recent) == key,
+            ("by_visit_count", "referrers") => p.recent > 0 && visit_bucket(p.recent) == key && p.referred,
+            ("frequency", "customers") => p.recent > 0 && frequency_band(p.recent) == key,
+            _ => return Err(unknown()),
+        };
+        if counted {
+            ids.push(p.id);
+        }
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod benefits;
 pub mod clock;
 pub mod commands;
 pub mod consumption;
+pub mod costs;
 pub mod credits;
 pub mod customers;
 pub mod demo;

@@ -167,3 +167,68 @@ fn each_caller_has_the_calls_recorded_the_tasks_done_and_on_time() {
     assert_eq!(r.by_caller["小李"], CallerRow { closed: 3, done: 2, on_time: 1 });
     assert!(!r.by_caller.contains_key("系统"));
 }
+
+#[test]
+fn every_figure_lists_as_many_customers_as_it_counts() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let item = c.item("水光针", Category::Injection);
+    let channels = [Some("小红书"), Some("抖音"), None];
+    let consultants = [Some("李咨询"), None];
+    let mut people = Vec::new();
+    for i in 0..12u32 {
+        let referrer = (i % 5 == 4).then_some("13800000000");
+        let who = customer(&mut c, &format!("客{i}"), &format!("138{i:08}"), channels[i as usize % 3], consultants[i as usize % 2], referrer);
+        c.buy(who, ymd(2026, 1 + i % 8, 3 + i), item, 1, "500");
+        // Every second customer comes back within 90 days, every third one more time.
+        for k in 0..(i % 2 + i % 3) {
+            c.arrive(who, ymd(2026, 1 + i % 8, 10 + i + k));
+        }
+        people.push(who);
+    }
+    let period = Period::new(month("2026-02"), month("2026-11"), ymd(2026, 11, 23)).unwrap();
+    let r = analyse(&c.conn, period, &Costs::new()).unwrap();
+    let count = |table: &str, key: Option<&str>, field: &str| who(&c.conn, period, &Figure { table: table.into(), key: key.map(str::to_string), field: field.into() }).unwrap().len() as i64;
+    let mut checked = 0;
+    for (ch, row) in &r.by_channel {
+        assert_eq!(count("by_channel", Some(ch), "new_customers"), row.new_customers, "{ch}");
+        assert_eq!(count("by_channel", Some(ch), "matured"), row.matured, "{ch}");
+        assert_eq!(count("by_channel", Some(ch), "returned_90d"), row.returned_90d, "{ch}");
+        assert_eq!(count("by_channel", Some(ch), "not_returned"), row.matured - row.returned_90d, "{ch}");
+        checked += row.new_customers;
+    }
+    assert!(checked >= 8, "the period has new customers of every channel: {checked}");
+    for (k, row) in &r.by_consultant {
+        assert_eq!(count("by_consultant", Some(k), "returned_90d"), row.returned_90d, "{k}");
+        assert_eq!(count("by_consultant", Some(k), "new_customers"), row.new_customers, "{k}");
+    }
+    for (k, b) in &r.by_visit_count {
+        assert_eq!(count("by_visit_count", Some(k), "customers"), b.customers, "{k}");
+        let referrers = b.referral_rate.map(|rate| (rate * b.customers as f64).round() as i64).unwrap_or(0);
+        assert_eq!(count("by_visit_count", Some(k), "referrers"), referrers, "{k}");
+    }
+    for (k, band) in &r.frequency {
+        assert_eq!(count("frequency", Some(k), "customers"), band.customers, "{k}");
+    }
+    assert_eq!(count("lost_new", None, "customers"), r.lost_new.customers);
+    assert!(r.lost_new.customers > 0 && r.by_channel.values().any(|row| row.returned_90d > 0), "{r:#?}");
+    let bad = who(&c.conn, period, &Figure { table: "by_caller".into(), key: None, field: "closed".into() });
+    assert!(bad.is_err(), "calls are not customers");
+}
+
+#[test]
+fn a_cost_for_a_channel_that_brought_nobody_is_shown_apart_and_counts_in_the_lost_cost() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    for (i, phone) in ["13800000001", "13800000002"].iter().enumerate() {
+        let who = customer(&mut c, &format!("客{i}"), phone, Some("小红书"), None, None);
+        c.arrive(who, ymd(2026, 3, 10));
+    }
+    let mut costs = Costs::new();
+    costs.insert(("2026-03".into(), "小红书".into()), yuan("3000"));
+    costs.insert(("2026-03".into(), "地推".into()), yuan("1001"));
+    let r = run(&c, "2026-03", "2026-06", ymd(2026, 11, 23), &costs);
+    assert!(!r.by_channel.contains_key("地推"));
+    assert_eq!(r.costs_without_new_customers.get("地推"), Some(&yuan("1001")));
+    // Both lost: 2 × (3,000 + 1,001) ÷ 2 new.
+    assert_eq!(r.lost_new, Lost { customers: 2, lost_cost: Some(yuan("4001")) });
+    assert_eq!(r.new_customers, 2);
+}

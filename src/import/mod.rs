@@ -129,19 +129,13 @@ pub fn open(kind: &'static str, file: File<'_>, columns: &[table::Column], dry_r
 pub fn finish(
     tx: Transaction<'_>,
     clock: &Clock,
-    mut problems: Vec<Problem>,
+    problems: Vec<Problem>,
     report: ImportReport,
     touched: &Touched,
     progress: &mut progress::Tracker,
     history: Option<crate::followups::HistoryBuffer>,
 ) -> Result<ImportReport> {
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
-        for p in &mut problems {
-            p.sheet = report.sheet.clone();
-        }
-        return Err(Error::Import(problems));
-    }
+    refuse_problems(problems, &report)?;
     if !report.dry_run {
         progress.catching_up();
         crate::prepaid::finish_bulk(&tx)?;
@@ -152,6 +146,19 @@ pub fn finish(
         tx.commit()?;
     }
     Ok(report)
+}
+
+/// With any problem, the import's error: every problem in line order, with
+/// the worksheet it was found in.
+pub fn refuse_problems(mut problems: Vec<Problem>, report: &ImportReport) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    problems.sort_by_key(|p| p.line);
+    for p in &mut problems {
+        p.sheet = report.sheet.clone();
+    }
+    Err(Error::Import(problems))
 }
 
 /// The four import files of SPEC §7.

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_open_lines_facts.sql"),
     include_str!("migrations/0017_later_sessions.sql"),
     include_str!("migrations/0018_bulk_open_lines.sql"),
+    include_str!("migrations/0019_acquisition_costs.sql"),
 ];
 
 /// The schema version this program writes.
