@@ -37,7 +37,10 @@ pub struct Period {
 impl Period {
     pub fn new(from: Month, to: Month, today: NaiveDate) -> Result<Period> {
         if to < from {
-            return Err(Error::Config(format!("结束月份 {} 早于开始月份 {}", to.key(), from.key())));
+            return Err(Error::Config(format!("结束月份 {} 早于开始月份 {}，请把两个月份对调。", to.key(), from.key())));
+        }
+        if from.first_day() > today {
+            return Err(Error::Config(format!("开始月份 {} 还没到（今天是 {today}），请选择本月或以前的月份。", from.key())));
         }
         Ok(Period { from, to, end: to.last_day().min(today) })
     }
@@ -225,8 +228,16 @@ impl Survey {
     }
 }
 
-/// Who the analyses group by: a customer's channel, consultant and referrer.
-fn attributes(conn: &Connection, names: &mut Vec<String>) -> Result<HashMap<i64, (u32, u32, Option<i64>)>> {
+/// What the analyses group a customer by (names as indexes into [`Survey::names`]).
+#[derive(Clone, Copy)]
+struct Attributes {
+    channel: u32,
+    consultant: u32,
+    referrer: Option<i64>,
+}
+
+/// Every customer's channel, consultant and referrer.
+fn attributes(conn: &Connection, names: &mut Vec<String>) -> Result<HashMap<i64, Attributes>> {
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut intern = |name: String| -> u32 {
         *index.entry(name).or_insert_with_key(|n| {
@@ -239,7 +250,7 @@ fn attributes(conn: &Connection, names: &mut Vec<String>) -> Result<HashMap<i64,
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (channel, consultant) = (intern(named(r.get(1)?)), intern(named(r.get(2)?)));
-        out.insert(r.get(0)?, (channel, consultant, r.get(3)?));
+        out.insert(r.get(0)?, Attributes { channel, consultant, referrer: r.get(3)? });
     }
     Ok(out)
 }
@@ -258,11 +269,11 @@ fn survey(conn: &Connection, period: Period) -> Result<Survey> {
         .iter()
         .zip(&table.visits)
         .filter(|(_, v)| v.first().is_some_and(|f| *f >= window_start && *f <= end))
-        .filter_map(|(id, _)| who.get(id).and_then(|w| w.2))
+        .filter_map(|(id, _)| who.get(id).and_then(|w| w.referrer))
         .collect();
     let mut people = Vec::new();
     for (i, id) in table.ids.iter().enumerate() {
-        let Some(&(channel, consultant, _)) = who.get(id) else { continue };
+        let Some(&Attributes { channel, consultant, .. }) = who.get(id) else { continue };
         let visits = &table.visits[i];
         let new = visits.first().filter(|f| **f >= start && **f <= last).map(|&first| {
             let day_90 = plus(first, 90);
@@ -456,6 +467,9 @@ pub fn who(conn: &Connection, period: Period, figure: &Figure) -> Result<Vec<i64
     }
     Ok(ids)
 }
+
+mod export;
+pub use export::{csv, workbook};
 
 #[cfg(test)]
 mod tests;

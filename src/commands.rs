@@ -30,6 +30,7 @@ mod consumption;
 mod appointments;
 mod followups;
 mod report;
+mod analysis;
 mod tiers;
 mod network;
 mod benefits;

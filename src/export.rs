@@ -42,13 +42,51 @@ where
     R: IntoIterator<Item = C>,
     C: IntoIterator<Item = String>,
 {
-    let csv_err = |e: csv::Error| Error::Config(format!("写出 CSV 失败：{e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
+    write_rows(&mut w, headers, rows)?;
+    finish(w)
+}
+
+/// One table of a CSV file with several: a title line, headers, rows.
+pub struct Section<'a> {
+    pub title: String,
+    pub headers: &'a [&'a str],
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Several tables in one CSV file beginning with a BOM, each under its
+/// title and followed by an empty line (what Excel shows as a blank row).
+pub fn csv_sections(sections: Vec<Section<'_>>) -> Result<String> {
+    let mut text = String::from("\u{feff}");
+    for s in sections {
+        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        w.write_record([inert(&s.title).as_ref()]).map_err(csv_err)?;
+        write_rows(&mut w, s.headers, s.rows)?;
+        // The empty line between tables is written as it is: a CSV writer quotes an empty record.
+        text.push_str(finish(w)?.trim_start_matches('\u{feff}'));
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Config(format!("写出 CSV 失败：{e}"))
+}
+
+fn write_rows<R, C>(w: &mut csv::Writer<Vec<u8>>, headers: &[&str], rows: R) -> Result<()>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = String>,
+{
     w.write_record(headers).map_err(csv_err)?;
     for row in rows {
         let cells: Vec<String> = row.into_iter().collect();
         w.write_record(cells.iter().map(|c| inert(c).into_owned())).map_err(csv_err)?;
     }
+    Ok(())
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Result<String> {
     let bytes = w.into_inner().map_err(|e| Error::Config(format!("写出 CSV 失败：{e}")))?;
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
 }

@@ -152,6 +152,20 @@ enum ReportAction {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// 经营分析：渠道、到院次数、流失新客、顾问与回访人（某几个月）
+    Analysis {
+        /// 开始月份，YYYY-MM
+        #[arg(long, value_name = "YYYY-MM")]
+        from: String,
+        /// 结束月份，YYYY-MM
+        #[arg(long, value_name = "YYYY-MM")]
+        to: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        /// 写入文件（xlsx 必须指定）
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -167,18 +181,10 @@ enum ImportKind {
     Consumption,
     Executions,
     Arrivals,
+    /// 获客成本：月份、渠道、金额
+    Costs,
 }
 
-impl From<ImportKind> for import::Kind {
-    fn from(k: ImportKind) -> Self {
-        match k {
-            ImportKind::Customers => import::Kind::Customers,
-            ImportKind::Consumption => import::Kind::Consumption,
-            ImportKind::Executions => import::Kind::Executions,
-            ImportKind::Arrivals => import::Kind::Arrivals,
-        }
-    }
-}
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -270,6 +276,9 @@ fn run(cli: Cli) -> CliResult {
         Command::Report { action: ReportAction::Monthly { month, format, out } } => {
             monthly_report(&mut app, &month, format, out.as_deref()).map_err(|e| (out.clone(), e))
         }
+        Command::Report { action: ReportAction::Analysis { from, to, format, out } } => {
+            analysis_report(&mut app, &from, &to, format, out.as_deref()).map_err(|e| (out.clone(), e))
+        }
         Command::Backup { out } => {
             let answer = app.run_as_system("backup.now", json!({"out": out.as_ref().map(|p| p.display().to_string())})).map_err(|e| (out.clone(), e))?;
             println!(
@@ -347,11 +356,12 @@ fn run_import(app: &mut App, kind: ImportKind, file: &Path, sheet: Option<&str>,
 }
 
 fn import_command(kind: ImportKind) -> &'static str {
-    match import::Kind::from(kind) {
-        import::Kind::Customers => "import.customers",
-        import::Kind::Consumption => "import.consumption",
-        import::Kind::Executions => "import.executions",
-        import::Kind::Arrivals => "import.arrivals",
+    match kind {
+        ImportKind::Customers => "import.customers",
+        ImportKind::Consumption => "import.consumption",
+        ImportKind::Executions => "import.executions",
+        ImportKind::Arrivals => "import.arrivals",
+        ImportKind::Costs => "costs.import",
     }
 }
 
@@ -370,16 +380,21 @@ fn show_progress(watch: &import::progress::Watch, done: &std::sync::atomic::Atom
     }
 }
 
-fn monthly_report(app: &mut App, month: &str, format: ReportFormat, out: Option<&Path>) -> Result<()> {
-    let f = match format {
+/// A report's format name; a workbook only into a file.
+fn report_format(format: ReportFormat, out: Option<&Path>) -> Result<&'static str> {
+    Ok(match format {
         ReportFormat::Json => "json",
         ReportFormat::Csv => "csv",
         ReportFormat::Xlsx if out.is_none() => {
             return Err(Error::Config("xlsx 是二进制文件，请用 --out 指定要写入的文件，例如 --out 报表.xlsx".into()));
         }
         ReportFormat::Xlsx => "xlsx",
-    };
-    let answer = app.run_as_system("report.figures", json!({"month": month, "format": f}))?;
+    })
+}
+
+/// Writes a report's bytes to the file asked for (saying so, with the months
+/// it covers), or to stdout.
+fn deliver(answer: &serde_json::Value, out: Option<&Path>, covers: &str) -> Result<()> {
     let bytes = match answer["base64"].as_str() {
         Some(b64) => base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| Error::Config(format!("报表无法写出：{e}")))?,
         None => answer["text"].as_str().unwrap_or("").as_bytes().to_vec(),
@@ -387,11 +402,25 @@ fn monthly_report(app: &mut App, month: &str, format: ReportFormat, out: Option<
     match out {
         Some(path) => {
             std::fs::write(path, &bytes).map_err(|e| Error::Config(format!("无法写入 {}：{e}", path.display())))?;
-            println!("已写出 {}（{} 至 {}）", path.display(), answer["range"]["from"].as_str().unwrap_or(""), answer["range"]["to"].as_str().unwrap_or(""));
+            println!("已写出 {}（{covers}）", path.display());
         }
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(())
+}
+
+fn monthly_report(app: &mut App, month: &str, format: ReportFormat, out: Option<&Path>) -> Result<()> {
+    let f = report_format(format, out)?;
+    let answer = app.run_as_system("report.figures", json!({"month": month, "format": f}))?;
+    let covers = format!("{} 至 {}", answer["range"]["from"].as_str().unwrap_or(""), answer["range"]["to"].as_str().unwrap_or(""));
+    deliver(&answer, out, &covers)
+}
+
+fn analysis_report(app: &mut App, from: &str, to: &str, format: ReportFormat, out: Option<&Path>) -> Result<()> {
+    let f = report_format(format, out)?;
+    let answer = app.run_as_system("report.analysis_export", json!({"from": from, "to": to, "format": f}))?;
+    let covers = format!("{} 至 {}，截至 {}", answer["from"].as_str().unwrap_or(""), answer["to"].as_str().unwrap_or(""), answer["end"].as_str().unwrap_or(""));
+    deliver(&answer, out, &covers)
 }
 
 fn complete_call(app: &mut App, task_id: i64, outcome: &str, note: Option<String>, to: Option<String>, score: Option<i64>) -> Result<()> {

@@ -232,3 +232,57 @@ fn a_cost_for_a_channel_that_brought_nobody_is_shown_apart_and_counts_in_the_los
     assert_eq!(r.lost_new, Lost { customers: 2, lost_cost: Some(yuan("4001")) });
     assert_eq!(r.new_customers, 2);
 }
+
+/// A small analysis with one of each kind of cell: a rate, an amount, a blank.
+fn small_analysis() -> Analysis {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = customer(&mut c, "A", "13800000001", Some("=小红书"), Some("李咨询"), None);
+    let b = customer(&mut c, "B", "13800000002", Some("抖音"), None, None);
+    let item = c.item("水光针", Category::Injection);
+    c.buy(a, ymd(2026, 3, 1), item, 1, "1000");
+    c.arrive(a, ymd(2026, 4, 1));
+    c.arrive(b, ymd(2026, 3, 2));
+    let mut costs = Costs::new();
+    costs.insert(("2026-03".into(), "抖音".into()), yuan("300"));
+    run(&c, "2026-03", "2026-06", ymd(2026, 11, 23), &costs)
+}
+
+#[test]
+fn the_csv_has_one_section_per_table_with_its_title_and_an_empty_line_between() {
+    let text = csv(&small_analysis()).unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    let sections: Vec<&str> = text.trim_start_matches('\u{feff}').split("\n\n").filter(|s| !s.is_empty()).collect();
+    assert_eq!(sections.len(), 6, "{text}");
+    assert_eq!(
+        sections[0].lines().collect::<Vec<_>>(),
+        [
+            "按来源渠道：期间新客的90天回头率、首年消费与获客成本 · 2026-03 至 2026-06（截至 2026-06-30）",
+            "渠道,新客,满90天,90天内回头,90天回头率,首年消费,获客成本,每位新客成本,每位回头客成本",
+            "'=小红书,1,1,1,1,1000.00,,,",
+            "抖音,1,1,0,0,0.00,300.00,300.00,",
+        ]
+    );
+    // 1 of 2 lost; 300 × 1 ÷ 2 = 150.
+    assert_eq!(sections[3].lines().nth(2), Some("2,1,150.00"));
+    assert!(sections[2].lines().nth(2).unwrap().starts_with("1-2 天,2,1,0.35"), "{}", sections[2]);
+}
+
+#[test]
+fn the_workbook_has_a_sheet_per_table_with_numbers_and_three_charts() {
+    use calamine::{Data, Reader};
+    let bytes = workbook(&small_analysis()).unwrap();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(book.sheet_names(), ["按渠道", "按到院次数", "到院频次", "流失新客", "按顾问", "按回访人"]);
+    let channels = book.worksheet_range("按渠道").unwrap();
+    assert_eq!(channels.get_value((3, 0)), Some(&Data::String("渠道".into())));
+    assert_eq!(channels.get_value((4, 0)), Some(&Data::String("'=小红书".into())));
+    assert_eq!(channels.get_value((4, 4)), Some(&Data::Float(1.0)), "the rate as a number (formatted as a percentage)");
+    assert_eq!(channels.get_value((5, 6)), Some(&Data::Float(300.0)), "money as a number");
+    let lost = book.worksheet_range("流失新客").unwrap();
+    assert_eq!(lost.get_value((4, 2)), Some(&Data::Float(150.0)));
+    let names = String::from_utf8_lossy(&bytes);
+    for chart in ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml"] {
+        assert!(names.contains(chart), "{chart}");
+    }
+    assert!(!names.contains("xl/charts/chart4.xml"));
+}

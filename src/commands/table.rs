@@ -218,6 +218,7 @@ pub fn all() -> impl Iterator<Item = &'static Command> {
         super::followups::COMMANDS,
         super::appointments::COMMANDS,
         super::report::COMMANDS,
+        super::analysis::COMMANDS,
         super::backups::COMMANDS,
         super::network::COMMANDS,
         super::benefits::COMMANDS,
