@@ -1,3 +1,4 @@
+mod analysis;
 mod appointments;
 mod call_kinds;
 mod callbacks;

@@ -278,6 +278,13 @@ fn a_colleague_with_a_lower_role_is_refused_and_nothing_changes() {
         ("plans.preview", json!({"scope": "default", "steps": []})),
         ("plans.package_days", json!({"days": 30})),
         ("campaigns.create", json!({"name": "中秋", "date": "2026-12-01", "template": "mid_autumn"})),
+        // The owner's analyses, the names behind them and what each channel cost.
+        ("report.analysis", json!({"from": "2026-01", "to": "2026-10"})),
+        ("report.analysis_who", json!({"table": "lost_new", "field": "customers"})),
+        ("report.analysis_export", json!({"format": "csv"})),
+        ("costs.list", json!({})),
+        ("costs.save", json!({"entries": [{"month": "2026-10", "channel": "小红书", "amount": "8000"}]})),
+        ("costs.import", json!({"content_base64": "5pyI5Lu9LOa4oOmBkyzph5Hpop0KMjAyNi0xMCzlsI/nuqLkuaYsMQo="})),
     ] {
         let a = api(&s, cmd, Some(&service), args);
         assert_eq!(a.status, 400, "{cmd}: {}", a.body);
