@@ -93,6 +93,16 @@ pub struct Lost {
     pub lost_cost: Option<Money>,
 }
 
+/// Customers with 3 or more visit days in the 365 days against those with one
+/// (seed 000: "消费 3 次以上的客户年均消费是首次客户的 2.3 倍").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThreePlus {
+    pub customers: i64,
+    pub avg_spend_365: Money,
+    /// Their average spend ÷ a once-only customer's, 2 decimals (null without both).
+    pub multiple: Option<f64>,
+}
+
 /// One consultant's new customers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConsultantRow {
@@ -130,6 +140,18 @@ pub struct Analysis {
     pub new_customers: i64,
     /// What the owner spent on channels that brought no new customer in the period.
     pub costs_without_new_customers: BTreeMap<String, Money>,
+    pub three_plus_vs_once: ThreePlus,
+}
+
+/// (s3 ÷ n3) ÷ (s1 ÷ n1), exactly, rounded half-up to 2 decimals; None
+/// unless both groups have customers and the once-only ones spent something.
+fn multiple(s3: Money, n3: i64, s1: Money, n1: i64) -> Option<f64> {
+    let num = i128::from(s3.fen()) * i128::from(n1);
+    let den = i128::from(n3) * i128::from(s1.fen());
+    if den <= 0 {
+        return None;
+    }
+    crate::report::half_up(rust_decimal::Decimal::from(num) / rust_decimal::Decimal::from(den), 2)
 }
 
 /// Per staff member, the calls due in the period: every call recorded, the
@@ -395,6 +417,9 @@ pub fn analyse(conn: &Connection, period: Period, costs: &Costs) -> Result<Analy
             (k.to_string(), Band { customers, share: crate::report::rate(customers, in_window), industry })
         })
         .collect();
+    let group = |keys: &[&str]| keys.iter().filter_map(|k| buckets.get(k)).fold((0, Money::ZERO), |(n, m), b| (n + b.0, m + b.1));
+    let ((n3, s3), (n1, s1)) = (group(&["3-4", "5+"]), group(&["1"]));
+    let three_plus_vs_once = ThreePlus { customers: n3, avg_spend_365: per(s3, n3).unwrap_or(Money::ZERO), multiple: multiple(s3, n3, s1, n1) };
     // That count × the period's cost ÷ its new customers, rounded once.
     let lost_cost = cost_of(costs, period, None).and_then(|total| total.share(lost, new_total));
     let mut costs_without_new_customers = BTreeMap::new();
@@ -417,6 +442,7 @@ pub fn analyse(conn: &Connection, period: Period, costs: &Costs) -> Result<Analy
         by_caller: by_caller(conn, period)?,
         new_customers: new_total,
         costs_without_new_customers,
+        three_plus_vs_once,
     })
 }
 

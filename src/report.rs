@@ -71,7 +71,7 @@ fn mean(total: i64, n: i64) -> Option<f64> {
 
 /// Rounded half-up, as the owner rounds by hand (1 ÷ 32 = 0.03125 → 0.0313);
 /// `round_dp` alone rounds a midpoint to even (0.0312).
-fn half_up(x: Decimal, places: u32) -> Option<f64> {
+pub(crate) fn half_up(x: Decimal, places: u32) -> Option<f64> {
     x.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_f64()
 }
 

@@ -134,7 +134,10 @@ fn january_to_june_is_the_hand_worked_analysis() {
             // both done, only the first on its day.
             "by_caller": {"系统": {"closed": 3, "done": 2, "on_time": 1}},
             "new_customers": 5,
-            "costs_without_new_customers": {"地推": "500.00"}
+            "costs_without_new_customers": {"地推": "500.00"},
+            // 3+ visit days: F 2700 and G 1001, (2700 + 1001) ÷ 2 = 1850.50; against the
+            // once-only (800 + 600.01) ÷ 2: 3701 ÷ 1400.01 = 2.6435… → 2.64.
+            "three_plus_vs_once": {"customers": 2, "avg_spend_365": "1850.50", "multiple": 2.64}
         })
     );
 }

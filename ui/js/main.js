@@ -2,7 +2,7 @@
  * Bootstrap: asks who is at the desk, then routes the hash to a screen.
  * Routes: #/triage, #/customers, #/customers/new, #/customers/:id,
  * #/customers/:id/edit, #/customers/:id/order, #/customers/segments,
- * #/appointments, #/consumption, #/callbacks, #/reports, #/prepaid, #/settings.
+ * #/appointments, #/consumption, #/callbacks, #/reports, #/analysis, #/prepaid, #/settings.
  */
 import { call } from './api.js';
 import { h, replace, toast } from './dom.js';
@@ -16,6 +16,7 @@ import { renderCallbacks } from './views/callbacks.js';
 import { renderAppointments } from './views/appointments.js';
 import { renderReport } from './views/report.js';
 import { renderPrepaid } from './views/prepaid.js';
+import { renderAnalysis } from './views/analysis.js';
 import { renderConsumptionDay, renderOrderForm } from './views/consumption.js';
 import { installShortcuts } from './keyboard.js';
 import { connectedToHost } from './views/pairing.js';
@@ -52,6 +53,8 @@ async function route() {
       await renderTriage(main);
     } else if (route === 'reports') {
       await renderReport(main, query);
+    } else if (route === 'analysis') {
+      await renderAnalysis(main, query);
     } else if (route === 'prepaid') {
       await renderPrepaid(main);
     } else if (route === 'appointments') {

@@ -7,19 +7,7 @@ import { call } from '../api.js';
 import { h, replace, saveExport, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { SCHEMES } from './tiers.js';
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-/** An SVG element (the DOM helper makes HTML elements). */
-function s(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
-  for (const c of children.flat(Infinity)) if (c != null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return el;
-}
-
-const pct = (r) => (r == null ? '—' : `${(r * 100).toFixed(1)}%`);
-const COLORS = ['#2f6f62', '#d08c2f', '#5b7fbf', '#b4441f'];
+import { COLORS, figure, pct, roundTop, s } from '../charts.js';
 
 /**
  * A small chart: bars (stacked) or lines over the 13 months.
@@ -30,7 +18,7 @@ function chart(c) {
   const values = c.kind === 'bars'
     ? c.months.map((_, i) => c.series.reduce((sum, se) => sum + Math.max(0, se.values[i] || 0), 0))
     : c.series.flatMap((se) => se.values.filter((v) => v != null));
-  const max = c.percent ? 1 : Math.max(1, ...values) * 1.1;
+  const max = c.percent ? 1 : roundTop(Math.max(1, ...values));
   const x = (i) => L + (i + 0.5) * ((W - L - 8) / c.months.length);
   const y = (v) => H - B - (v / max) * (H - B - T);
   const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => s('g', {},
@@ -57,9 +45,7 @@ function chart(c) {
         se.values.map((v, i) => (v == null ? null : s('circle', { cx: x(i), cy: y(v), r: 3, fill: COLORS[k] }, s('title', {}, `${c.months[i]} ${se.name}：${pct(v)}`)))));
     });
   }
-  return h('figure', { class: 'chart' },
-    h('figcaption', {}, c.title, ' ', c.series.map((se, k) => h('span', { class: 'legend' }, h('i', { style: `background:${COLORS[k]}` }), se.name))),
-    s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': c.title }, grid, body, labels));
+  return figure(c.title, c.series.map((se) => se.name), s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': c.title }, grid, body, labels));
 }
 
 /**

@@ -10,12 +10,14 @@ import { renderRulesPanel } from './tiers.js';
 import { renderBenefitsPanel } from './benefits.js';
 import { renderPlansPanel, renderTemplatesPanel } from './callbacks.js';
 import { renderBookingSettingsPanel } from './appointments.js';
+import { renderCostsPanel } from './costs.js';
 
 const IMPORTS = {
   customers: ['客户', '表头：姓名*、手机号*、性别、生日、来源渠道、推荐人手机号、顾问、标签、不接受营销、备注。同一手机号再次导入只补充信息，不会产生重复档案。'],
   consumption: ['消费记录', '表头：手机号*、日期*、项目*、项目类别、次数、实收金额*（负数为退款）、已执行次数、医生、顾问、单号。每行是一次开单和当天的收款；有单号的行重复导入不会重复记账。客户须已在档案中。'],
   executions: ['划扣记录', '表头：手机号*、日期*、项目*、次数。从该客户这个项目最早、还有剩余次数的订单中扣除；剩余次数不够的行会报错。'],
   arrivals: ['到院记录', '表头：手机号*、日期*、类型（初诊 复诊 复查 治疗 咨询）、渠道。'],
+  costs: ['获客成本', '表头：月份*（如 2026-10 或 2026年10月）、渠道*、金额*。每行是某月某渠道的推广花费，会替换该月该渠道已录入的金额；同一文件里同一月份同一渠道只能出现一次。', 'costs.import'],
 };
 import { renderStaffPanel } from './staff.js';
 
@@ -89,13 +91,16 @@ function renderImportPanel(panel) {
   const run = async (dryRun) => {
     const stop = watchProgress(result, dryRun ? '正在检查文件' : '正在导入');
     try {
-      const { report, summary } = await call(`import.${kind.value}`, { content_base64: content, dry_run: dryRun, sheet });
+      const { report, summary } = await call(IMPORTS[kind.value][2] || `import.${kind.value}`, { content_base64: content, dry_run: dryRun, sheet });
       stop();
       replace(result,
         sheetPicker(),
         h('p', {}, `${fileName}：${summary}`),
         dryRun && report.rows > 0 ? h('button', { type: 'button', class: 'primary', id: 'import-confirm', onclick: () => run(false) }, `确认导入 ${report.rows} 行`) : null);
-      if (!dryRun) toast(summary);
+      if (!dryRun) {
+        toast(summary);
+        panel.dispatchEvent(new CustomEvent('imported', { bubbles: true, detail: kind.value }));
+      }
     } catch (e) {
       stop();
       replace(result, sheetPicker(), h('div', { class: 'form-errors' }, h('strong', {}, e.message)), e.problems.length ? problemTable(e.problems) : null);
@@ -370,6 +375,7 @@ export async function renderSettings(main) {
   const itemsPanel = h('div', { class: 'panel', id: 'items-panel' });
   const rulesPanel = h('div', { class: 'panel', id: 'rules-panel' });
   const benefitsPanel = h('div', { class: 'panel', id: 'benefits-panel' });
+  const costsPanel = h('div', { class: 'panel', id: 'costs-panel' });
   const plansPanel = h('div', { class: 'panel', id: 'plans-panel' });
   const templatesPanel = h('div', { class: 'panel', id: 'templates-panel' });
   const bookingPanel = h('div', { class: 'panel', id: 'booking-panel' });
@@ -378,15 +384,17 @@ export async function renderSettings(main) {
   const auditPanel = h('div', { class: 'panel', id: 'audit-panel' });
   const signInPanel = h('div', { class: 'panel', id: 'sign-in-panel' });
   const networkPanel = h('div', { class: 'panel', id: 'network-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, networkPanel, rulesPanel, benefitsPanel, plansPanel, templatesPanel, bookingPanel, itemsPanel, importPanel, infoPanel, auditPanel);
+  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, networkPanel, rulesPanel, benefitsPanel, plansPanel, templatesPanel, bookingPanel, itemsPanel, costsPanel, importPanel, infoPanel, auditPanel);
   renderImportPanel(importPanel);
   // Each panel stands alone: what a role may not manage says so, the rest works.
   const tolerant = (panel, render) => render(panel).catch((e) => replace(panel, h('p', { class: 'hint' }, e.message)));
   await Promise.all([
     tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel), tolerant(benefitsPanel, renderBenefitsPanel),
     tolerant(plansPanel, renderPlansPanel), tolerant(templatesPanel, renderTemplatesPanel), tolerant(bookingPanel, renderBookingSettingsPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
-    tolerant(signInPanel, renderSignInPanel), tolerant(networkPanel, renderNetworkPanel),
+    tolerant(signInPanel, renderSignInPanel), tolerant(networkPanel, renderNetworkPanel), tolerant(costsPanel, renderCostsPanel),
   ]);
+  // A costs file just imported shows in the costs panel.
+  importPanel.addEventListener('imported', (e) => { if (e.detail === 'costs') tolerant(costsPanel, renderCostsPanel); });
   // A PC asking to connect shows up here without a reload.
   const stop = onChange((cmd) => {
     if (!document.body.contains(networkPanel)) { stop(); return; }
