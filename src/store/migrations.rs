@@ -126,7 +126,7 @@ mod tests {
              DROP TRIGGER later_sessions_voided; DROP TABLE later_sessions;
              DROP TABLE open_lines; DROP TABLE message_templates; ALTER TABLE campaigns DROP COLUMN template;
              DROP INDEX task_attempts_scored; ALTER TABLE task_attempts DROP COLUMN score;
-             ALTER TABLE tasks DROP COLUMN channel;",
+             ALTER TABLE tasks DROP COLUMN channel; DROP TABLE acquisition_costs;",
         ).unwrap();
         c.conn.pragma_update(None, "foreign_keys", true).unwrap();
         c.conn.pragma_update(None, "user_version", 14).unwrap();
