@@ -294,6 +294,46 @@ fn report_figures(conn: &Connection, out: &mut Vec<Figure>) {
     ));
 }
 
+/// The owner's analyses (SPEC §10) for the 12 months before this one, with
+/// costs entered for six channels in each; the floor reads every fact to the
+/// end once and every customer's channel, consultant and referrer.
+fn analysis_figure(conn: &mut Connection, clock: &Clock, out: &mut Vec<Figure>) {
+    let to = Month::of(common::today()).plus(-1);
+    let from = to.plus(-11);
+    let entries: Vec<liuke::costs::Entry> = (0..12)
+        .flat_map(|k| {
+            ["小红书", "抖音", "美团", "新氧", "百度", "朋友圈"].map(|channel| liuke::costs::Entry {
+                month: from.plus(k).key(),
+                channel: channel.to_string(),
+                amount: Some(liuke::money::Money::parse("6000").expect("amount")),
+            })
+        })
+        .collect();
+    liuke::costs::save(conn, clock, liuke::staff::SYSTEM_STAFF, &entries).expect("costs");
+    let period = liuke::analysis::Period::new(from, to, common::today()).expect("period");
+    let costs = liuke::costs::of_months(conn, from, to).expect("costs");
+    out.push(figure(
+        format!("the owner's analysis, 12 months ({} to {})", from.key(), to.key()),
+        "< 2 s",
+        5,
+        || {
+            std::hint::black_box(liuke::analysis::analyse(conn, period, &costs).expect("analysis"));
+        },
+        || {
+            read_every_fact(conn, period.end);
+            rows(conn, "SELECT id, channel, consultant, referrer_id FROM customers", []);
+        },
+    ));
+    let result = liuke::analysis::analyse(conn, period, &costs).expect("analysis");
+    out.push(extra("the analysis as CSV + xlsx", 5, || {
+        std::hint::black_box((liuke::analysis::csv(&result).expect("csv"), liuke::analysis::workbook(&result).expect("xlsx")));
+    }));
+    let lost = liuke::analysis::Figure { table: "lost_new".into(), key: None, field: "customers".into() };
+    out.push(extra("the customers behind a figure (lost new customers, 12 months)", 5, || {
+        std::hint::black_box(liuke::analysis::who(conn, period, &lost).expect("who"));
+    }));
+}
+
 /// Figures the targets do not name but staff wait for.
 fn extras(conn: &mut Connection, clock: &Clock, app: &mut App, out: &mut Vec<Figure>) {
     let d = common::today();
@@ -347,6 +387,12 @@ fn main() {
     tiers_figure(&conn, &mut figures);
     week_book_figure(&conn, &mut figures);
     report_figures(&conn, &mut figures);
+    analysis_figure(&mut conn, &clock, &mut figures);
+    // `-- analysis`: up to here only (the analysis and the figures before it).
+    if std::env::args().any(|a| a == "analysis") {
+        print_table(&figures);
+        return;
+    }
     extras(&mut conn, &clock, &mut app, &mut figures);
     drop(app);
     drop(conn);

@@ -33,17 +33,38 @@ try {
     ['segments', '#/customers/segments', '#segments-table'],
     ['callbacks', '#/callbacks', '#checklist, #checklist-empty'],
     ['report', '#/reports', '#report-cards'],
+    ['analysis', '#/analysis', '#analysis-channels'],
     ['appointments', '#/appointments', '#day-book'],
     ['appointments-week', '#/appointments?view=week', '#week-book'],
     ['reminders', '#/appointments?view=reminders', '#reminders'],
   ])) {
+    if (name === 'analysis') {
+      // What the demo clinic's paid channels cost each month of the last year.
+      const to = await clinic.api('costs.list');
+      const entries = [];
+      for (let k = 1; k <= 12; k++) {
+        const d = new Date(`${to.this_month}-01T00:00:00Z`);
+        d.setUTCMonth(d.getUTCMonth() - k);
+        const month = d.toISOString().slice(0, 7);
+        for (const [channel, amount] of [['小红书', '6000'], ['抖音', '9000'], ['美团/大众点评', '3500'], ['新氧', '2800'], ['百度', '4000']]) entries.push({ month, channel, amount });
+      }
+      await clinic.api('costs.save', { entries });
+    }
     await page.goto(`${clinic.url}${hash}`);
     await page.waitForSelector(ready);
     if (name === 'customers') {
       await page.fill('#customer-search', 'zh');
       await page.waitForSelector('#results li, #results tr, #results .hit');
     }
-    await shoot(name, name === 'report');
+    await shoot(name, name === 'report' || name === 'analysis');
+    if (name === 'analysis') {
+      await page.click('#analysis-lost');
+      await page.waitForSelector('#analysis-drill-table');
+      await shoot('analysis-drill');
+      await page.goto(`${clinic.url}#/settings`);
+      await page.waitForSelector('#costs-table');
+      await page.locator('#costs-panel').screenshot({ path: `${out}/costs.png` });
+    }
     if (name === 'settings') {
       await page.fill('#rule-gold_365', '25000');
       await page.click('#rules-preview-button');
