@@ -475,25 +475,25 @@ fn new_in(field: &str, n: &New) -> Option<bool> {
 /// The customers behind a figure: the same survey the figure was counted
 /// from, so the list always has as many names as the figure says.
 pub fn who(conn: &Connection, period: Period, figure: &Figure) -> Result<Vec<i64>> {
-    let survey = survey(conn, period)?;
+    let (table, field) = (figure.table.as_str(), figure.field.as_str());
     let key = figure.key.as_deref().unwrap_or("");
-    let unknown = || Error::invalid("field", format!("不认识的名单：{} {key} {}", figure.table, figure.field));
-    let mut ids = Vec::new();
-    for p in &survey.people {
-        let counted = match (figure.table.as_str(), figure.field.as_str()) {
-            ("by_channel", f) => p.new.as_ref().filter(|_| survey.name(p.channel) == key).map(|n| new_in(f, n).ok_or_else(unknown)).transpose()?.unwrap_or(false),
-            ("by_consultant", f) => p.new.as_ref().filter(|_| survey.name(p.consultant) == key).map(|n| new_in(f, n).ok_or_else(unknown)).transpose()?.unwrap_or(false),
-            ("lost_new", "customers") => p.new.is_some_and(|n| n.matured && !n.returned),
-            ("by_visit_count", "customers") => p.recent > 0 && visit_bucket(p.recent) == key,
-            ("by_visit_count", "referrers") => p.recent > 0 && visit_bucket(p.recent) == key && p.referred,
-            ("frequency", "customers") => p.recent > 0 && frequency_band(p.recent) == key,
-            _ => return Err(unknown()),
-        };
-        if counted {
-            ids.push(p.id);
-        }
+    let cohort = matches!(table, "by_channel" | "by_consultant") && matches!(field, "new_customers" | "matured" | "returned_90d" | "not_returned");
+    let known = cohort || matches!((table, field), ("lost_new" | "by_visit_count" | "frequency", "customers") | ("by_visit_count", "referrers"));
+    if !known {
+        return Err(Error::invalid("field", format!("不认识的名单：{table} {key} {field}")));
     }
-    Ok(ids)
+    let survey = survey(conn, period)?;
+    let counted = |p: &Seen| -> bool {
+        match (table, field) {
+            ("by_channel", f) => p.new.as_ref().is_some_and(|n| survey.name(p.channel) == key && new_in(f, n) == Some(true)),
+            ("by_consultant", f) => p.new.as_ref().is_some_and(|n| survey.name(p.consultant) == key && new_in(f, n) == Some(true)),
+            ("lost_new", _) => p.new.is_some_and(|n| n.matured && !n.returned),
+            ("by_visit_count", "referrers") => p.recent > 0 && visit_bucket(p.recent) == key && p.referred,
+            ("by_visit_count", _) => p.recent > 0 && visit_bucket(p.recent) == key,
+            _ => p.recent > 0 && frequency_band(p.recent) == key,
+        }
+    };
+    Ok(survey.people.iter().filter(|p| counted(p)).map(|p| p.id).collect())
 }
 
 mod export;

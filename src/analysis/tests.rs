@@ -213,6 +213,8 @@ fn every_figure_lists_as_many_customers_as_it_counts() {
     assert!(r.lost_new.customers > 0 && r.by_channel.values().any(|row| row.returned_90d > 0), "{r:#?}");
     let bad = who(&c.conn, period, &Figure { table: "by_caller".into(), key: None, field: "closed".into() });
     assert!(bad.is_err(), "calls are not customers");
+    let unknown = who(&c.conn, period, &Figure { table: "by_channel".into(), key: Some("没有这个渠道".into()), field: "spend".into() });
+    assert!(unknown.is_err(), "an unknown field is refused even where no customer matches");
 }
 
 #[test]
