@@ -288,3 +288,22 @@ fn the_workbook_has_a_sheet_per_table_with_numbers_and_three_charts() {
     }
     assert!(!names.contains("xl/charts/chart4.xml"));
 }
+
+#[test]
+fn a_month_alone_has_the_monthly_reports_new_customers_and_every_channel_adds_up_to_them() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    crate::demo::seed(&mut c.conn, &c.clock, 300, 7).unwrap();
+    let mut checked = 0;
+    for m in ["2026-03", "2026-07", "2026-10"] {
+        let month = month(m);
+        let monthly = crate::report::monthly(&c.conn, month).unwrap();
+        let r = run(&c, m, m, ymd(2026, 11, 23), &Costs::new());
+        assert_eq!(r.new_customers, monthly.new_customers, "{m}");
+        assert_eq!(r.by_channel.values().map(|row| row.new_customers).sum::<i64>(), monthly.new_customers, "{m}");
+        assert_eq!(r.by_consultant.values().map(|row| row.new_customers).sum::<i64>(), monthly.new_customers, "{m}");
+        // Everyone who came in the month came in the 365 days to its end.
+        assert!(r.by_visit_count.values().map(|b| b.customers).sum::<i64>() >= monthly.active_customers, "{m}");
+        checked += monthly.new_customers;
+    }
+    assert!(checked > 0, "the demo has new customers in those months");
+}
