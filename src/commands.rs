@@ -396,7 +396,7 @@ impl App {
                     lan::desks::seen(&self.conn, clock, d.id, address)?;
                 }
                 accounts::log(&self.conn, clock, Some(who.id), "登录", None, None, None, None)?;
-                Ok(json!({"token": token, "staff": who}))
+                Ok(json!({"token": token, "staff": who, "may": table::admitted(who.role)}))
             }
             Err(e) => {
                 let asked_for_pin = matches!(&e, Error::Invalid(p) if p.iter().any(|p| p.reason == "请输入 PIN"));

@@ -228,6 +228,12 @@ pub fn all() -> impl Iterator<Item = &'static Command> {
     .flatten()
 }
 
+/// The commands a role may run: what the UI shows that role, so that no one
+/// fills in a form only to be told it is not theirs.
+pub fn admitted(role: Role) -> Vec<&'static str> {
+    all().filter(|c| c.who.admits(role)).map(|c| c.name).collect()
+}
+
 /// The declaration of `name`.
 pub fn find(name: &str) -> Result<&'static Command> {
     all().find(|c| c.name == name).ok_or_else(|| Error::UnknownCommand(name.to_string()))
@@ -288,6 +294,20 @@ mod tests {
                 assert!(!r.writes, "{} reads its record through {reader}", c.name);
             }
         }
+    }
+
+    #[test]
+    fn a_role_is_told_exactly_the_commands_it_may_run() {
+        let service = admitted(Role::Service);
+        for name in ["callbacks.complete", "customers.search", "appointments.book"] {
+            assert!(service.contains(&name), "{name}");
+        }
+        for name in ["orders.create", "customers.update", "records.void", "campaigns.create", "report.analysis", "costs.save"] {
+            assert!(!service.contains(&name), "{name}");
+        }
+        let reception = admitted(Role::Reception);
+        assert!(reception.contains(&"orders.create") && !reception.contains(&"records.void") && !reception.contains(&"report.monthly"));
+        assert!(admitted(Role::Owner).contains(&"report.analysis"));
     }
 
     #[test]

@@ -76,6 +76,10 @@ test('a PC that is not the host pairs with it, waits for approval, and works on 
         throw new Error(`${e.message}\nthe window shows: ${(await text('body').catch(() => '')).slice(0, 400)}`);
       });
       const [someone] = await host.api('customers.search', { q: '1' }, owner.id);
+      // Reception starts on the desk; the archive is one click away.
+      assert.equal(await run('return location.hash'), '#/triage');
+      await run("location.hash = '#/customers'");
+      await waitFor('the archive', () => find('#customer-search'));
       await type('#customer-search', someone.name);
       await waitFor('a host customer in the window', async () => (await text('main')).includes(someone.phone.slice(-4)));
     });

@@ -3,6 +3,7 @@
  * screen (the desk's or the archive's),
  * Alt+N opens a new customer file. Forms handle Enter and Esc themselves.
  */
+import { may } from './session.js';
 
 function typingInField(target) {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -16,7 +17,7 @@ export function installShortcuts() {
       const search = document.getElementById('desk-search') || document.getElementById('customer-search');
       if (search) search.focus();
       else location.hash = '#/customers';
-    } else if (event.altKey && (event.key === 'n' || event.key === 'N')) {
+    } else if (event.altKey && (event.key === 'n' || event.key === 'N') && may('customers.create')) {
       event.preventDefault();
       location.hash = '#/customers/new';
     }

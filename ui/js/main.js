@@ -6,7 +6,7 @@
  */
 import { call } from './api.js';
 import { h, replace, toast } from './dom.js';
-import { currentActor } from './session.js';
+import { currentActor, homeRoute, may } from './session.js';
 import { askWhoIsAtTheDesk } from './views/staff.js';
 import { renderSearch, renderFile, renderForm } from './views/customers.js';
 import { renderSettings } from './views/settings.js';
@@ -28,7 +28,14 @@ function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
   const [path, qs] = raw.split('?');
   const parts = path.split('/').filter(Boolean);
-  return { route: parts[0] || 'customers', parts, query: new URLSearchParams(qs || '') };
+  return { route: parts[0] || homeRoute(), parts, query: new URLSearchParams(qs || '') };
+}
+
+/** The sidebar shows only the screens the person at the desk may open. */
+function showNavFor() {
+  for (const a of document.querySelectorAll('#nav a[data-needs]')) {
+    a.parentElement.hidden = !may(a.dataset.needs);
+  }
 }
 
 function markNav(route) {
@@ -105,8 +112,17 @@ async function start() {
   installShortcuts();
   // The host's window, closed while other PCs work through it: it stays, minimised.
   window.__TAURI__?.event?.listen('keep-serving', () => toast('其他电脑正在通过本机使用留客：窗口已最小化，继续为它们服务。确要退出请在 30 秒内再关闭一次（它们会断开），或先在 设置 中关闭多台电脑共用。', 'error'));
-  document.getElementById('switch-staff')?.addEventListener('click', () => askWhoIsAtTheDesk(true));
-  document.addEventListener('actor-changed', showWho);
+  // A colleague taking over the desk starts on her own work.
+  document.getElementById('switch-staff')?.addEventListener('click', async () => {
+    const before = currentActor();
+    await askWhoIsAtTheDesk(true);
+    const now = currentActor();
+    if (now && (!before || before.id !== now.id)) {
+      if (location.hash === `#/${homeRoute()}`) await route();
+      else location.hash = `#/${homeRoute()}`;
+    }
+  });
+  document.addEventListener('actor-changed', () => { showWho(); showNavFor(); });
   window.addEventListener('hashchange', route);
   try {
     // From another PC: nothing of the clinic's until the owner has approved it.
@@ -128,9 +144,12 @@ async function start() {
     toast(e.message, 'error');
   }
   showWho();
+  showNavFor();
   await askWhoIsAtTheDesk(false);
   // The file's own state is told only to a signed-in colleague.
   call('app.info').then((info) => { if (info.integrity_alert) toast(info.integrity_alert, 'error'); }).catch(() => {});
+  // Each role starts on its own work; the address says which screen it is.
+  if (!location.hash) history.replaceState(null, '', `#/${homeRoute()}`);
   await route();
   document.body.dataset.ready = 'true';
 }

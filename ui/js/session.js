@@ -4,7 +4,7 @@
  */
 const KEY = 'liuke.actor';
 
-/** @returns {{id: number, name: string, role: string, role_label: string} | null} */
+/** @returns {{id: number, name: string, role: string, role_label: string, may?: string[]} | null} */
 export function currentActor() {
   try {
     return JSON.parse(sessionStorage.getItem(KEY) || 'null');
@@ -30,4 +30,24 @@ export function setActor(staff) {
   if (staff) sessionStorage.setItem(KEY, JSON.stringify(staff));
   else sessionStorage.removeItem(KEY);
   document.dispatchEvent(new CustomEvent('actor-changed', { detail: staff }));
+}
+
+/**
+ * Whether the person at the desk may run a command (the command table's
+ * answer at sign-in), so a screen shows only what its user can do. The core
+ * still decides every request.
+ * @param {string} cmd
+ */
+export function may(cmd) {
+  const a = currentActor();
+  return !a || !Array.isArray(a.may) || a.may.includes(cmd);
+}
+
+/** Where each role's day starts. */
+const HOME = { reception: 'triage', consultant: 'triage', doctor: 'triage', nurse: 'triage', service: 'callbacks', owner: 'reports' };
+
+/** The screen the person at the desk starts on. */
+export function homeRoute() {
+  const a = currentActor();
+  return (a && HOME[a.role]) || 'customers';
 }

@@ -13,6 +13,7 @@ import { h, orDash, replace, toast } from '../dom.js';
 import { yuan } from '../format.js';
 import { SCHEMES } from './tiers.js';
 import { openBookingDialog } from './appointments.js';
+import { may } from '../session.js';
 
 const OUTCOMES = [
   ['reached', '接通', '1'],
@@ -222,7 +223,8 @@ export async function renderCallbacks(main, query) {
       if (!typing && document.body.contains(list)) { stop(); renderCallbacks(main, query).catch(() => {}); }
     }, 200);
   });
-  renderCampaignBox(/** @type {HTMLElement} */ (main.querySelector('#campaign-box')), data.date, reload).catch(() => {});
+  // Campaigns are the owner's: the others' list has no campaign form to fill in for nothing.
+  if (may('campaigns.create')) renderCampaignBox(/** @type {HTMLElement} */ (main.querySelector('#campaign-box')), data.date, reload).catch(() => {});
 }
 
 async function renderCampaignBox(box, today, reload) {

@@ -8,6 +8,7 @@ import { call } from '../api.js';
 import { ask, h, orDash, replace, toast } from '../dom.js';
 import { fen, fenText, yuan } from '../format.js';
 import { creditPicker } from './wallet.js';
+import { may } from '../session.js';
 
 const KIND_LABEL = { arrival: '到院', order: '开单', payment: '收款', execution: '执行', refund: '退款', credit: '抵扣' };
 
@@ -89,8 +90,8 @@ export async function renderConsumptionSection(box, customerId, todayText) {
     const actions = h('td', { class: 'row-actions' });
     if (p.left > 0) {
       actions.append(
-        h('button', { type: 'button', class: 'primary', dataset: { execute: String(p.line_id) }, onclick: () => executeForm(p, actions) }, '划扣'),
-        h('button', { type: 'button', dataset: { refund: String(p.line_id) }, onclick: () => refundForm(p, actions) }, '退款'));
+        may('executions.add') ? h('button', { type: 'button', class: 'primary', dataset: { execute: String(p.line_id) }, onclick: () => executeForm(p, actions) }, '划扣') : '',
+        may('refunds.add') ? h('button', { type: 'button', dataset: { refund: String(p.line_id) }, onclick: () => refundForm(p, actions) }, '退款') : '');
     }
     return h('tr', { class: p.voided ? 'voided' : '', dataset: { line: String(p.line_id) } },
       h('td', {}, h('strong', {}, p.item), h('div', { class: 'hint' }, `${p.category} · ${p.order_date}${p.order_no ? ` · ${p.order_no}` : ''}`)),
@@ -161,7 +162,7 @@ export async function renderConsumptionSection(box, customerId, todayText) {
     h('td', { class: 'hint' }, e.by),
     h('td', { class: 'row-actions void-note' }, e.voided
       ? h('span', { class: 'hint' }, `已作废：${e.void_reason || ''}`)
-      : h('button', { type: 'button', class: 'link', onclick: () => voidEntry(e) }, '作废')));
+      : may('records.void') ? h('button', { type: 'button', class: 'link', onclick: () => voidEntry(e) }, '作废') : ''));
 
   replace(box,
     h('datalist', { id: 'performer-options' }, names.map((n) => h('option', { value: n }))),
@@ -170,7 +171,7 @@ export async function renderConsumptionSection(box, customerId, todayText) {
         h('h2', {}, '项目与疗程'),
         h('span', { class: 'hint' }, `到院 ${f.visit_days} 天 · 近365天消费 ${yuan(f.spend_365)} · 累计 ${yuan(f.spend_total)}`),
         h('span', { class: 'spacer' }),
-        h('a', { class: 'button primary', href: `#/customers/${customerId}/order`, id: 'new-order' }, '开单')),
+        may('orders.create') ? h('a', { class: 'button primary', href: `#/customers/${customerId}/order`, id: 'new-order' }, '开单') : null),
       data.packages.length
         ? h('table', { class: 'list packages-table' },
           h('thead', {}, h('tr', {}, ['项目', '购买', '已做', '退回', '剩余', '成交价', ''].map((t) => h('th', {}, t)))),

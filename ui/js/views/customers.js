@@ -10,6 +10,7 @@ import { renderTierPanels } from './tiers.js';
 import { renderWalletPanel } from './wallet.js';
 import { renderCustomerCalls } from './callbacks.js';
 import { renderCustomerAppointments } from './appointments.js';
+import { may } from '../session.js';
 
 const GENDER = { F: '女', M: '男' };
 
@@ -60,7 +61,7 @@ export async function renderSearch(main, initial) {
       h('h1', {}, '客户档案'),
       h('span', { class: 'spacer' }),
       h('a', { class: 'button', href: '#/customers/segments', id: 'segments' }, '分层名单'),
-      h('a', { class: 'button primary', href: '#/customers/new', id: 'new-customer' }, '新建客户档案 ', h('kbd', {}, 'Alt+N'))),
+      may('customers.create') ? h('a', { class: 'button primary', href: '#/customers/new', id: 'new-customer' }, '新建客户档案 ', h('kbd', {}, 'Alt+N')) : null),
     h('div', { class: 'search-box' }, input),
     status,
     results);
@@ -87,10 +88,10 @@ export async function renderSearch(main, initial) {
       replace(status, `没有找到「${q.trim()}」。`);
       replace(results, h('div', { class: 'panel' },
         h('p', {}, phoneLike ? '这个手机号还没有档案，可能是新客户。' : '换个写法试试：手机号后四位、姓名或拼音首字母。'),
-        h('a', {
+        may('customers.create') ? h('a', {
           class: 'button primary', id: 'create-from-search',
           href: `#/customers/new?${new URLSearchParams(phoneLike ? { phone: q.trim() } : { name: q.trim() })}`,
-        }, phoneLike ? `为 ${q.trim()} 新建档案（Enter）` : '新建客户档案')));
+        }, phoneLike ? `为 ${q.trim()} 新建档案（Enter）` : '新建客户档案') : null));
       return;
     }
     replace(status, `找到 ${hits.length} 位客户${hits.length >= 20 ? '（只显示最接近的 20 位，请再多输入几个字）' : ''}`);
@@ -229,7 +230,7 @@ export async function renderFile(main, id) {
     h('div', { class: 'page-head' },
       h('a', { href: '#/customers', class: 'button' }, '← 返回搜索'),
       h('span', { class: 'spacer' }),
-      h('a', { href: `#/customers/${c.id}/edit`, class: 'button primary', id: 'edit-customer' }, '编辑档案')),
+      may('customers.update') ? h('a', { href: `#/customers/${c.id}/edit`, class: 'button primary', id: 'edit-customer' }, '编辑档案') : null),
     h('div', { class: 'panel' },
       h('div', { class: 'file-head' },
         h('span', { class: 'name', id: 'file-name' }, c.name),

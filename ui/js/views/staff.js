@@ -34,7 +34,7 @@ export async function askWhoIsAtTheDesk(force) {
         const session = await call('session.sign_in', { staff_id: chosen.id, pin: pin || null });
         // The colleague handing over the desk is signed out, not left signed in behind the new one.
         if (currentToken()) await call('session.sign_out').catch(() => {});
-        setActor({ ...session.staff, token: session.token });
+        setActor({ ...session.staff, token: session.token, may: session.may });
         back.remove();
         resolve();
       } catch (e) {
@@ -62,23 +62,37 @@ function askPin(modal, who, done, message) {
   pin.focus();
 }
 
+/** The key that picks the n-th person (0-based): 1–9, then a–z. */
+const pickKey = (n) => (n < 9 ? String(n + 1) : n < 35 ? String.fromCharCode(97 + n - 9) : null);
+
 function renderPicker(modal, staff, done, cancel) {
-  const buttons = staff.map((s, i) => h('button', {
-    type: 'button',
-    dataset: { staffId: String(s.id) },
-    onclick: () => done(s),
-    'aria-label': `${s.name}，${s.role_label}${s.has_pin ? '，需要 PIN' : ''}`,
-    title: i < 9 ? `按 ${i + 1} 快速选择` : null,
-  }, i < 9 ? h('kbd', {}, String(i + 1)) : null, ' ', s.name, h('span', { class: 'role' }, s.role_label)));
+  // Grouped by role in the order the day runs; every person gets a key.
+  const order = ROLES.map(([r]) => r);
+  const sorted = [...staff].sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role));
+  const button = (s, i) => {
+    const key = pickKey(i);
+    return h('button', {
+      type: 'button',
+      dataset: { staffId: String(s.id) },
+      onclick: () => done(s),
+      'aria-label': `${s.name}，${s.role_label}${s.has_pin ? '，需要 PIN' : ''}`,
+      title: key ? `按 ${key.toUpperCase()} 快速选择` : null,
+    }, key ? h('kbd', {}, key.toUpperCase()) : null, ' ', s.name, h('span', { class: 'role' }, s.role_label));
+  };
+  const groups = ROLES.map(([role, label]) => [label, sorted.map((s, i) => [s, i]).filter(([s]) => s.role === role)]).filter(([, list]) => list.length);
+  const buttons = groups.map(([label, list]) => h('section', { class: 'staff-group', 'aria-label': label },
+    h('h3', {}, label), h('div', { class: 'staff-grid' }, list.map(([s, i]) => button(s, i)))));
   modal.addEventListener('keydown', (e) => {
-    const n = Number(e.key);
-    if (n >= 1 && n <= Math.min(9, staff.length)) done(staff[n - 1]);
+    // Keys typed into the PIN box that follows are the PIN, not a pick.
+    if (e.ctrlKey || e.altKey || e.metaKey || e.target instanceof HTMLInputElement) return;
+    const i = sorted.findIndex((_, n) => pickKey(n) === e.key.toLowerCase());
+    if (i >= 0) done(sorted[i]);
     if (e.key === 'Escape' && cancel) cancel();
   });
   replace(modal,
     h('h2', { id: 'who-title' }, '请选择当前在岗的员工'),
     h('p', { class: 'hint' }, '之后录入的每一条记录都会记下是谁录入的。'),
-    h('div', { class: 'staff-grid' }, buttons),
+    buttons,
     cancel ? h('button', { type: 'button', onclick: cancel }, '取消') : null,
   );
 }

@@ -7,7 +7,7 @@
  */
 import { call } from '../api.js';
 import { ask, h, toast } from '../dom.js';
-import { currentActor } from '../session.js';
+import { may } from '../session.js';
 import { fen as fenOf, yuan } from '../format.js';
 
 function voucherText(v) {
@@ -42,7 +42,7 @@ export function walletStrip(w, customerId, prefix, onUsed) {
     button.addEventListener('click', () => use(e, button));
     rows.push(h('li', { class: 'entitlement' },
       `本月${e.item} `, h('strong', {}, e.left > 0 ? `剩 ${e.left} 次` : '已用完'), h('span', { class: 'hint' }, `（每月 ${e.times} 次）`),
-      e.left > 0 ? button : null));
+      e.left > 0 && may('entitlements.use') ? button : null));
   });
   if (w.vouchers.length) rows.push(h('li', { id: `${prefix}vouchers` }, '可用券：', w.vouchers.map((v) => h('span', { class: 'memo' }, voucherText(v)))));
   rows.push(h('li', { id: `${prefix}points` }, `积分 ${w.points}`,
@@ -132,7 +132,8 @@ const SOURCE = { referral: '推荐奖励', campaign: '活动券', manual: '院�
 export async function renderWalletPanel(box, customerId, onUsed) {
   const [w, all] = await Promise.all([call('wallet.of_customer', { customer_id: customerId }), call('vouchers.of_customer', { id: customerId })]);
   const reload = () => renderWalletPanel(box, customerId, onUsed).catch((e) => toast(e.message, 'error'));
-  const owner = (currentActor() || {}).role === 'owner';
+  // Issuing and voiding vouchers is the owner's (the command table says whose).
+  const owner = may('vouchers.issue');
   const voidVoucher = async (v) => {
     const reason = await ask(`作废 ${yuan(v.face)} 券`, '作废原因（必填，会留在记录里）');
     if (!reason) return;
