@@ -14,6 +14,11 @@ fn xlsx_err(e: XlsxError) -> Error {
 
 const FIGURES: &str = "月度指标";
 
+/// A figure that is a share of its base (written as a percentage).
+fn is_rate(key: &str) -> bool {
+    key.contains("_rate") || key.ends_with("share")
+}
+
 /// The figures that are money (strings in JSON, numbers in the workbook).
 const MONEY_KEYS: [&str; 4] = ["revenue", "voucher_value_redeemed", "vouchers_outstanding", "prepaid_value_outstanding"];
 
@@ -33,7 +38,8 @@ fn figures_sheet(months: &[Figures]) -> std::result::Result<Worksheet, XlsxError
             let col = c as u16;
             match &v[*key] {
                 serde_json::Value::Null => {}
-                serde_json::Value::Number(n) if key.ends_with("rate") || key.ends_with("share") => {
+                // Every rate as a percentage, 留存率 (…_rate_12m) as much as 老客消费占比.
+                serde_json::Value::Number(n) if is_rate(key) => {
                     ws.write_number_with_format(row, col, n.as_f64().unwrap_or(0.0), &percent)?;
                 }
                 serde_json::Value::Number(n) => {
@@ -112,4 +118,15 @@ pub fn workbook(months: &[Figures]) -> Result<Vec<u8>> {
     book.push_worksheet(scheme_sheet(months, "价值分层", &layer, |f| &f.tiers.layer).map_err(xlsx_err)?);
     book.push_worksheet(scheme_sheet(months, "信任阶段", &trust, |f| &f.tiers.trust).map_err(xlsx_err)?);
     book.save_to_buffer().map_err(xlsx_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rate_of_the_figures_is_written_as_a_percentage_and_no_count_is() {
+        let rates: Vec<&str> = COLUMNS.iter().map(|(k, _)| *k).filter(|k| is_rate(k)).collect();
+        assert_eq!(rates, ["repeat_revenue_share", "retention_rate_12m", "new_return_rate_90d", "callback_completion_rate", "rebooked_rate"]);
+    }
 }

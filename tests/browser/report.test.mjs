@@ -37,6 +37,7 @@ test('the month is shown as cards against the targets, with trends and tiers', a
     const retention = page.locator('.card[data-key="retention_rate_12m"]');
     assert.match(await retention.textContent(), /100\.0%.*1 \/ 1 位/);
     assert.match(await retention.getAttribute('class'), /good/);
+    assert.match(await retention.textContent(), /1 \/ 1 位 · 目标 65\.0%/, 'the target stays beside the note');
     const repeat = page.locator('.card[data-key="repeat_revenue_share"]');
     assert.match(await repeat.textContent(), /100\.0%/, 'all of October\'s 2300 was spent by old customers');
     assert.match(await page.textContent('.card[data-key="revenue"]'), /¥2,300/);
@@ -57,6 +58,8 @@ test('a figure drills down to the customers behind it', async () => {
     await page.click('.card[data-key="new_return_rate_90d"]');
     await page.waitForSelector('#drill-table');
     assert.deepEqual(await page.locator('#drill-table tbody .name-cell').allTextContents(), ['D']);
+    // The title says what the list is: the ones who did not come back, not the rate.
+    assert.equal(await page.textContent('#drill h2'), '3个月前的新客中，90天内没有再来的（1 位）');
   } finally {
     await c.close();
   }

@@ -62,6 +62,16 @@ export async function renderReport(main, query) {
   const satisfactionBox = h('div', { class: 'panel', id: 'satisfaction-panel' });
   const picker = h('input', { id: 'report-month', type: 'month', value: data.month, max: data.today.slice(0, 7), onchange: () => { location.hash = `#/reports?month=${picker.value}`; } });
 
+  /** What each drill-down lists, said as the list (the card names the figure). */
+  const LISTS = {
+    retention_lost: `去年来过、近12个月没有再来的客户`,
+    cohort_not_returned: `3个月前的新客中，90天内没有再来的`,
+    new: `${data.month} 第一次到院的新客`,
+    returning: `${data.month} 到院的老客`,
+    dormant: `${data.month} 月末沉睡的客户`,
+    reactivated: `${data.month} 隔了180天以上又来的客户`,
+  };
+
   const showWho = async (who, title) => {
     replace(drill, h('p', { class: 'progress' }, '正在列出客户…'));
     try {
@@ -83,11 +93,12 @@ export async function renderReport(main, query) {
     const cls = target == null || value == null ? '' : value >= target ? ' good' : ' short';
     return h(opts.who ? 'button' : 'div', {
       type: opts.who ? 'button' : null, class: `card figure${cls}`, dataset: { key: opts.key || '' },
-      onclick: opts.who ? () => showWho(opts.who, label) : null,
+      onclick: opts.who ? () => showWho(opts.who, LISTS[opts.who] || label) : null,
     },
     h('div', { class: 'label' }, label),
     h('div', { class: 'value' }, opts.text ?? (opts.percent ? pct(value) : String(value))),
-    h('div', { class: 'hint' }, [opts.note || (target != null ? `目标 ${pct(target)}` : ''), opts.who ? '点击看名单' : ''].filter(Boolean).join(' · ')));
+    // The target stays on a card that also has a note.
+    h('div', { class: 'hint' }, [opts.note, target != null ? `目标 ${pct(target)}` : '', opts.who ? '点击看名单' : ''].filter(Boolean).join(' · ')));
   };
 
   const exportAs = async (format) => {
