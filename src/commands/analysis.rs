@@ -45,6 +45,13 @@ fn period_of(from: Option<&str>, to: Option<&str>, clock: &Clock) -> Result<Peri
     Period::new(from, to, clock.today())
 }
 
+/// The analyses of the period asked for, with the owner's costs of its months.
+fn analysed(app: &super::App, a: &PeriodArgs, clock: &Clock) -> Result<(Period, analysis::Analysis, bool)> {
+    let period = period_of(a.from.as_deref(), a.to.as_deref(), clock)?;
+    let costs = costs::of_months(&app.conn, period.from, period.to)?;
+    Ok((period, analysis::analyse(&app.conn, period, &costs)?, !costs.is_empty()))
+}
+
 /// An analysis's filename: 留客经营分析-2025-12至2026-11.csv.
 fn filename(p: Period, ext: &str) -> String {
     format!("留客经营分析-{}至{}.{ext}", p.from.key(), p.to.key())
@@ -54,11 +61,10 @@ fn filename(p: Period, ext: &str) -> String {
 pub(super) const COMMANDS: &[Command] = &[
     Command::read("report.analysis", Who::OWNER, |app, cx, args| {
         let a: PeriodArgs = args_of(args)?;
-        let period = period_of(a.from.as_deref(), a.to.as_deref(), &cx.clock)?;
-        let costs = costs::of_months(&app.conn, period.from, period.to)?;
-        let mut v = to_json(analysis::analyse(&app.conn, period, &costs)?)?;
+        let (_, result, costs_entered) = analysed(app, &a, &cx.clock)?;
+        let mut v = to_json(result)?;
         v["today"] = json!(cx.clock.today().to_string());
-        v["costs_entered"] = json!(!costs.is_empty());
+        v["costs_entered"] = json!(costs_entered);
         Ok(v)
     })
     .heavy(),
@@ -75,9 +81,7 @@ pub(super) const COMMANDS: &[Command] = &[
     // The screen's export and `liuke report analysis`: JSON, CSV or a workbook.
     Command::read("report.analysis_export", Who::OWNER, |app, cx, args| {
         let a: PeriodArgs = args_of(args)?;
-        let period = period_of(a.from.as_deref(), a.to.as_deref(), &cx.clock)?;
-        let costs = costs::of_months(&app.conn, period.from, period.to)?;
-        let result = analysis::analyse(&app.conn, period, &costs)?;
+        let (period, result, _) = analysed(app, &a, &cx.clock)?;
         let (bytes, ext) = match a.format.as_deref().unwrap_or("xlsx") {
             "json" => (format!("{}\n", serde_json::to_string_pretty(&result)?).into_bytes(), "json"),
             "csv" => (analysis::csv(&result)?.into_bytes(), "csv"),

@@ -8,6 +8,13 @@ export function yuan(money) {
   return `${sign}¥${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${dec && dec !== '00' ? `.${dec}` : ''}`;
 }
 
+/** "2026-11" for the month `n` months after `month` (negative: before). */
+export function monthPlus(month, n) {
+  const [y, m] = month.split('-').map(Number);
+  const k = y * 12 + (m - 1) + n;
+  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
+}
+
 /** Local HH:MM of a UTC timestamp. */
 export function clockTime(utc) {
   const d = new Date(utc);

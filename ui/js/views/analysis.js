@@ -8,7 +8,7 @@
  */
 import { call } from '../api.js';
 import { h, replace, saveExport, toast } from '../dom.js';
-import { yuan } from '../format.js';
+import { monthPlus, yuan } from '../format.js';
 import { groupedBars, pct } from '../charts.js';
 
 const FIELDS = {
@@ -17,13 +17,6 @@ const FIELDS = {
   returned_90d: '90天内回头的新客',
   not_returned: '满90天没有再来的新客',
 };
-
-/** "2026-11" for a month `n` months after `month` (negative: before). */
-function monthPlus(month, n) {
-  const [y, m] = month.split('-').map(Number);
-  const k = y * 12 + (m - 1) + n;
-  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
-}
 
 /**
  * @param {HTMLElement} main

@@ -7,13 +7,7 @@
  */
 import { call } from '../api.js';
 import { h, replace, toast } from '../dom.js';
-import { yuan } from '../format.js';
-
-/** The month before `month` ("2026-11" → "2026-10"). */
-function previous(month) {
-  const [y, m] = month.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
+import { monthPlus, yuan } from '../format.js';
 
 /**
  * @param {HTMLElement} panel
@@ -21,7 +15,7 @@ function previous(month) {
  */
 export async function renderCostsPanel(panel, month) {
   const data = await call('costs.list');
-  const shown = month || previous(data.this_month);
+  const shown = month || monthPlus(data.this_month, -1);
   const of = (m, ch) => data.costs.find((c) => c.month === m && c.channel === ch)?.amount ?? '';
   const channels = [...data.channels];
   const grid = h('div', { class: 'costs-grid', id: 'costs-grid' });
