@@ -55,6 +55,12 @@ impl Clock {
         }
     }
 
+    /// A stored timestamp's time of day in the clinic's time zone (`09:05`),
+    /// whatever zone the PC showing it is set to.
+    pub fn local_time(&self, utc: &str) -> String {
+        chrono::DateTime::parse_from_rfc3339(utc).map_or_else(|_| String::new(), |at| at.with_timezone(&self.tz).format("%H:%M").to_string())
+    }
+
     /// The current instant in UTC, as stored in timestamps (RFC 3339).
     pub fn now_utc(&self) -> String {
         Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -81,6 +87,14 @@ mod tests {
     fn an_unknown_time_zone_is_a_clear_error() {
         let err = Clock::new("Mars/Olympus", None).unwrap_err();
         assert!(err.to_string().contains("时区"));
+    }
+
+    #[test]
+    fn a_time_of_day_is_the_clinics_whatever_the_pc_says() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(Clock::new("Asia/Shanghai", Some(d)).unwrap().local_time("2026-11-23T01:05:00Z"), "09:05");
+        assert_eq!(Clock::new("Asia/Urumqi", Some(d)).unwrap().local_time("2026-11-23T01:05:00Z"), "07:05");
+        assert_eq!(Clock::fixed(d).local_time("不是时间"), "");
     }
 
     #[test]

@@ -445,6 +445,11 @@ impl App {
 
 use table::{Command, Who};
 
+#[derive(serde::Deserialize)]
+struct ChannelNames {
+    channels: Vec<String>,
+}
+
 /// The commands of the window's first screen, staff and sessions, the
 /// customer archive and imports.
 const COMMANDS: &[Command] = &[
@@ -571,6 +576,13 @@ const COMMANDS: &[Command] = &[
     })
     .audited("写入演示数据"),
     Command::read("customers.options", Who::EVERYONE, |app, _, _| app.customer_options()),
+    // The pick list of 来源渠道: reception picks, the owner keeps the list.
+    Command::read("channels.list", Who::EVERYONE, |app, _, _| to_json(crate::channels::list(&app.conn)?)),
+    Command::write("channels.save", Who::OWNER, |app, _, args| {
+        let a: ChannelNames = args_of(args)?;
+        to_json(crate::channels::save(&app.conn, &a.channels)?)
+    })
+    .audited("设置来源渠道"),
     Command::write("memory.add", Who::EVERYONE, |app, cx, args| {
         let a: MemoryArgs = args_of(args)?;
         to_json(customers::add_memory_point(&app.conn, &cx.clock, cx.by()?, CustomerId(a.customer_id), &a.text)?)

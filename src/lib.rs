@@ -12,6 +12,7 @@ pub mod benefits;
 pub mod clock;
 pub mod commands;
 pub mod consumption;
+pub mod channels;
 pub mod costs;
 pub mod credits;
 pub mod customers;

@@ -58,6 +58,20 @@ pub fn normalize_query(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
+/// What staff may type to pick a name from a short list (an item, a
+/// channel): its pinyin initials and full pinyin, each reading.
+pub fn typing_keys(name: &str) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for (initials, full) in readings(&normalize_query(name)) {
+        for k in [initials, full] {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    keys
+}
+
 fn is_han(c: char) -> bool {
     c.to_pinyin_multi().is_some()
 }
@@ -101,6 +115,15 @@ mod tests {
 
     fn has(keys: &[(String, KeyKind)], k: &str) -> bool {
         keys.iter().any(|(have, _)| have == k)
+    }
+
+    #[test]
+    fn an_item_is_typed_by_its_initials_or_its_pinyin() {
+        let keys = typing_keys("水光针");
+        assert!(keys.contains(&"sgz".to_string()), "{keys:?}");
+        assert!(keys.contains(&"shuiguangzhen".to_string()), "{keys:?}");
+        assert!(typing_keys("小红书").contains(&"xhs".to_string()));
+        assert_eq!(typing_keys("CO2点阵"), typing_keys("co2 点阵"));
     }
 
     #[test]

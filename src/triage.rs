@@ -234,10 +234,11 @@ pub fn entry(conn: &Connection, id: i64) -> Result<BoardEntry> {
 }
 
 /// The day's board: everyone who arrived that day (voided entries left out),
-/// those still in the clinic first, in order of arrival.
+/// those still in the clinic first, the latest arrival on top (where the
+/// desk that just registered her sees her).
 pub fn board(conn: &Connection, date: NaiveDate) -> Result<Vec<BoardEntry>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{BOARD_SQL} WHERE a.visit_date = ?1 AND a.voided_at IS NULL ORDER BY a.status = 'left', a.id"
+        "{BOARD_SQL} WHERE a.visit_date = ?1 AND a.voided_at IS NULL ORDER BY a.status = 'left', a.id DESC"
     ))?;
     let rows = stmt.query_map([date.to_string()], entry_of)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)

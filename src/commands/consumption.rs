@@ -58,7 +58,17 @@ pub(super) const COMMANDS: &[Command] = &[
     Command::read("desk.board", Who::EVERYONE, |app, cx, args| {
         let a: DateArg = args_of(args)?;
         let date = consumption::record_date(&a.date, &cx.clock, "date")?;
-        Ok(json!({"date": date.to_string(), "entries": triage::board(&app.conn, date)?}))
+        // Times as the clinic's clock reads them, not the PC's.
+        let entries: Vec<Value> = triage::board(&app.conn, date)?
+            .into_iter()
+            .map(|e| {
+                let time = cx.clock.local_time(&e.arrived_at);
+                let mut v = json!(e);
+                v["arrived_time"] = json!(time);
+                v
+            })
+            .collect();
+        Ok(json!({"date": date.to_string(), "entries": entries}))
     }),
     Command::write("desk.register", Who::DESK, |app, cx, args| {
         let draft: ArrivalDraft = args_of(args)?;
@@ -106,7 +116,12 @@ pub(super) const COMMANDS: &[Command] = &[
 impl App {
     fn items_list(&self) -> Result<Value> {
         Ok(json!({
-            "items": items::list(&self.conn)?,
+            "items": items::list(&self.conn)?.into_iter().map(|i| {
+                let keys = crate::search_keys::typing_keys(&i.name);
+                let mut v = json!(i);
+                v["keys"] = json!(keys);
+                v
+            }).collect::<Vec<_>>(),
             "categories": consumption::categories(),
             "payment_methods": PAYMENT_METHODS,
             "arrival_kinds": KINDS,

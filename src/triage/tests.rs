@@ -53,12 +53,15 @@ fn leaving_needs_a_deal_or_no_deal_and_is_final() {
 }
 
 #[test]
-fn the_board_shows_those_still_in_the_clinic_first() {
+fn the_board_shows_those_still_in_the_clinic_first_the_latest_on_top() {
     let (mut c, a) = desk();
     let b = c.customer("李四", "13800000002");
     let first = register(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(a)).unwrap();
     register(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(b)).unwrap();
+    let names = |c: &Clinic| -> Vec<String> { board(&c.conn, ymd(2026, 11, 23)).unwrap().into_iter().map(|e| e.name).collect() };
+    assert_eq!(names(&c), ["李四", "张小美"]);
+    let d = c.customer("王五", "13800000003");
+    register(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(d)).unwrap();
     move_to(&mut c.conn, &c.clock, SYSTEM_STAFF, &Move { id: first.id, status: Status::Left, outcome: Some(Outcome::Deal), assigned_to: None }).unwrap();
-    let names: Vec<String> = board(&c.conn, ymd(2026, 11, 23)).unwrap().into_iter().map(|e| e.name).collect();
-    assert_eq!(names, ["李四", "张小美"]);
+    assert_eq!(names(&c), ["王五", "李四", "张小美"]);
 }

@@ -3,7 +3,7 @@
 // be meant is refused in Chinese with nothing saved.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clinicWithStaff } from './harness.mjs';
+import { clinicWithStaff, pickItem } from './harness.mjs';
 
 const CUSTOMERS = `姓名,手机号
 张小美,13812345678
@@ -74,7 +74,7 @@ test('reception links a daughter to her 星钻 mother, and her order shows the f
     await page.waitForSelector('#family-unlink');
     assert.match(await page.textContent('#family-panel'), /家庭成员，主卡：张小美/);
     await page.click('#new-order');
-    await page.selectOption('#order-item-0', String(item.id));
+    await pickItem(page, 0, item.name);
     // 15,000 × 0.80 = 12,000
     await page.waitForFunction(() => document.querySelector('#order-price-0').value === '12000.00');
     assert.match(await page.textContent('#order-basis'), /王芳：张小美 的家庭成员，家庭价8折/);

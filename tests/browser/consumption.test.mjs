@@ -3,7 +3,7 @@
 // and the day's ledger.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clinicWithStaff } from './harness.mjs';
+import { clinicWithStaff, pickItem } from './harness.mjs';
 
 const CUSTOMERS = `姓名,手机号
 张小美,13812345678
@@ -26,7 +26,8 @@ test('an order of a discounted package with a deposit is recorded and shown with
     const { page } = clinic;
     await page.click('#new-order');
     await page.waitForSelector('#order-item-0');
-    await page.selectOption('#order-item-0', { label: '水光针（¥980/次）' });
+    await pickItem(page, 0, 'sgz');
+    assert.equal(await page.inputValue('#order-item-0'), '水光针', 'pinyin initials find the item');
     await page.fill('#order-sessions-0', '3');
     await page.waitForFunction(() => document.querySelector('#order-price-0').value === '2940.00');
     assert.match(await page.textContent('#order-basis'), /张小美：非会员（截至开单前一天），按原价/, 'no member price for a new customer');
@@ -139,7 +140,7 @@ test('a member order shows the member price on every line, from the membership t
     });
     await page.click('#new-order');
     await page.waitForSelector('#order-item-0');
-    await page.selectOption('#order-item-0', String(shui.id));
+    await pickItem(page, 0, shui.name);
     await page.waitForFunction(() => document.querySelector('#order-price-0').value === '931.00');
     assert.match(await page.textContent('#order-basis'), /张小美：普通会员（截至开单前一天），会员95折/);
     assert.match(await page.textContent('.line-discount'), /原价 ¥980 · 会员95折 −¥49 · 会员价 ¥931/);
@@ -182,7 +183,7 @@ test('an order with the member price, a voucher and points is paid to zero', asy
     await clinic.api('vouchers.issue', { customer_id: clinic.zhang, face: '500', note: '老顾客专享' });
     await page.click('#new-order');
     await page.waitForSelector('#order-voucher-0');
-    await page.selectOption('#order-item-0', String(shui.id));
+    await pickItem(page, 0, shui.name);
     await page.waitForFunction(() => document.querySelector('#order-price-0').value === '931.00');
     // 931 − 500 (voucher) − 400 (2,000 points at 1,000 = ¥200) = 31.
     await page.check('#order-voucher-0');

@@ -111,3 +111,13 @@ export async function signIn(clinic, name) {
   await clinic.page.getByRole('dialog').getByRole('button', { name }).click();
   await clinic.page.waitForSelector('body[data-ready="true"]');
 }
+
+/**
+ * Picks an item on the order form's line `n` by typing, as staff do: the
+ * text (a name, its pinyin initials) then Enter takes the first match.
+ */
+export async function pickItem(page, n, typed) {
+  await page.fill(`#order-item-${n}`, typed);
+  await page.waitForSelector(`#order-item-${n}-list li[role=option]`);
+  await page.press(`#order-item-${n}`, 'Enter');
+}

@@ -1,7 +1,8 @@
 /**
  * Keyboard shortcuts for reception: F2 or / jumps to the search box of the
  * screen (the desk's or the archive's),
- * Alt+N opens a new customer file. Forms handle Enter and Esc themselves.
+ * Alt+N opens a new customer file, Alt+K the order form of the file on
+ * screen. Forms handle Enter and Esc themselves.
  */
 import { may } from './session.js';
 
@@ -20,6 +21,9 @@ export function installShortcuts() {
     } else if (event.altKey && (event.key === 'n' || event.key === 'N') && may('customers.create')) {
       event.preventDefault();
       location.hash = '#/customers/new';
+    } else if (event.altKey && (event.key === 'k' || event.key === 'K')) {
+      const order = document.getElementById('new-order');
+      if (order instanceof HTMLAnchorElement) { event.preventDefault(); order.click(); }
     }
   });
 }

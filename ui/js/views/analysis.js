@@ -6,6 +6,7 @@
  * count opens the customers behind it; the whole analysis exports to CSV or
  * Excel. All figures come from the core; this screen only lays them out.
  */
+import { monthInput } from '../dates.js';
 import { call } from '../api.js';
 import { h, replace, saveExport, toast } from '../dom.js';
 import { monthPlus, yuan } from '../format.js';
@@ -30,8 +31,8 @@ export async function renderAnalysis(main, query) {
   const drill = h('div', { id: 'analysis-drill' });
 
   const go = (from, to) => { location.hash = `#/analysis?from=${from}&to=${to}`; };
-  const fromInput = h('input', { id: 'analysis-from', type: 'month', value: data.from, max: thisMonth, 'aria-label': '开始月份', onchange: () => fromInput.value && go(fromInput.value, toInput.value || data.to) });
-  const toInput = h('input', { id: 'analysis-to', type: 'month', value: data.to, max: thisMonth, 'aria-label': '结束月份', onchange: () => toInput.value && go(fromInput.value || data.from, toInput.value) });
+  const fromInput = monthInput({ id: 'analysis-from', value: data.from, max: thisMonth, label: '开始月份', onchange: () => fromInput.value && go(fromInput.value, toInput.value || data.to) });
+  const toInput = monthInput({ id: 'analysis-to', value: data.to, max: thisMonth, label: '结束月份', onchange: () => toInput.value && go(fromInput.value || data.from, toInput.value) });
   const quick = (label, months) => h('button', { type: 'button', class: 'link', onclick: () => { const to = monthPlus(thisMonth, -1); go(monthPlus(to, 1 - months), to); } }, label);
 
   /** Lists the customers behind a figure under the tables. */

@@ -8,6 +8,7 @@
  * task (消息) shows the text to send: C copies it, 1 marks it sent.
  * The owner creates campaigns here; the day list prints.
  */
+import { dateInput } from '../dates.js';
 import { call, onChange } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
 import { yuan } from '../format.js';
@@ -119,7 +120,9 @@ export async function renderCallbacks(main, query) {
       'aria-label': message ? `${c.name} ${c.kind_label}（发消息），按 C 复制内容、1 已发送、4 改期` : `${c.name} ${c.kind_label}，按 1 接通（再按 1–5 打满意度）、2 未接通、3 投诉、4 改期`,
     });
     const note = h('input', { class: 'call-note', type: 'text', placeholder: '备注（可选；投诉必填）', 'aria-label': '回访备注' });
-    const to = h('input', { class: 'call-to', type: 'date', min: addDays(data.date, 1), hidden: true, 'aria-label': '改期到' });
+    const to = dateInput({ min: addDays(data.date, 1), label: '改期到' });
+    to.classList.add('call-to');
+    to.hidden = true;
     const script = h('p', { class: message ? 'script message-text' : 'script' }, c.script);
     const copy = async () => {
       const ok = await copyText(c.script, script);
@@ -230,7 +233,7 @@ export async function renderCallbacks(main, query) {
 async function renderCampaignBox(box, today, reload) {
   const [campaigns, { templates }] = await Promise.all([call('campaigns.list'), call('templates.list')]);
   const name = h('input', { id: 'campaign-name', type: 'text', placeholder: '如 中秋问候、双十二到院礼', autocomplete: 'off' });
-  const date = h('input', { id: 'campaign-date', type: 'date', min: today, value: today });
+  const date = dateInput({ id: 'campaign-date', min: today, value: today });
   const script = h('input', { id: 'campaign-script', type: 'text', placeholder: '话术（可用 {姓名}），可不填', autocomplete: 'off' });
   const seg = Object.fromEntries(Object.entries(SCHEMES).map(([scheme, [label, labels]]) => [scheme, h('select', { id: `campaign-${scheme}`, 'aria-label': label },
     h('option', { value: '' }, `${label}：全部`), labels.map(([k, l]) => h('option', { value: k }, l)))]));

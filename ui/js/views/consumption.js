@@ -5,10 +5,12 @@
  * a mistake is voided with a reason and stays visible, struck through.
  */
 import { call } from '../api.js';
-import { ask, h, orDash, replace, toast } from '../dom.js';
+import { append, ask, h, orDash, replace, toast } from '../dom.js';
+import { dateInput } from '../dates.js';
+import { typeahead } from '../typeahead.js';
 import { fen, fenText, yuan } from '../format.js';
 import { creditPicker } from './wallet.js';
-import { may } from '../session.js';
+import { currentActor, may } from '../session.js';
 
 const KIND_LABEL = { arrival: '到院', order: '开单', payment: '收款', execution: '执行', refund: '退款', credit: '抵扣' };
 
@@ -26,21 +28,49 @@ async function performers() {
   return staff.filter((s) => s.active && ['doctor', 'nurse', 'consultant'].includes(s.role)).map((s) => s.name);
 }
 
+/** The signed-in colleague, when she is the one who does sessions. */
+function meIfPerformer(names) {
+  const me = currentActor();
+  return me && ['doctor', 'nurse', 'consultant'].includes(me.role) && names.includes(me.name) ? me.name : '';
+}
+
+/** Where an order just saved asks the file to put the cursor (its first line's 划扣). */
+const JUST_ORDERED = 'liuke.justOrdered';
+
 /**
- * The consumption part of a customer file.
+ * The consumption part of a customer file: packages and what is owed in
+ * `box`, the timeline in `timelineBox`; `changed` runs after anything that
+ * may have made calls or moved a tier (a session, a refund, a void).
  * @param {HTMLElement} box
  * @param {number} customerId
  * @param {string} todayText
+ * @param {{timelineBox?: HTMLElement, changed?: () => void}} [more]
  */
-export async function renderConsumptionSection(box, customerId, todayText) {
+export async function renderConsumptionSection(box, customerId, todayText, more = {}) {
+  const timelineBox = more.timelineBox || box;
   const [data, names] = await Promise.all([call('consumption.file', { customer_id: customerId }), performers()]);
-  const reload = () => renderConsumptionSection(box, customerId, todayText).catch((e) => toast(e.message, 'error'));
+  const reload = () => renderConsumptionSection(box, customerId, todayText, more)
+    .then(() => { if (more.changed) more.changed(); })
+    .catch((e) => toast(e.message, 'error'));
   const f = data.facts;
+  const me = meIfPerformer(names);
 
-  const executeForm = (p, cell) => {
+  // The form opens in a row of its own under the package, so the table's
+  // columns keep their width.
+  const openBelow = (row, form, cols) => {
+    row.parentElement.querySelectorAll('tr.form-row').forEach((r) => r.remove());
+    const formRow = h('tr', { class: 'form-row' }, h('td', { colspan: String(cols) }, form));
+    row.after(formRow);
+    const close = () => { formRow.remove(); row.querySelector('button')?.focus(); };
+    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
+    form.querySelectorAll('button.cancel').forEach((b) => b.addEventListener('click', close));
+    formRow.scrollIntoView({ block: 'nearest' });
+  };
+
+  const executeForm = (p, row) => {
     const count = h('input', { id: `exec-count-${p.line_id}`, type: 'number', min: '1', max: String(p.left), value: '1' });
-    const performer = h('input', { id: `exec-performer-${p.line_id}`, list: 'performer-options', placeholder: '医生/护士', autocomplete: 'off' });
-    const date = h('input', { id: `exec-date-${p.line_id}`, type: 'date', value: todayText, max: todayText });
+    const performer = h('input', { id: `exec-performer-${p.line_id}`, list: 'performer-options', placeholder: '医生/护士', autocomplete: 'off', value: me });
+    const date = dateInput({ id: `exec-date-${p.line_id}`, value: todayText, max: todayText });
     const form = h('form', {
       class: 'inline-panel', novalidate: true,
       onsubmit: async (e) => {
@@ -51,16 +81,17 @@ export async function renderConsumptionSection(box, customerId, todayText) {
           await reload();
         } catch (err) { toast(err.message, 'error'); }
       },
-      onkeydown: (e) => { if (e.key === 'Escape') form.remove(); },
-    }, field('次数', count), field('执行人', performer), field('日期', date),
+    }, h('strong', { class: 'form-title' }, `划扣：${p.item}（剩 ${p.left} 次）`),
+    field('次数', count), field('执行人', performer), field('日期', date),
     h('button', { type: 'submit', class: 'primary', id: `exec-save-${p.line_id}` }, '确认划扣'),
-    h('button', { type: 'button', onclick: () => form.remove() }, '取消'));
-    cell.append(form);
+    h('button', { type: 'button', class: 'cancel' }, '取消'),
+    h('span', { class: 'hint' }, 'Enter 确认 · Esc 取消'));
+    openBelow(row, form, 7);
     count.focus();
     count.select();
   };
 
-  const refundForm = (p, cell) => {
+  const refundForm = (p, row) => {
     const amount = h('input', { id: `refund-amount-${p.line_id}`, type: 'text', inputmode: 'decimal', placeholder: '金额' });
     const sessions = h('input', { id: `refund-sessions-${p.line_id}`, type: 'number', min: '0', max: String(p.left), value: String(p.left) });
     const reason = h('input', { id: `refund-reason-${p.line_id}`, type: 'text', placeholder: '如 出国、不想做了' });
@@ -78,29 +109,30 @@ export async function renderConsumptionSection(box, customerId, todayText) {
           await reload();
         } catch (err) { toast(err.message, 'error'); }
       },
-      onkeydown: (e) => { if (e.key === 'Escape') form.remove(); },
-    }, field('退款金额', amount), field('退回次数', sessions), field('原因', reason), field('方式', method),
+    }, h('strong', { class: 'form-title' }, `退款：${p.item}`),
+    field('退款金额', amount), field('退回次数', sessions), field('原因', reason), field('方式', method),
     h('button', { type: 'submit', class: 'danger', id: `refund-save-${p.line_id}` }, '确认退款'),
-    h('button', { type: 'button', onclick: () => form.remove() }, '取消'));
-    cell.append(form);
+    h('button', { type: 'button', class: 'cancel' }, '取消'));
+    openBelow(row, form, 7);
     amount.focus();
   };
 
   const packageRow = (p) => {
     const actions = h('td', { class: 'row-actions' });
+    const row = h('tr', { class: p.voided ? 'voided' : '', dataset: { line: String(p.line_id) } });
     if (p.left > 0) {
       actions.append(
-        may('executions.add') ? h('button', { type: 'button', class: 'primary', dataset: { execute: String(p.line_id) }, onclick: () => executeForm(p, actions) }, '划扣') : '',
-        may('refunds.add') ? h('button', { type: 'button', dataset: { refund: String(p.line_id) }, onclick: () => refundForm(p, actions) }, '退款') : '');
+        may('executions.add') ? h('button', { type: 'button', class: 'primary', dataset: { execute: String(p.line_id) }, onclick: () => executeForm(p, row) }, '划扣') : '',
+        may('refunds.add') ? h('button', { type: 'button', dataset: { refund: String(p.line_id) }, onclick: () => refundForm(p, row) }, '退款') : '');
     }
-    return h('tr', { class: p.voided ? 'voided' : '', dataset: { line: String(p.line_id) } },
+    return append(row, [
       h('td', {}, h('strong', {}, p.item), h('div', { class: 'hint' }, `${p.category} · ${p.order_date}${p.order_no ? ` · ${p.order_no}` : ''}`)),
       h('td', { class: 'money' }, String(p.sessions)),
       h('td', { class: 'money' }, String(p.done)),
       h('td', { class: 'money' }, p.returned ? String(p.returned) : '—'),
       h('td', { class: 'money left' }, h('strong', {}, String(p.left))),
       h('td', { class: 'money' }, yuan(p.price)),
-      actions);
+      actions]);
   };
 
   const payForm = (o, cell) => {
@@ -164,27 +196,52 @@ export async function renderConsumptionSection(box, customerId, todayText) {
       ? h('span', { class: 'hint' }, `已作废：${e.void_reason || ''}`)
       : may('records.void') ? h('button', { type: 'button', class: 'link', onclick: () => voidEntry(e) }, '作废') : ''));
 
+  // Open packages on top; the finished and voided ones behind a toggle, so
+  // a loyal customer's file does not grow a screen per year.
+  const open = data.packages.filter((p) => p.left > 0 && !p.voided);
+  const closed = data.packages.filter((p) => !(p.left > 0 && !p.voided));
+  const packageHead = () => h('thead', {}, h('tr', {}, ['项目', '购买', '已做', '退回', '剩余', '成交价', ''].map((t) => h('th', {}, t))));
   replace(box,
     h('datalist', { id: 'performer-options' }, names.map((n) => h('option', { value: n }))),
     h('div', { class: 'panel', id: 'packages-panel' },
       h('div', { class: 'page-head' },
         h('h2', {}, '项目与疗程'),
-        h('span', { class: 'hint' }, `到院 ${f.visit_days} 天 · 近365天消费 ${yuan(f.spend_365)} · 累计 ${yuan(f.spend_total)}`),
-        h('span', { class: 'spacer' }),
-        may('orders.create') ? h('a', { class: 'button primary', href: `#/customers/${customerId}/order`, id: 'new-order' }, '开单') : null),
-      data.packages.length
-        ? h('table', { class: 'list packages-table' },
-          h('thead', {}, h('tr', {}, ['项目', '购买', '已做', '退回', '剩余', '成交价', ''].map((t) => h('th', {}, t)))),
-          h('tbody', {}, data.packages.map(packageRow)))
-        : h('p', { class: 'empty' }, '还没有消费记录。')),
-    owingPanel,
+        h('span', { class: 'hint' }, `到院 ${f.visit_days} 天 · 近365天消费 ${yuan(f.spend_365)} · 累计 ${yuan(f.spend_total)}`)),
+      open.length
+        ? h('table', { class: 'list packages-table' }, packageHead(), h('tbody', {}, open.map(packageRow)))
+        : h('p', { class: 'empty' }, data.packages.length ? '没有剩余次数的疗程。' : '还没有消费记录。'),
+      closed.length ? h('details', { class: 'more-rows', id: 'closed-packages' },
+        h('summary', {}, `已做完、已退或已作废的 ${closed.length} 项`),
+        h('table', { class: 'list packages-table' }, packageHead(), h('tbody', {}, closed.map(packageRow)))) : null),
+    owingPanel);
+  const SHOWN_ENTRIES = 12;
+  const timelineBody = h('tbody', {}, data.timeline.slice(0, SHOWN_ENTRIES).map(timelineRow));
+  const showAll = data.timeline.length > SHOWN_ENTRIES ? h('button', {
+    type: 'button', class: 'link', id: 'timeline-all',
+    onclick: () => { replace(timelineBody, data.timeline.map(timelineRow)); showAll.remove(); },
+  }, `显示全部 ${data.timeline.length} 条`) : null;
+  replace(timelineBox,
     h('div', { class: 'panel', id: 'timeline-panel' },
       h('h2', {}, '时间线'),
       data.timeline.length
         ? h('table', { class: 'list timeline' },
           h('thead', {}, h('tr', {}, ['日期', '记录', '内容', '金额', '录入', ''].map((t) => h('th', {}, t)))),
-          h('tbody', {}, data.timeline.map(timelineRow)))
-        : h('p', { class: 'empty' }, '还没有记录。')));
+          timelineBody)
+        : h('p', { class: 'empty' }, '还没有记录。'),
+      showAll));
+
+  // Just after an order: the cursor waits on its first package's 划扣.
+  const justOrdered = Number(sessionStorage.getItem(JUST_ORDERED) || 0);
+  if (justOrdered) {
+    sessionStorage.removeItem(JUST_ORDERED);
+    const first = open.find((p) => p.order_id === justOrdered);
+    const button = first && box.querySelector(`button[data-execute="${first.line_id}"]`);
+    if (button instanceof HTMLElement) {
+      button.closest('tr')?.classList.add('just-added');
+      box.querySelector('#packages-panel')?.scrollIntoView({ block: 'start' });
+      button.focus();
+    }
+  }
 }
 
 /**
@@ -207,7 +264,7 @@ export async function renderOrderForm(main, customerId) {
   const method = h('select', { id: 'order-method' }, catalogue.payment_methods.map((m) => h('option', { value: m }, m)));
   const consultant = h('input', { id: 'order-consultant', list: 'staff-names', value: c.consultant || '', autocomplete: 'off' });
   const doctor = h('input', { id: 'order-doctor', list: 'staff-names', autocomplete: 'off' });
-  const date = h('input', { id: 'order-date', type: 'date', value: info.today, max: info.today });
+  const date = dateInput({ id: 'order-date', value: info.today, max: info.today });
   const orderNo = h('input', { id: 'order-no', type: 'text', placeholder: '可不填', autocomplete: 'off' });
   const note = h('input', { id: 'order-note', type: 'text', autocomplete: 'off' });
   const errors = h('div', { role: 'alert' });
@@ -250,10 +307,12 @@ export async function renderOrderForm(main, customerId) {
 
   const addLine = () => {
     const n = linesBody.children.length;
-    const item = h('select', { class: 'line-item', id: `order-item-${n}`, 'aria-label': `第 ${n + 1} 个项目` },
-      h('option', { value: '' }, '选择项目…'),
-      catalogue.categories.map((cat) => h('optgroup', { label: cat },
-        items.filter((i) => i.category === cat).map((i) => h('option', { value: String(i.id) }, `${i.name}${i.list_price ? `（${yuan(i.list_price)}/次）` : ''}`)))));
+    // Typed, not scrolled: 水光 / sgz / shuiguang find 水光针 among a hundred items.
+    const options = catalogue.categories.flatMap((cat) => items.filter((i) => i.category === cat).map((i) => ({
+      value: String(i.id), text: i.name, keys: i.keys || [], hint: `${cat}${i.list_price ? ` · ${yuan(i.list_price)}/次` : ''}`,
+    })));
+    const picker = typeahead({ id: `order-item-${n}`, options, label: `第 ${n + 1} 个项目`, placeholder: '输入项目名或拼音首字母', onPick: (o, chosen) => { suggest(); if (o && chosen) { sessions.focus(); sessions.select(); } } });
+    picker.input.classList.add('line-item');
     const sessions = h('input', { class: 'line-sessions', id: `order-sessions-${n}`, type: 'number', min: '1', value: '1', 'aria-label': '次数' });
     const price = h('input', { class: 'line-price', id: `order-price-${n}`, type: 'text', inputmode: 'decimal', 'aria-label': '成交价', placeholder: '成交价' });
     let priceTouched = false;
@@ -262,10 +321,11 @@ export async function renderOrderForm(main, customerId) {
     // The member price of the line, filled in unless staff agreed another.
     const suggest = async () => {
       const count = Number(sessions.value || 0);
-      if (!item.value || count < 1) { row.quoted = null; refresh(); return; }
+      const chosen = picker.picked;
+      if (!chosen || count < 1) { row.quoted = null; refresh(); return; }
       const mine = ++asked;
       try {
-        const q = await call('benefits.quote', { customer_id: customerId, date: date.value, lines: [{ item_id: Number(item.value), sessions: count }] });
+        const q = await call('benefits.quote', { customer_id: customerId, date: date.value, lines: [{ item_id: Number(chosen.value), sessions: count }] });
         if (mine !== asked) return;
         row.quoted = q.lines[0];
         basisLabel = q.basis.label;
@@ -274,15 +334,15 @@ export async function renderOrderForm(main, customerId) {
       } catch (err) { toast(err.message, 'error'); }
       refresh();
     };
-    item.addEventListener('change', suggest);
     sessions.addEventListener('input', suggest);
     const row = h('tr', {},
-      h('td', {}, item), h('td', { style: 'width:90px' }, sessions), h('td', { style: 'width:160px' }, price),
+      h('td', { class: 'line-item-cell' }, picker.el), h('td', { style: 'width:90px' }, sessions), h('td', { style: 'width:160px' }, price),
       h('td', { class: 'hint line-discount' }),
       h('td', {}, n > 0 ? h('button', { type: 'button', class: 'link', onclick: () => { row.remove(); refresh(); } }, '删除') : null));
     row.requote = suggest;
+    row.itemId = () => (picker.picked ? Number(picker.picked.value) : 0);
     linesBody.append(row);
-    item.focus();
+    picker.focus();
   };
 
   const form = h('form', {
@@ -290,20 +350,21 @@ export async function renderOrderForm(main, customerId) {
     onsubmit: async (e) => {
       e.preventDefault();
       const lines = [...linesBody.querySelectorAll('tr')].map((tr) => ({
-        item_id: Number(tr.querySelector('.line-item').value) || 0,
+        item_id: tr.itemId ? tr.itemId() : 0,
         sessions: Number(tr.querySelector('.line-sessions').value) || 0,
         price: moneyText(tr.querySelector('.line-price').value) || '0',
       }));
       if (lines.some((l) => !l.item_id)) { replace(errors, h('div', { class: 'form-errors' }, '请为每一行选择项目。')); return; }
       const paid = moneyText(amount.value);
       try {
-        await call('orders.create', {
+        const saved = await call('orders.create', {
           customer_id: customerId, date: date.value, lines,
           payment: paid && fen(paid) > 0 ? { amount: paid, method: method.value } : null,
           credits: credits.asked(),
           consultant: consultant.value, doctor: doctor.value, note: note.value, order_no: orderNo.value,
         });
         toast(`已为 ${c.name} 开单`);
+        sessionStorage.setItem(JUST_ORDERED, String(saved.order_id));
         location.hash = `#/customers/${customerId}`;
       } catch (err) {
         replace(errors, h('div', { class: 'form-errors' }, (err.problems.length ? err.problems.map((p) => p.reason) : [err.message]).join('；')));
@@ -344,10 +405,7 @@ export async function renderOrderForm(main, customerId) {
  */
 export async function renderConsumptionDay(main, dateText) {
   const day = await call('consumption.day', dateText ? { date: dateText } : {});
-  const picker = h('input', {
-    id: 'day-picker', type: 'date', value: day.date,
-    onchange: () => { location.hash = `#/consumption?date=${picker.value}`; },
-  });
+  const picker = dateInput({ id: 'day-picker', value: day.date, max: day.today || null, onchange: () => { location.hash = `#/consumption?date=${picker.value}`; } });
   const card = (label, value, id) => h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value', id }, value));
   replace(main,
     h('div', { class: 'page-head' }, h('h1', {}, '消费档案'), h('span', { class: 'spacer' }), h('label', { for: 'day-picker', class: 'hint' }, '日期 '), picker),

@@ -5,6 +5,7 @@
  * together; a blank removes that month's amount. Below, the months entered.
  * A file of 月份、渠道、金额 imports through 导入数据.
  */
+import { monthInput } from '../dates.js';
 import { call } from '../api.js';
 import { h, replace, toast } from '../dom.js';
 import { monthPlus, yuan } from '../format.js';
@@ -36,7 +37,7 @@ export async function renderCostsPanel(panel, month) {
   };
   const newChannel = h('input', { type: 'text', id: 'costs-new-channel', placeholder: '其他渠道名称', maxlength: 40, 'aria-label': '其他渠道名称',
     onkeydown: (e) => { if (e.key === 'Enter') { e.preventDefault(); addChannel(); } } });
-  const picker = h('input', { type: 'month', id: 'costs-month', value: shown, max: data.this_month, 'aria-label': '月份',
+  const picker = monthInput({ id: 'costs-month', value: shown, max: data.this_month, label: '月份',
     onchange: () => picker.value && renderCostsPanel(panel, picker.value).catch((e) => toast(e.message, 'error')) });
 
   const save = async (e) => {

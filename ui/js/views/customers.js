@@ -220,56 +220,65 @@ export async function renderFile(main, id) {
   };
   renderMemory(file.memory_points);
   const consumptionBox = h('div', { id: 'consumption-section' });
+  const timelineBox = h('div', { id: 'timeline-section' });
   const tierBox = h('div', { id: 'tier-section' });
   const walletBox = h('div', { id: 'wallet-section' });
   const callsBox = h('div', { id: 'calls-section' });
   const appointmentsBox = h('div', { id: 'appointments-section' });
   const flagBox = h('div', { id: 'flag-section' });
+  const facts = (pairs) => h('dl', { class: 'facts' }, pairs.map(([k, v, id]) => [h('dt', {}, k), h('dd', id ? { id } : {}, v)]));
+  // In-page jumps: the file is long, the sections are named.
+  const jump = (label, target) => h('a', { href: '#', class: 'jump', onclick: (e) => { e.preventDefault(); document.getElementById(target)?.scrollIntoView({ block: 'start' }); } }, label);
 
   replace(main,
-    h('div', { class: 'page-head' },
+    h('div', { class: 'page-head file-bar' },
       h('a', { href: '#/customers', class: 'button' }, '← 返回搜索'),
+      h('nav', { class: 'jumps', 'aria-label': '档案各部分' },
+        jump('疗程', 'consumption-section'), jump('预约', 'appointments-section'), jump('回访', 'calls-section'),
+        jump('会员', 'tier-section'), jump('资料', 'profile-section'), jump('时间线', 'timeline-section')),
       h('span', { class: 'spacer' }),
-      may('customers.update') ? h('a', { href: `#/customers/${c.id}/edit`, class: 'button primary', id: 'edit-customer' }, '编辑档案') : null),
+      may('orders.create') ? h('a', { href: `#/customers/${c.id}/order`, class: 'button primary', id: 'new-order', title: 'Alt+K' }, '开单') : null,
+      may('customers.update') ? h('a', { href: `#/customers/${c.id}/edit`, class: 'button', id: 'edit-customer' }, '编辑档案') : null),
     h('div', { class: 'panel' },
       h('div', { class: 'file-head' },
         h('span', { class: 'name', id: 'file-name' }, c.name),
         h('span', { class: 'meta phone', id: 'file-phone' }, c.phone),
-        h('span', { class: 'meta' }, [GENDER[c.gender], age != null ? `${age}岁` : null].filter(Boolean).join(' · ')),
+        h('span', { class: 'meta' }, [GENDER[c.gender], age != null ? `${age}岁` : null, c.channel, c.consultant ? `顾问 ${c.consultant}` : null].filter(Boolean).join(' · ')),
+        c.allergies ? h('span', { class: 'alert' }, `过敏：${c.allergies}`) : null,
         c.marketing_opt_out ? h('span', { class: 'alert' }, '不接受营销') : null),
       h('div', { style: 'margin-top:10px' }, tagList(c.tags))),
     flagBox,
-    h('div', { class: 'grid2' },
-      h('div', { class: 'panel' },
-        h('h2', {}, '基本信息'),
-        h('dl', { class: 'facts' },
-          h('dt', {}, '生日'), h('dd', {}, orDash(c.birthday)),
-          h('dt', {}, '来源渠道'), h('dd', {}, orDash(c.channel)),
-          h('dt', {}, '推荐人'), h('dd', {}, c.referrer_phone ? `${c.referrer_name}（${c.referrer_phone}）` : orDash('')),
-          h('dt', {}, '顾问'), h('dd', {}, orDash(c.consultant)),
-          h('dt', {}, '备注'), h('dd', { id: 'file-notes' }, orDash(c.notes)),
-          h('dt', {}, '建档'), h('dd', {}, `${c.created_by} · ${c.created_at.slice(0, 10)}`),
-          h('dt', {}, '最近修改'), h('dd', {}, `${c.updated_by} · ${c.updated_at.slice(0, 10)}`))),
-      h('div', { class: 'panel' },
-        h('h2', {}, '皮肤档案'),
-        h('dl', { class: 'facts' },
-          h('dt', {}, '肤质'), h('dd', {}, orDash(c.skin_type)),
-          h('dt', {}, '过敏史'), h('dd', {}, c.allergies ? h('span', { class: 'alert' }, c.allergies) : orDash('')),
-          h('dt', {}, '护理偏好'), h('dd', {}, orDash(c.care_preferences))))),
     memoryPanel,
+    consumptionBox,
     appointmentsBox,
+    callsBox,
     walletBox,
     tierBox,
-    consumptionBox,
-    callsBox,
+    h('div', { class: 'grid2', id: 'profile-section' },
+      h('div', { class: 'panel' },
+        h('h2', {}, '基本信息'),
+        facts([
+          ['生日', orDash(c.birthday)], ['来源渠道', orDash(c.channel)],
+          ['推荐人', c.referrer_phone ? `${c.referrer_name}（${c.referrer_phone}）` : orDash('')],
+          ['顾问', orDash(c.consultant)], ['备注', orDash(c.notes), 'file-notes'],
+          ['建档', `${c.created_by} · ${c.created_at.slice(0, 10)}`], ['最近修改', `${c.updated_by} · ${c.updated_at.slice(0, 10)}`]])),
+      h('div', { class: 'panel' },
+        h('h2', {}, '皮肤档案'),
+        facts([['肤质', orDash(c.skin_type)], ['过敏史', c.allergies ? h('span', { class: 'alert' }, c.allergies) : orDash('')], ['护理偏好', orDash(c.care_preferences)]]))),
     familyPanel(file, id),
     file.referred.length ? h('div', { class: 'panel' },
       h('h2', {}, `推荐的客户（${file.referred.length}）`),
-      file.referred.map((r) => h('a', { class: 'tag', href: `#/customers/${r.id}` }, `${r.name} ${r.phone}`))) : null);
-  const afterEntitlement = () => Promise.all([renderConsumptionSection(consumptionBox, c.id, todayText), renderTierPanels(tierBox, c.id)]).then(() => {});
-  await Promise.all([renderTierPanels(tierBox, c.id), renderWalletPanel(walletBox, c.id, afterEntitlement), renderConsumptionSection(consumptionBox, c.id, todayText), renderCustomerCalls(callsBox, c.id, flagBox),
+      file.referred.map((r) => h('a', { class: 'tag', href: `#/customers/${r.id}` }, `${r.name} ${r.phone}`))) : null,
+    timelineBox);
+  const calls = () => renderCustomerCalls(callsBox, c.id, flagBox).catch((e) => toast(e.message, 'error'));
+  // A session or a refund may make calls and move a tier: both panels follow.
+  const consumption = () => renderConsumptionSection(consumptionBox, c.id, todayText, {
+    timelineBox, changed: () => { calls(); renderTierPanels(tierBox, c.id).catch((e) => toast(e.message, 'error')); },
+  });
+  const afterEntitlement = () => Promise.all([consumption(), renderTierPanels(tierBox, c.id)]).then(() => {});
+  await Promise.all([renderTierPanels(tierBox, c.id), renderWalletPanel(walletBox, c.id, afterEntitlement), consumption(), renderCustomerCalls(callsBox, c.id, flagBox),
     renderCustomerAppointments(appointmentsBox, c)]);
-  main.focus();
+  if (!main.contains(document.activeElement) || document.activeElement === document.body) main.focus();
 }
 
 const FIELDS = [

@@ -3,6 +3,7 @@
  * trends, the tier distribution against last month, a drill-down from a
  * figure to the customers behind it, and the export (CSV, Excel).
  */
+import { monthInput } from '../dates.js';
 import { call } from '../api.js';
 import { h, replace, saveExport, toast } from '../dom.js';
 import { yuan } from '../format.js';
@@ -60,7 +61,7 @@ export async function renderReport(main, query) {
   const months = data.history.map((m) => m.month);
   const drill = h('div', { id: 'drill' });
   const satisfactionBox = h('div', { class: 'panel', id: 'satisfaction-panel' });
-  const picker = h('input', { id: 'report-month', type: 'month', value: data.month, max: data.today.slice(0, 7), onchange: () => { location.hash = `#/reports?month=${picker.value}`; } });
+  const picker = monthInput({ id: 'report-month', value: data.month, max: data.today.slice(0, 7), label: '月份', onchange: () => { location.hash = `#/reports?month=${picker.value}`; } });
 
   /** What each drill-down lists, said as the list (the card names the figure). */
   const LISTS = {
