@@ -49,7 +49,8 @@ export async function openClinic(setup = {}) {
     server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  // `timezoneId`: a PC set to another zone than the clinic's.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: setup.timezoneId });
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e));

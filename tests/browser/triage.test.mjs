@@ -127,3 +127,57 @@ test('the desk card shows what a member holds, and using this month\'s skin chec
     await clinic.close();
   }
 });
+
+test('the latest arrival is on top in the clinic\'s time, a channel is picked from the owner\'s list, a wrong phone gets the cursor', async () => {
+  // The reception PC is set to New York; the clinic is in Shanghai.
+  const clinic = await clinicWithStaff({ customersCsv: `${CUSTOMERS}李娜,13900002222,美团\n`, timezoneId: 'America/New_York' });
+  try {
+    const { page } = clinic;
+    await clinic.api('channels.save', { channels: ['小红书', '美团', '老带新'] });
+    await page.goto(`${clinic.url}#/triage`);
+    await page.waitForSelector('#desk-search:focus');
+    for (const typed of ['5678', '2222']) {
+      await page.keyboard.type(typed);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#card-name');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#desk-search:focus');
+    }
+    await page.waitForFunction(() => document.querySelectorAll('#board tbody tr').length === 2);
+    const first = page.locator('#board tbody tr').first();
+    assert.match(await first.textContent(), /李娜/, 'the latest arrival is on top');
+    assert.equal(await first.getAttribute('class'), 'just-added');
+    const { entries } = await clinic.api('desk.board', {});
+    const shanghai = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(entries[0].arrived_at));
+    assert.match(await first.textContent(), new RegExp(`${shanghai} 到`), 'the time is the clinic\'s, not the PC\'s');
+    const rowHeight = await first.evaluate((tr) => tr.getBoundingClientRect().height);
+    assert.ok(rowHeight < 80, `a board row is one line of buttons (${rowHeight}px)`);
+
+    // A name that is not on file: the quick form, the name kept; a short phone puts the cursor on the phone.
+    await page.keyboard.type('陈新客');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#quick-phone:focus');
+    assert.equal(await page.inputValue('#quick-name'), '陈新客');
+    await page.keyboard.type('1390000');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.quick-create .form-errors');
+    assert.ok(await page.evaluate(() => document.activeElement.id === 'quick-phone'), 'the cursor is on the phone');
+    await page.fill('#quick-phone', '13900003333');
+    // A channel not on the list is not taken; xhs finds 小红书.
+    await page.fill('#quick-channel', '红薯');
+    await page.click('#quick-save');
+    assert.match(await page.textContent('.quick-create .form-errors'), /不在本店的渠道列表里/);
+    assert.equal((await clinic.api('customers.search', { q: '13900003333' })).length, 0, 'nothing was created');
+    await page.fill('#quick-channel', 'xhs');
+    await page.waitForSelector('#quick-channel-list li[role=option]');
+    await page.press('#quick-channel', 'Enter');
+    assert.equal(await page.inputValue('#quick-channel'), '小红书');
+    await page.press('#quick-channel', 'Enter');
+    await page.waitForSelector('#card-name');
+    const [made] = await clinic.api('customers.search', { q: '13900003333' });
+    const file = await clinic.api('customers.get', { id: made.id });
+    assert.equal(file.customer.channel, '小红书');
+  } finally {
+    await clinic.close();
+  }
+});

@@ -8,7 +8,8 @@
 import { call, onChange } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
 import { looksLikePhone } from './customers.js';
-import { clockTime, yuan } from '../format.js';
+import { yuan } from '../format.js';
+import { typeahead } from '../typeahead.js';
 import { labelChips } from './tiers.js';
 import { walletStrip } from './wallet.js';
 import { openBookingDialog, renderExpected } from './appointments.js';
@@ -20,7 +21,15 @@ const NEXT = { waiting: ['consulting', '开始咨询'], consulting: ['treating',
  * @param {HTMLElement} main
  */
 export async function renderTriage(main) {
-  const [catalogue, staff] = await Promise.all([call('items.list'), call('staff.list')]);
+  const [catalogue, staff, channelList] = await Promise.all([call('items.list'), call('staff.list'), call('channels.list')]);
+  // 渠道 from the owner's list only, so 小红书 / 红书 / xhs stay one channel.
+  const channelOptions = channelList.channels.map((ch) => ({ value: ch.name, text: ch.name, keys: ch.keys }));
+  const channelPicker = (id, value) => {
+    const picker = typeahead({ id, options: channelOptions, value, placeholder: channelOptions.length ? '输入渠道或拼音首字母' : '院长可在 设置 → 来源渠道 添加' });
+    if (value && !channelOptions.some((o) => o.value === value)) picker.input.value = value;
+    return picker;
+  };
+  let latest = 0;
   const carers = staff.filter((s) => s.active && ['consultant', 'doctor', 'nurse'].includes(s.role));
   const input = h('input', {
     id: 'desk-search', type: 'search', autocomplete: 'off', spellcheck: 'false',
@@ -56,8 +65,11 @@ export async function renderTriage(main) {
       return;
     }
     replace(board, h('table', { class: 'list board' },
-      h('thead', {}, h('tr', {}, ['客户', '类型 · 目的', '接待', '状态', ''].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['客户', '状态 · 接待', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, entries.map((e) => boardRow(e)))));
+    // The arrival just registered here: on top, marked, in view.
+    const fresh = latest && board.querySelector(`tr[data-arrival="${latest}"]`);
+    if (fresh) { fresh.classList.add('just-added'); fresh.scrollIntoView({ block: 'nearest', inline: 'nearest' }); }
   };
 
   const loadExpected = () => renderExpected(expected, loadBoard).catch((err) => replace(expected, h('p', { class: 'hint' }, err.message)));
@@ -80,17 +92,17 @@ export async function renderTriage(main) {
 
   const boardRow = (e) => {
     const actions = h('td', { class: 'row-actions' });
-    actions.append(h('button', {
-      type: 'button', class: 'link', dataset: { rebook: String(e.customer_id) },
-      onclick: async () => { await openBookingDialog({ customer: { id: e.customer_id, name: e.name, phone: e.phone } }); },
-    }, '约下次'));
     if (e.status !== 'left') {
       const next = NEXT[e.status];
-      if (next) actions.append(h('button', { type: 'button', onclick: () => move(e, next[0]) }, next[1]));
+      if (next) actions.append(h('button', { type: 'button', class: 'small', onclick: () => move(e, next[0]) }, next[1]));
       actions.append(
-        h('button', { type: 'button', class: 'primary', onclick: () => move(e, 'left', 'deal') }, '离院·成交'),
-        h('button', { type: 'button', onclick: () => move(e, 'left', 'no_deal') }, '离院·未成交'));
+        h('button', { type: 'button', class: 'small primary', 'aria-label': '离院·成交', onclick: () => move(e, 'left', 'deal') }, '成交离院'),
+        h('button', { type: 'button', class: 'small', 'aria-label': '离院·未成交', onclick: () => move(e, 'left', 'no_deal') }, '未成交'));
     }
+    const rebook = h('button', {
+      type: 'button', class: 'link', dataset: { rebook: String(e.customer_id) },
+      onclick: async () => { await openBookingDialog({ customer: { id: e.customer_id, name: e.name, phone: e.phone } }); },
+    }, '约下次');
     const assign = h('select', {
       'aria-label': `${e.name} 的接待人`, disabled: e.status === 'left',
       onchange: async () => {
@@ -100,13 +112,11 @@ export async function renderTriage(main) {
         } catch (err) { toast(err.message, 'error'); }
       },
     }, h('option', { value: '' }, '未分配'), carers.map((s) => h('option', { value: String(s.id), selected: s.id === e.assigned_to ? 'selected' : null }, `${s.name}（${s.role_label}）`)));
+    const about = [e.arrived_time ? `${e.arrived_time} 到` : '', e.kind, e.purpose, `尾号 ${e.phone.slice(-4)}`].filter(Boolean).join(' · ');
     return h('tr', { dataset: { arrival: String(e.id), status: e.status } },
-      h('td', {}, h('a', { href: `#/customers/${e.customer_id}`, class: 'name-cell' }, e.name),
-        h('div', { class: 'hint phone' }, `${clockTime(e.arrived_at)} 到 · 尾号 ${e.phone.slice(-4)}`)),
-      h('td', { class: 'when' }, orDash(e.kind), e.purpose ? h('div', { class: 'hint' }, e.purpose) : null),
-      h('td', {}, assign),
-      h('td', {}, h('span', { class: `status ${e.status}` }, STATUS[e.status]),
-        e.outcome ? h('span', { class: `status ${e.outcome}` }, e.outcome === 'deal' ? '成交' : '未成交') : null),
+      h('td', {}, h('a', { href: `#/customers/${e.customer_id}`, class: 'name-cell' }, e.name), ' ', rebook, h('div', { class: 'hint phone when' }, about)),
+      h('td', { class: 'state' }, h('span', { class: `status ${e.status}` }, STATUS[e.status]),
+        e.outcome ? h('span', { class: `status ${e.outcome}` }, e.outcome === 'deal' ? '成交' : '未成交') : null, assign),
       actions);
   };
 
@@ -118,7 +128,7 @@ export async function renderTriage(main) {
     const kindWanted = booked ? booked.arrival_kind : f.visit_days ? '复诊' : '初诊';
     const kind = h('select', { id: 'arrival-kind', name: 'kind' },
       catalogue.arrival_kinds.map((k) => h('option', { value: k, selected: k === kindWanted ? 'selected' : null }, k)));
-    const channel = h('input', { id: 'arrival-channel', name: 'channel', value: cust.channel || '', placeholder: '如 小红书、老带新', autocomplete: 'off' });
+    const channel = channelPicker('arrival-channel', cust.channel || '');
     const purpose = h('input', { id: 'arrival-purpose', name: 'purpose', value: booked ? booked.item || booked.purpose : '', placeholder: '如 水光复查、咨询双眼皮', autocomplete: 'off' });
     const assigned = (s) => (booked && booked.staff_id ? s.id === booked.staff_id : cust.consultant === s.name);
     const assign = h('select', { id: 'arrival-assign', name: 'assigned_to' },
@@ -131,10 +141,11 @@ export async function renderTriage(main) {
       onsubmit: async (ev) => {
         ev.preventDefault();
         try {
-          await call('desk.register', {
-            customer_id: cust.id, kind: kind.value, channel: channel.value, purpose: purpose.value,
+          const saved = await call('desk.register', {
+            customer_id: cust.id, kind: kind.value, channel: channel.input.value.trim(), purpose: purpose.value,
             department: department.value, assigned_to: assign.value ? Number(assign.value) : null,
           });
+          latest = saved.id;
           toast(`已登记：${cust.name} 到院`);
           replace(card);
           input.value = '';
@@ -144,12 +155,14 @@ export async function renderTriage(main) {
         } catch (err) { toast(err.message, 'error'); }
       },
       onkeydown: (ev) => {
+        // Enter in the 渠道 list takes the channel; the next Enter registers.
+        if (ev.defaultPrevented) return;
         if (ev.key === 'Enter' && !(ev.target instanceof HTMLButtonElement)) { ev.preventDefault(); form.requestSubmit(); }
         if (ev.key === 'Escape') { replace(card); input.focus(); input.select(); }
       },
     },
     h('div', { class: 'fields compact' },
-      field('到院类型', kind), field('接待人', assign), field('目的', purpose), field('渠道', channel), field('科室', department)),
+      field('到院类型', kind), field('接待人', assign), field('目的', purpose), field('渠道', channel.el, 'arrival-channel'), field('科室', department)),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'register-arrival', disabled: onBoard }, '登记到院 ', h('kbd', {}, 'Enter')),
       h('a', { class: 'button', href: `#/customers/${cust.id}` }, '打开档案'),
@@ -181,29 +194,39 @@ export async function renderTriage(main) {
   };
 
   const showQuickCreate = (q) => {
-    const name = h('input', { id: 'quick-name', name: 'name', placeholder: '姓名', autocomplete: 'off' });
+    const name = h('input', { id: 'quick-name', name: 'name', placeholder: '姓名', autocomplete: 'off', value: looksLikePhone(q) ? '' : q.trim() });
     const phone = h('input', { id: 'quick-phone', name: 'phone', type: 'tel', value: looksLikePhone(q) ? q.trim() : '', autocomplete: 'off' });
     const gender = h('select', { id: 'quick-gender', name: 'gender' }, [['', '未填'], ['F', '女'], ['M', '男']].map(([v, l]) => h('option', { value: v }, l)));
-    const channel = h('input', { id: 'quick-channel', name: 'channel', placeholder: '如 小红书、美团、老带新', autocomplete: 'off' });
+    const channel = channelPicker('quick-channel', '');
     const errors = h('div', { role: 'alert' });
     const form = h('form', {
       class: 'panel quick-create', novalidate: true,
       onsubmit: async (ev) => {
         ev.preventDefault();
         try {
-          const saved = await call('customers.create', { name: name.value, phone: phone.value, gender: gender.value || null, channel: channel.value });
+          const picked = channel.picked;
+          if (channel.input.value.trim() && !picked) {
+            replace(errors, h('div', { class: 'form-errors' }, `渠道「${channel.input.value.trim()}」不在本店的渠道列表里：请从列表中选择（新渠道请院长在 设置 → 来源渠道 添加），或留空。`));
+            channel.focus();
+            return;
+          }
+          const saved = await call('customers.create', { name: name.value, phone: phone.value, gender: gender.value || null, channel: picked ? picked.value : '' });
           toast(`已为「${saved.customer.name}」建档`);
           replace(results);
           await showCard(saved.customer.id);
         } catch (err) {
           replace(errors, h('div', { class: 'form-errors' }, (err.problems.length ? err.problems.map((p) => p.reason) : [err.message]).join('；')));
+          // The cursor goes to the first field the core found wrong.
+          const bad = { phone, name, gender }[(err.problems[0] || {}).column];
+          if (bad) { bad.focus(); if (bad instanceof HTMLInputElement) bad.select(); }
         }
       },
+      onkeydown: (ev) => { if (ev.key === 'Escape' && !ev.defaultPrevented) { replace(results); input.focus(); input.select(); } },
     },
     h('h2', {}, '新客户：快速建档'),
     h('p', { class: 'hint' }, `没有找到「${q.trim()}」。填好姓名即可建档，其余信息之后在客户档案里补。`),
     errors,
-    h('div', { class: 'fields compact' }, field('姓名', name), field('手机号', phone), field('性别', gender), field('来源渠道', channel)),
+    h('div', { class: 'fields compact' }, field('姓名', name), field('手机号', phone), field('性别', gender), field('来源渠道', channel.el, 'quick-channel')),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'quick-save' }, '建档并登记 ', h('kbd', {}, 'Enter'))));
     replace(results, form);
     replace(card);
@@ -261,6 +284,6 @@ export async function renderTriage(main) {
   input.focus();
 }
 
-function field(label, control) {
-  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+function field(label, control, id = control.id) {
+  return h('div', { class: 'field' }, h('label', { for: id }, label), control);
 }
