@@ -2,6 +2,7 @@
  * 设置: staff accounts, the item catalogue, importing the four CSV files
  * (checked first, then imported whole or not at all), and where the data lives.
  */
+import { may } from '../session.js';
 import { call, onChange } from '../api.js';
 import { ask, h, orDash, replace, toast } from '../dom.js';
 import { yuan } from '../format.js';
@@ -370,6 +371,32 @@ async function renderNetworkPanel(panel) {
 }
 
 /** @param {HTMLElement} main */
+/** 来源渠道: the owner's list that reception picks from, one a line. */
+async function renderChannelsPanel(panel) {
+  const list = await call('channels.list');
+  const text = h('textarea', { id: 'channels-text', rows: '6', 'aria-label': '来源渠道，每行一个' }, list.channels.map((c) => c.name).join('\n'));
+  text.value = list.channels.map((c) => c.name).join('\n');
+  const errors = h('div', { role: 'alert' });
+  replace(panel,
+    h('h2', {}, '来源渠道 ', h('span', { class: 'hint' }, list.kept ? '前台只能从这份列表中选择' : '尚未整理：目前列出的是客户档案里已有的渠道')),
+    h('p', { class: 'hint' }, '每行一个，前台按此顺序显示。相近的写法（如 红书、xhs）请只留一个名字；老档案里已有的写法不会自动改。'),
+    h('p', { class: 'hint' }, list.channels.map((c) => `${c.name} ${c.customers} 位`).join(' · ')),
+    errors,
+    h('form', {
+      class: 'inline-form', novalidate: true,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          await call('channels.save', { channels: text.value.split('\n') });
+          toast('已保存来源渠道');
+          await renderChannelsPanel(panel);
+        } catch (err) {
+          replace(errors, h('div', { class: 'form-errors' }, (err.problems.length ? err.problems.map((p) => p.reason) : [err.message]).join('；')));
+        }
+      },
+    }, text, h('button', { type: 'submit', class: 'primary', id: 'channels-save' }, '保存渠道')));
+}
+
 export async function renderSettings(main) {
   const staffPanel = h('div', { class: 'panel', id: 'staff-panel' });
   const itemsPanel = h('div', { class: 'panel', id: 'items-panel' });
@@ -384,7 +411,29 @@ export async function renderSettings(main) {
   const auditPanel = h('div', { class: 'panel', id: 'audit-panel' });
   const signInPanel = h('div', { class: 'panel', id: 'sign-in-panel' });
   const networkPanel = h('div', { class: 'panel', id: 'network-panel' });
-  replace(main, h('h1', {}, '设置'), staffPanel, signInPanel, networkPanel, rulesPanel, benefitsPanel, plansPanel, templatesPanel, bookingPanel, itemsPanel, costsPanel, importPanel, infoPanel, auditPanel);
+  const channelsPanel = h('div', { class: 'panel', id: 'channels-panel' });
+  // Grouped, with a bar of jumps that stays in view: the tier rules are one
+  // key away, not under a twelve-row staff table.
+  const part = (id, title, ...panels) => h('section', { class: 'settings-part', id, 'aria-label': title }, h('h2', { class: 'part-title' }, title), panels);
+  const parts = [
+    ['settings-people', '人员与登录', [staffPanel, signInPanel, networkPanel]],
+    ['settings-rules', '分层与权益', [rulesPanel, benefitsPanel]],
+    ['settings-calls', '回访与预约', [plansPanel, templatesPanel, bookingPanel]],
+    ['settings-catalogue', '项目、渠道与成本', [itemsPanel, channelsPanel, costsPanel]],
+    ['settings-data', '数据与备份', [importPanel, infoPanel, auditPanel]],
+  ];
+  const jumps = h('nav', { class: 'jumps', 'aria-label': '设置各部分' }, parts.map(([id, title], i) => h('a', {
+    href: '#', class: 'jump', dataset: { part: id }, title: `Alt+${i + 1}`,
+    onclick: (e) => { e.preventDefault(); document.getElementById(id)?.scrollIntoView({ block: 'start' }); },
+  }, title)));
+  replace(main, h('div', { class: 'page-head file-bar' }, h('h1', {}, '设置'), jumps), parts.map(([id, title, panels]) => part(id, title, ...panels)));
+  main.onkeydown = (e) => {
+    const n = Number(e.key);
+    if (e.altKey && n >= 1 && n <= parts.length && document.getElementById(parts[n - 1][0])) {
+      e.preventDefault();
+      document.getElementById(parts[n - 1][0]).scrollIntoView({ block: 'start' });
+    }
+  };
   renderImportPanel(importPanel);
   // Each panel stands alone: what a role may not manage says so, the rest works.
   const tolerant = (panel, render) => render(panel).catch((e) => replace(panel, h('p', { class: 'hint' }, e.message)));
@@ -392,6 +441,7 @@ export async function renderSettings(main) {
     tolerant(staffPanel, renderStaffPanel), tolerant(itemsPanel, renderItemsPanel), tolerant(rulesPanel, renderRulesPanel), tolerant(benefitsPanel, renderBenefitsPanel),
     tolerant(plansPanel, renderPlansPanel), tolerant(templatesPanel, renderTemplatesPanel), tolerant(bookingPanel, renderBookingSettingsPanel), tolerant(infoPanel, renderInfoPanel), tolerant(auditPanel, renderAuditPanel),
     tolerant(signInPanel, renderSignInPanel), tolerant(networkPanel, renderNetworkPanel), tolerant(costsPanel, renderCostsPanel),
+    may('channels.save') ? tolerant(channelsPanel, renderChannelsPanel) : channelsPanel.remove(),
   ]);
   // A costs file just imported shows in the costs panel.
   importPanel.addEventListener('imported', (e) => { if (e.detail === 'costs') tolerant(costsPanel, renderCostsPanel); });
