@@ -162,7 +162,7 @@ fn by_caller(conn: &Connection, period: Period) -> Result<BTreeMap<String, Calle
     let (from, to) = (period.from.first_day().to_string(), period.to.last_day().to_string());
     let mut out: BTreeMap<String, CallerRow> = BTreeMap::new();
     let mut calls = conn.prepare(
-        "SELECT s.name, count(*) FROM task_attempts a JOIN tasks t ON t.id = a.task_id JOIN staff s ON s.id = a.by_staff
+        "SELECT s.name, count(*) FROM live_attempts a JOIN tasks t ON t.id = a.task_id JOIN staff s ON s.id = a.by_staff
          WHERE t.due BETWEEN ?1 AND ?2 AND t.status <> 'historical' AND t.status <> 'cancelled' GROUP BY s.name",
     )?;
     for r in calls.query_map([&from, &to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {

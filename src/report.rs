@@ -301,7 +301,7 @@ impl Basis {
         f.rebooked_rate = rate(self.rebooked_visits(conn, m)?, f.visits);
         let (responses, total, low): (i64, i64, i64) = conn
             .prepare_cached(
-                "SELECT count(*), coalesce(sum(score), 0), coalesce(sum(score <= ?3), 0) FROM task_attempts
+                "SELECT count(*), coalesce(sum(score), 0), coalesce(sum(score <= ?3), 0) FROM live_attempts
                  WHERE score IS NOT NULL AND on_date BETWEEN ?1 AND ?2",
             )?
             .query_row(params![m.first_day().to_string(), m.last_day().to_string(), crate::followups::DISSATISFIED_AT_MOST], |r| {

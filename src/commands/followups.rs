@@ -96,6 +96,13 @@ pub(super) const COMMANDS: &[Command] = &[
     })
     .audited("记录回访结果")
     .dialled(),
+    // One key too quick: the person who recorded a call takes it back, the same day.
+    Command::write("callbacks.undo", Who::EVERYONE, |app, cx, args| {
+        let a: IdArg = args_of(args)?;
+        to_json(followups::undo_last(&mut app.conn, &cx.clock, cx.by()?, a.id)?)
+    })
+    .audited("撤销回访结果")
+    .dialled(),
     Command::read("callbacks.customer", Who::EVERYONE, |app, _, args| {
         let a: CustomerArg = args_of(args)?;
         let id = CustomerId(a.customer_id);

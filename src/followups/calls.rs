@@ -43,7 +43,7 @@ pub struct DueTask {
 const DUE_SQL: &str = "
     SELECT t.id, c.phone, c.name, t.kind, t.due, t.next_on, t.status,
            (SELECT group_concat(item, char(31)) FROM (SELECT DISTINCT item FROM task_sources s WHERE s.task_id = t.id AND s.voided = 0 AND item IS NOT NULL ORDER BY item)),
-           (SELECT count(*) FROM task_attempts a WHERE a.task_id = t.id),
+           (SELECT count(*) FROM live_attempts a WHERE a.task_id = t.id),
            t.customer_id, t.purpose, t.script, t.anchor, t.channel
     FROM tasks t JOIN customers c ON c.id = t.customer_id";
 
@@ -381,8 +381,8 @@ pub fn complete_tx(
     }
     let now = clock.now_utc();
     tx.execute(
-        "INSERT INTO task_attempts (task_id, at, on_date, by_staff, outcome, note, to_date, score) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, now, today.to_string(), by.0, outcome.key(), note, to.map(|d| d.to_string()), score],
+        "INSERT INTO task_attempts (task_id, at, on_date, by_staff, outcome, note, to_date, score, prev_next_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![id, now, today.to_string(), by.0, outcome.key(), note, to.map(|d| d.to_string()), score, t.next_on],
     )?;
     let close = |status: &str| -> Result<()> {
         tx.execute(
@@ -413,7 +413,7 @@ pub fn complete_tx(
         }
         Outcome::NoAnswer => {
             let unanswered: i64 = tx.query_row(
-                "SELECT count(*) FROM task_attempts WHERE task_id = ?1 AND outcome = 'no_answer'",
+                "SELECT count(*) FROM live_attempts WHERE task_id = ?1 AND outcome = 'no_answer'",
                 [id],
                 |r| r.get(0),
             )?;
@@ -432,6 +432,47 @@ pub fn complete_tx(
     Ok(())
 }
 
+/// Takes back the last call recorded on a task: only by whoever recorded it,
+/// only on the day it was recorded, and only while it is the task's last
+/// word (nobody has called again, no visit was booked from it). The attempt
+/// stays on file, marked as taken back; the task is open again and due when
+/// it was before; a complaint or low score it raised is marked handled.
+pub fn undo_last(conn: &mut Connection, clock: &Clock, by: StaffId, id: i64) -> Result<DueTask> {
+    let tx = write_tx(conn)?;
+    let last: Option<(i64, String, String, i64, Option<String>)> = tx
+        .query_row(
+            "SELECT id, at, on_date, by_staff, prev_next_on FROM live_attempts WHERE task_id = ?1 ORDER BY id DESC LIMIT 1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    task(&tx, id)?;
+    let Some((attempt, at, on_date, recorder, prev_next_on)) = last else {
+        return Err(Error::Conflict("这条回访还没有登记过结果，没有可撤销的。".into()));
+    };
+    if recorder != by.0 {
+        return Err(Error::Forbidden("只能撤销自己登记的回访结果；请联系登记的同事。".into()));
+    }
+    if on_date != clock.today().to_string() {
+        return Err(Error::Conflict(format!("这条结果是 {on_date} 登记的，只能撤销当天登记的结果。")));
+    }
+    let booked: i64 = tx.query_row("SELECT count(*) FROM appointments WHERE task_id = ?1", [id], |r| r.get(0))?;
+    let Some(prev_next_on) = prev_next_on.filter(|_| booked == 0) else {
+        return Err(Error::Conflict("这通回访已约了到院（或是旧版本登记的），不能撤销；如约错了请在预约簿取消。".into()));
+    };
+    let now = clock.now_utc();
+    tx.execute("INSERT INTO task_attempt_undos (attempt_id, at, by_staff) VALUES (?1, ?2, ?3)", params![attempt, now, by.0])?;
+    tx.execute(
+        "UPDATE tasks SET status = 'open', closed_at = NULL, closed_on = NULL, closed_by = NULL, next_on = ?2 WHERE id = ?1",
+        params![id, prev_next_on],
+    )?;
+    tx.execute(
+        "UPDATE customer_flags SET resolved_at = ?3, resolved_by = ?4 WHERE task_id = ?1 AND at = ?2 AND resolved_at IS NULL",
+        params![id, at, now, by.0],
+    )?;
+    tx.commit()?;
+    task(conn, id)
+}
 
 /// How a score reads (SPEC §9: 1 非常不满意 … 5 非常满意).
 pub fn satisfaction_label(score: i64) -> &'static str {
@@ -458,7 +499,7 @@ pub struct Attempt {
 
 pub fn attempts(conn: &Connection, task: i64) -> Result<Vec<Attempt>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.at, a.on_date, s.name, a.outcome, a.note, a.to_date, a.score FROM task_attempts a JOIN staff s ON s.id = a.by_staff WHERE a.task_id = ?1 ORDER BY a.id",
+        "SELECT a.at, a.on_date, s.name, a.outcome, a.note, a.to_date, a.score FROM live_attempts a JOIN staff s ON s.id = a.by_staff WHERE a.task_id = ?1 ORDER BY a.id",
     )?;
     let rows = stmt
         .query_map([task], |r| {

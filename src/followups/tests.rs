@@ -224,6 +224,48 @@ fn three_unanswered_calls_close_the_task_as_unreachable() {
 }
 
 #[test]
+fn a_call_taken_back_reopens_the_task_where_it_was_and_counts_no_more() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 22), item, "980");
+    let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
+    // 未接通 moved it to tomorrow; taken back, it is due today again.
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::NoAnswer, None, None, None).unwrap();
+    let back = undo_last(&mut c.conn, &c.clock, SYSTEM_STAFF, id).unwrap();
+    assert_eq!((back.status.key(), back.next_on.as_str(), back.attempts), ("open", "2026-11-23", 0));
+    // A low score raised a flag; taken back, the flag is handled and the call is open.
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reached, Some("说有点疼"), None, Some(2)).unwrap();
+    assert_eq!(open_flags(&c.conn, a).unwrap().len(), 1);
+    let back = undo_last(&mut c.conn, &c.clock, SYSTEM_STAFF, id).unwrap();
+    assert_eq!((back.status.key(), back.attempts), ("open", 0));
+    assert!(open_flags(&c.conn, a).unwrap().is_empty());
+    assert!(attempts(&c.conn, id).unwrap().is_empty());
+    // Both stay on file, marked as taken back.
+    let kept: i64 = c.conn.query_row("SELECT count(*) FROM task_attempts WHERE task_id = ?1", [id], |r| r.get(0)).unwrap();
+    let undone: i64 = c.conn.query_row("SELECT count(*) FROM task_attempt_undos", [], |r| r.get(0)).unwrap();
+    assert_eq!((kept, undone), (2, 2));
+    // Nothing left to take back.
+    assert_eq!(undo_last(&mut c.conn, &c.clock, SYSTEM_STAFF, id).unwrap_err().code(), "conflict");
+}
+
+#[test]
+fn only_the_recorder_takes_a_call_back_and_only_the_same_day() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let item = c.item("水光针", Category::Injection);
+    c.treat(a, ymd(2026, 11, 22), item, "980");
+    let id = due(&c.conn, ymd(2026, 11, 23)).unwrap()[0].id;
+    let draft = crate::staff::StaffDraft { name: "客服小王".into(), role: crate::staff::Role::Service, active: true };
+    let other = crate::staff::create(&c.conn, &c.clock, SYSTEM_STAFF, &draft).unwrap().id;
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, id, Outcome::Reached, None, None, None).unwrap();
+    assert_eq!(undo_last(&mut c.conn, &c.clock, other, id).unwrap_err().code(), "forbidden");
+    on(&mut c, ymd(2026, 11, 24));
+    assert_eq!(undo_last(&mut c.conn, &c.clock, SYSTEM_STAFF, id).unwrap_err().code(), "conflict");
+    assert_eq!(task(&c.conn, id).unwrap().status, TaskStatus::Reached);
+}
+
+#[test]
 fn a_reschedule_moves_next_on_and_keeps_due() {
     let mut c = Clinic::on(ymd(2026, 11, 23));
     let a = c.customer("张小美", "13800000001");

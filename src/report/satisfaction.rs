@@ -57,7 +57,7 @@ fn groups(tallies: BTreeMap<String, Tally>) -> Vec<Group> {
 pub fn breakdown(conn: &Connection, m: Month) -> Result<Satisfaction> {
     let scored: Vec<(i64, i64, Option<String>)> = conn
         .prepare_cached(
-            "SELECT a.task_id, a.score, c.consultant FROM task_attempts a JOIN tasks t ON t.id = a.task_id JOIN customers c ON c.id = t.customer_id
+            "SELECT a.task_id, a.score, c.consultant FROM live_attempts a JOIN tasks t ON t.id = a.task_id JOIN customers c ON c.id = t.customer_id
              WHERE a.score IS NOT NULL AND a.on_date BETWEEN ?1 AND ?2",
         )?
         .query_map(params![m.first_day().to_string(), m.last_day().to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

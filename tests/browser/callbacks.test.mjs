@@ -69,6 +69,43 @@ test('a call is ticked off with one key and the next call takes the focus', asyn
   }
 });
 
+test('a note typed by keyboard stays on the finished card, the count goes down, and Ctrl+Z takes the call back', async () => {
+  const c = await clinic();
+  try {
+    const { page } = c;
+    await page.waitForSelector('.call:focus');
+    const first = await page.getAttribute('.call:focus', 'data-task');
+    // N: the note box, without the mouse; Enter then asks for the score.
+    await page.keyboard.press('n');
+    assert.ok(await page.evaluate(() => document.activeElement.classList.contains('call-note')));
+    await page.keyboard.type('下周想约复查');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.call.done[data-task="${first}"]`);
+    assert.match(await page.textContent(`.call[data-task="${first}"]`), /已接通：下周想约复查/);
+    assert.match(await page.textContent('#callbacks-summary'), /还剩 1 通 \/ 共 2 通/);
+    // The second call: 未接通 by mistake, taken back with Ctrl+Z.
+    const second = await page.getAttribute('.call:focus', 'data-task');
+    await page.keyboard.press('2');
+    await page.waitForSelector(`.call.done[data-task="${second}"]`);
+    assert.match(await page.textContent('#callbacks-summary'), /还剩 0 通/);
+    await page.keyboard.press('Control+z');
+    await page.waitForSelector(`.call:not(.done)[data-task="${second}"]:focus`);
+    assert.match(await page.textContent('#callbacks-summary'), /还剩 1 通/);
+    const open = await openTasks(c);
+    assert.deepEqual(open.map((t) => [String(t.id), t.attempts, t.next_on]), [[second, 0, '2026-11-23']], 'open again, due today, no attempt counted');
+    const audit = await c.api('audit.list', { action: '撤销回访结果' });
+    assert.equal(audit.length, 1);
+    // And recorded again, properly.
+    await page.keyboard.press('1');
+    await page.keyboard.press('5');
+    await page.waitForSelector(`.call.done[data-task="${second}"]`);
+    assert.deepEqual(await openTasks(c), []);
+  } finally {
+    await c.close();
+  }
+});
+
 test('an adverse reaction needs a note, closes the call and flags the customer file', async () => {
   const c = await clinic();
   try {

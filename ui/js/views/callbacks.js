@@ -92,12 +92,49 @@ export async function renderCallbacks(main, query) {
       const t = await call('callbacks.complete', { id: task.id, outcome, note: note.value, to, score });
       const scored = score ? `，满意度 ${score} 分${score <= 2 ? '（已提醒医生和院长）' : ''}` : '';
       const done = { reached: `已接通${scored}`, sent: '消息已发送', unreachable: '三次未接通，已关闭', escalate: '已上报医生和院长', open: outcome === 'no_answer' ? '未接通，明天再打' : `已改期到 ${t.next_on}` };
-      toast(`${task.name}：${done[t.status] || '已登记'}`);
-      card.classList.add('done');
-      card.replaceChildren(h('div', { class: 'hint' }, `${task.kind_label} · ${done[t.status] || '已登记'}`));
-      const next = card.parentElement?.parentElement?.nextElementSibling?.querySelector('.call:not(.done)') || document.querySelector('.call:not(.done)');
-      if (next instanceof HTMLElement) next.focus();
+      toast(`${task.name}：${done[t.status] || '已登记'}（Ctrl+Z 撤销）`);
+      finish(task, card, `${done[t.status] || '已登记'}${note.value.trim() ? `：${note.value.trim()}` : ''}`, true);
     } catch (err) { toast(err.message, 'error'); }
+  };
+
+  // Finished cards keep what was said; the last ones can be taken back.
+  const taken = [];
+  const summary = () => {
+    const left = main.querySelectorAll('.call:not(.done)').length;
+    const el = main.querySelector('#callbacks-summary');
+    if (el) el.textContent = `${data.date} · 还剩 ${left} 通 / 共 ${data.calls} 通${data.overdue ? `，其中逾期 ${data.overdue} 通` : ''}`;
+  };
+  const finish = (task, card, said, undoable) => {
+    const saved = [...card.childNodes];
+    card.classList.add('done');
+    const undo = undoable ? h('button', { type: 'button', class: 'link undo-call', onclick: () => takeBack(task, card, saved) }, '撤销') : null;
+    card.replaceChildren(h('div', { class: 'done-line' }, h('span', { class: 'hint' }, `${task.kind_label} · `), h('span', { class: 'said' }, said), ' ', undo));
+    if (undoable) taken.push([task, card, saved]);
+    summary();
+    const next = card.parentElement?.parentElement?.nextElementSibling?.querySelector('.call:not(.done)') || document.querySelector('.call:not(.done)');
+    if (next instanceof HTMLElement) next.focus();
+  };
+  const takeBack = async (task, card, saved) => {
+    try {
+      await call('callbacks.undo', { id: task.id });
+      const i = taken.findIndex(([t]) => t.id === task.id);
+      if (i >= 0) taken.splice(i, 1);
+      card.classList.remove('done');
+      delete card.dataset.scoring;
+      card.replaceChildren(...saved);
+      const scoreRow = card.querySelector('.score-row');
+      if (scoreRow instanceof HTMLElement) scoreRow.hidden = true;
+      summary();
+      card.focus();
+      toast(`${task.name}：已撤销，可重新登记`);
+    } catch (err) { toast(err.message, 'error'); }
+  };
+  main.onkeydown = (e) => {
+    if ((e.ctrlKey || e.metaKey) && (e.key === 'z' || e.key === 'Z') && !(e.target instanceof HTMLInputElement) && taken.length) {
+      e.preventDefault();
+      const [task, card, saved] = taken[taken.length - 1];
+      takeBack(task, card, saved);
+    }
   };
 
   /** The call ends in a booked visit: the dialog closes the task with it. */
@@ -106,10 +143,7 @@ export async function renderCallbacks(main, query) {
     const note = /** @type {HTMLInputElement} */ (card.querySelector('.call-note'));
     const a = await openBookingDialog({ customer: { id: task.customer_id, name: task.name, phone: task.phone }, taskId: task.id, purpose, itemName: task.items[0], note: note?.value || '' });
     if (!a) { card.focus(); return; }
-    card.classList.add('done');
-    card.replaceChildren(h('div', { class: 'hint' }, `${task.kind_label} · 已接通，约到 ${a.date} ${a.start} ${a.purpose}`));
-    const next = document.querySelector('.call:not(.done)');
-    if (next instanceof HTMLElement) next.focus();
+    finish(task, card, `已接通，约到 ${a.date} ${a.start} ${a.purpose}`, false);
   };
 
   const callCard = (c) => {
@@ -117,9 +151,9 @@ export async function renderCallbacks(main, query) {
     const outcomes = message ? MESSAGE_OUTCOMES : OUTCOMES;
     const card = h('div', {
       class: `call${message ? ' message' : ''}`, tabindex: '0', dataset: { task: String(c.id), kind: c.kind, channel: c.channel },
-      'aria-label': message ? `${c.name} ${c.kind_label}（发消息），按 C 复制内容、1 已发送、4 改期` : `${c.name} ${c.kind_label}，按 1 接通（再按 1–5 打满意度）、2 未接通、3 投诉、4 改期`,
+      'aria-label': message ? `${c.name} ${c.kind_label}（发消息），按 C 复制内容、1 已发送、4 改期、N 写备注` : `${c.name} ${c.kind_label}，按 1 接通（再按 1–5 打满意度）、2 未接通、3 投诉、4 改期、N 写备注`,
     });
-    const note = h('input', { class: 'call-note', type: 'text', placeholder: '备注（可选；投诉必填）', 'aria-label': '回访备注' });
+    const note = h('input', { class: 'call-note', type: 'text', placeholder: '备注（按 N；投诉必填）', 'aria-label': '回访备注' });
     const to = dateInput({ min: addDays(data.date, 1), label: '改期到' });
     to.classList.add('call-to');
     to.hidden = true;
@@ -140,8 +174,10 @@ export async function renderCallbacks(main, query) {
     card.addEventListener('keydown', (e) => {
       if (e.target instanceof HTMLInputElement) {
         if (e.key === 'Enter') { e.preventDefault(); if (e.target === to) record(c, 'reschedule', card); else if (message) record(c, 'sent', card); else askScore(); }
+        if (e.key === 'Escape') { e.preventDefault(); card.focus(); }
         return;
       }
+      if (e.key === 'n' || e.key === 'N') { e.preventDefault(); note.focus(); return; }
       if (card.dataset.scoring === 'true') {
         if (/^[1-5]$/.test(e.key)) { e.preventDefault(); record(c, 'reached', card, Number(e.key)); return; }
         if (e.key === 'Enter') { e.preventDefault(); record(c, 'reached', card); return; }
@@ -191,14 +227,14 @@ export async function renderCallbacks(main, query) {
   replace(main,
     h('div', { class: 'page-head' },
       h('h1', {}, '回访清单'),
-      h('span', { class: 'hint', id: 'callbacks-summary' }, `${data.date} · 共 ${data.calls} 通${data.overdue ? `，其中逾期 ${data.overdue} 通` : ''}`),
+      h('span', { class: 'hint', id: 'callbacks-summary' }, `${data.date} · 还剩 ${data.calls} 通 / 共 ${data.calls} 通${data.overdue ? `，其中逾期 ${data.overdue} 通` : ''}`),
       h('span', { class: 'spacer' }),
       h('button', { type: 'button', onclick: () => window.print() }, '打印今日清单')),
     h('div', { class: 'filters' },
       select('cb-kind', '类型', filters.kind, data.kinds.map((k) => [k.key, k.label]), 'kind'),
       select('cb-consultant', '顾问', filters.consultant, consultants.map((n) => [n, n]), 'consultant'),
       select('cb-membership', '会员等级', filters.membership, SCHEMES.membership[1], 'membership'),
-      h('span', { class: 'hint' }, '选中一通回访后按 1 接通（再按 1–5 打满意度）· 2 未接通 · 3 投诉 · 4 改期 · 5 约到院；消息按 C 复制、1 已发送；↑↓ 切换')),
+      h('span', { class: 'hint' }, '选中一通回访后按 1 接通（再按 1–5 打满意度）· 2 未接通 · 3 投诉 · 4 改期 · 5 约到院 · N 写备注；消息按 C 复制、1 已发送；↑↓ 切换 · Ctrl+Z 撤销刚登记的')),
     data.groups.length
       ? h('div', { id: 'checklist' }, data.groups.map((g) => h('section', { class: `panel customer-calls${g.flagged ? ' flagged' : ''}`, dataset: { customer: String(g.customer_id) } },
         h('div', { class: 'file-head' },
