@@ -36,6 +36,16 @@ fn is_plain_number(cell: &str) -> bool {
     !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A sheet as the owner prints it for the monthly meeting: A4 landscape,
+/// all columns on one page's width, the title rows (`through`) repeated on
+/// every page and kept in view on screen, the page number in the footer.
+pub fn for_printing(ws: &mut rust_xlsxwriter::Worksheet, through: u32) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0).set_footer("&C第 &P 页，共 &N 页");
+    ws.set_repeat_rows(0, through)?;
+    ws.set_freeze_panes(through + 1, 0)?;
+    Ok(())
+}
+
 /// Writes headers and rows as CSV text beginning with a BOM.
 pub fn csv_for_excel<R, C>(headers: &[&str], rows: R) -> Result<String>
 where

@@ -181,6 +181,7 @@ fn sheet(a: &Analysis, t: &Table) -> std::result::Result<Worksheet, XlsxError> {
             };
         }
     }
+    crate::export::for_printing(&mut ws, HEAD)?;
     ws.set_freeze_panes(HEAD + 1, 1)?;
     if let (Some(p), false) = (&t.picture, t.rows.is_empty()) {
         let last = HEAD + t.rows.len() as u32;

@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::table::{Command, Who};
 use super::{args_of, to_json, uploaded, ImportArgs};
@@ -37,6 +37,12 @@ struct CostEntries {
 }
 
 /// The months asked for; by default the 12 whole months before this one.
+fn analysis_list(app: &super::App, a: &WhoArgs, clock: &Clock) -> Result<Vec<crate::customers::Customer>> {
+    let period = period_of(a.from.as_deref(), a.to.as_deref(), clock)?;
+    let ids = analysis::who(&app.conn, period, &a.figure)?;
+    super::report::people_of(app, &ids)
+}
+
 fn period_of(from: Option<&str>, to: Option<&str>, clock: &Clock) -> Result<Period> {
     let given = |m: Option<&str>| m.map(str::trim).filter(|m| !m.is_empty()).map(Month::parse).transpose();
     let last = Month::of(clock.today()).plus(-1);
@@ -70,14 +76,18 @@ pub(super) const COMMANDS: &[Command] = &[
     .heavy(),
     Command::read("report.analysis_who", Who::OWNER, |app, cx, args| {
         let a: WhoArgs = args_of(args)?;
-        let period = period_of(a.from.as_deref(), a.to.as_deref(), &cx.clock)?;
-        let ids = analysis::who(&app.conn, period, &a.figure)?;
-        let people = crate::customers::get_many(&app.conn, &ids.iter().map(|i| crate::customers::CustomerId(*i)).collect::<Vec<_>>())?;
-        let rows: Vec<Value> = people.iter().map(|c| json!({"id": c.id, "name": c.name, "phone": c.phone, "consultant": c.consultant, "channel": c.channel})).collect();
-        Ok(json!({"total": rows.len(), "customers": rows}))
+        let people = analysis_list(app, &a, &cx.clock)?;
+        Ok(json!({"total": people.len(), "customers": super::report::list_rows(&people)}))
     })
     .heavy()
     .audited("查看报表名单"),
+    Command::read("report.analysis_who_export", Who::OWNER, |app, cx, args| {
+        let a: WhoArgs = args_of(args)?;
+        let people = analysis_list(app, &a, &cx.clock)?;
+        super::report::list_file(&people, &format!("留客名单-经营分析-{}", a.figure.table))
+    })
+    .heavy()
+    .audited("导出报表名单"),
     // The screen's export and `liuke report analysis`: JSON, CSV or a workbook.
     Command::read("report.analysis_export", Who::OWNER, |app, cx, args| {
         let a: PeriodArgs = args_of(args)?;

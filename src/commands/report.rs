@@ -19,6 +19,32 @@ struct MonthArgs {
     format: Option<String>,
 }
 
+fn month_list(app: &super::App, a: &MonthArgs, clock: &Clock) -> Result<(Month, Vec<crate::customers::Customer>)> {
+    let m = month_of(a, clock)?;
+    let who = a.who.as_deref().and_then(Who_::parse).ok_or_else(|| Error::invalid("who", "不认识的名单类型"))?;
+    let ids = report::Basis::load(&app.conn, m)?.who(m, who);
+    Ok((m, people_of(app, &ids)?))
+}
+
+/// The customers of a drill-down list, in its order.
+pub(super) fn people_of(app: &super::App, ids: &[i64]) -> Result<Vec<crate::customers::Customer>> {
+    crate::customers::get_many(&app.conn, &ids.iter().map(|i| crate::customers::CustomerId(*i)).collect::<Vec<_>>())
+}
+
+/// A drill-down list as the screen shows it.
+pub(super) fn list_rows(people: &[crate::customers::Customer]) -> Vec<Value> {
+    people.iter().map(|c| json!({"id": c.id, "name": c.name, "phone": c.phone, "consultant": c.consultant, "channel": c.channel})).collect()
+}
+
+/// A drill-down list as a CSV file (UTF-8 with BOM, what Excel opens).
+pub(super) fn list_file(people: &[crate::customers::Customer], name: &str) -> Result<Value> {
+    let rows = people.iter().map(|c| {
+        vec![c.name.clone(), c.phone.clone(), c.consultant.clone().unwrap_or_default(), c.channel.clone().unwrap_or_default()]
+    });
+    let text = crate::export::csv_for_excel(&["姓名", "手机号", "顾问", "来源渠道"], rows)?;
+    Ok(json!({"filename": format!("{name}.csv"), "base64": base64::engine::general_purpose::STANDARD.encode(text.as_bytes()), "total": people.len()}))
+}
+
 /// The seed practice's targets the cards are read against.
 const TARGETS: [(&str, f64); 3] = [("retention_rate_12m", 0.65), ("repeat_revenue_share", 0.5), ("callback_completion_rate", 1.0)];
 
@@ -34,15 +60,19 @@ pub(super) const COMMANDS: &[Command] = &[
     .heavy(),
     Command::read("report.who", Who::OWNER, |app, cx, args| {
         let a: MonthArgs = args_of(args)?;
-        let m = month_of(&a, &cx.clock)?;
-        let who = a.who.as_deref().and_then(Who_::parse).ok_or_else(|| Error::invalid("who", "不认识的名单类型"))?;
-        let ids = report::Basis::load(&app.conn, m)?.who(m, who);
-        let people = crate::customers::get_many(&app.conn, &ids.iter().map(|i| crate::customers::CustomerId(*i)).collect::<Vec<_>>())?;
-        let rows: Vec<Value> = people.iter().map(|c| json!({"id": c.id, "name": c.name, "phone": c.phone, "consultant": c.consultant})).collect();
-        Ok(json!({"month": m.key(), "total": rows.len(), "customers": rows}))
+        let (m, people) = month_list(app, &a, &cx.clock)?;
+        Ok(json!({"month": m.key(), "total": people.len(), "customers": list_rows(&people)}))
     })
     .heavy()
     .audited("查看报表名单"),
+    // The list behind a figure as a file, for the owner to work from in Excel.
+    Command::read("report.who_export", Who::OWNER, |app, cx, args| {
+        let a: MonthArgs = args_of(args)?;
+        let (m, people) = month_list(app, &a, &cx.clock)?;
+        list_file(&people, &format!("留客名单-{}-{}", m.key(), a.who.as_deref().unwrap_or("")))
+    })
+    .heavy()
+    .audited("导出报表名单"),
     Command::read("report.export", Who::OWNER, |app, cx, args| {
         let a: MonthArgs = args_of(args)?;
         let m = month_of(&a, &cx.clock)?;

@@ -550,6 +550,9 @@ pub struct Segment {
     /// `points_lapsing` (points expiring within 30 days of the campaign date)
     /// or `vouchers_lapsing` (an open voucher expiring within 14), SPEC §8.
     pub reminder: Option<String>,
+    /// Exactly these customers (a list from the report: 生成回访任务).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customers: Option<Vec<i64>>,
 }
 
 /// The voucher a campaign gives every customer of its segment (老顾客专享券).
@@ -614,6 +617,13 @@ pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &Ca
         None => None,
     };
     let reminded = reminded(conn, c.segment.reminder.as_deref(), date)?;
+    let listed: Option<std::collections::HashSet<i64>> = c.segment.customers.as_ref().map(|ids| ids.iter().copied().collect());
+    if let Some(ids) = &listed {
+        let known: std::collections::HashSet<i64> = rows.iter().map(|r| r.id.0).collect();
+        if let Some(missing) = ids.iter().find(|id| !known.contains(id)) {
+            return Err(Error::invalid("segment", format!("名单里编号为 {missing} 的客户不存在，请重新打开名单后再生成")));
+        }
+    }
     let want = |w: &Option<String>, have: &str| w.as_deref().is_none_or(|w| w.is_empty() || w == have);
     let template = match c.template.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(key) => Some(crate::templates::get(conn, key)?),
@@ -640,6 +650,7 @@ pub fn create_campaign(conn: &mut Connection, clock: &Clock, by: StaffId, c: &Ca
             && want(&c.segment.trust, r.trust.key())
             && tagged.as_ref().is_none_or(|t| t.contains(&r.id.0))
             && reminded.as_ref().is_none_or(|t| t.contains(&r.id.0))
+            && listed.as_ref().is_none_or(|t| t.contains(&r.id.0))
     }) {
         if let Some(v) = &c.voucher {
             let issue = crate::vouchers::Issue { customer_id: r.id, face: v.face, threshold: v.threshold, valid_through: None, note: Some(name.to_string()) };

@@ -338,6 +338,32 @@ fn a_campaign_becomes_one_task_per_customer_of_its_segment_who_accepts_marketing
 }
 
 #[test]
+fn calls_for_a_list_from_the_report_go_to_exactly_those_customers_who_accept_marketing() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let a = c.customer("张小美", "13800000001");
+    let b = c.customer("李娜", "13800000002");
+    let other = c.customer("王芳", "13800000004");
+    let quiet = CustomerDraft { name: "拒营销".into(), phone: "13800000003".into(), marketing_opt_out: true, ..Default::default() };
+    let q = crate::customers::create(&mut c.conn, &c.clock, SYSTEM_STAFF, &quiet).unwrap();
+    let draft = |ids: Vec<i64>| CampaignDraft {
+        name: "90天未回头的新客".into(),
+        date: "2026-11-23".into(),
+        segment: Segment { customers: Some(ids), ..Default::default() },
+        script: None,
+        voucher: None,
+        template: None,
+    };
+    let made = create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(vec![a.0, b.0, q.0])).unwrap();
+    assert_eq!(made.tasks, 2);
+    assert_eq!(dues(&c, a, "campaign"), ["2026-11-23"]);
+    assert_eq!(dues(&c, b, "campaign"), ["2026-11-23"]);
+    assert!(dues(&c, q, "campaign").is_empty(), "does not accept marketing");
+    assert!(dues(&c, other, "campaign").is_empty(), "not on the list");
+    let e = create_campaign(&mut c.conn, &c.clock, SYSTEM_STAFF, &draft(vec![a.0, 999_999])).unwrap_err();
+    assert!(e.to_string().contains("999999"), "{e}");
+}
+
+#[test]
 fn a_campaign_voucher_goes_to_every_customer_of_its_segment_once() {
     let mut c = Clinic::on(ymd(2026, 11, 23));
     let gold = c.customer("张小美", "13800000001");

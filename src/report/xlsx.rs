@@ -85,6 +85,7 @@ fn figures_sheet(months: &[Figures]) -> std::result::Result<Worksheet, XlsxError
             .set_name((FIGURES, 0, col_of(key)));
     }
     ws.insert_chart(last + 3, 8, &rates)?;
+    crate::export::for_printing(&mut ws, 0)?;
     Ok(ws)
 }
 
@@ -104,6 +105,7 @@ fn scheme_sheet(months: &[Figures], name: &str, labels: &[(&str, &str)], pick: i
             ws.write_number(row, (c + 1) as u16, counts.get(key).copied().unwrap_or(0) as f64)?;
         }
     }
+    crate::export::for_printing(&mut ws, 0)?;
     Ok(ws)
 }
 

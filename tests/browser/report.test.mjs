@@ -60,6 +60,21 @@ test('a figure drills down to the customers behind it', async () => {
     assert.deepEqual(await page.locator('#drill-table tbody .name-cell').allTextContents(), ['D']);
     // The title says what the list is: the ones who did not come back, not the rate.
     assert.equal(await page.textContent('#drill h2'), '3个月前的新客中，90天内没有再来的（1 位）');
+    // The list to Excel…
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#drill-export')]);
+    assert.equal(download.suggestedFilename(), '3个月前的新客中90天内没有再来的.csv');
+    const lines = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    assert.deepEqual(lines, ['姓名,手机号,顾问,来源渠道', 'D,13800000004,,']);
+    // …and calls for exactly these customers, on today's list.
+    const before = (await c.api('callbacks.checklist', { kind: 'campaign' })).calls;
+    assert.equal(before, 0);
+    await page.click('#drill-calls');
+    await page.waitForSelector('#drill-status a[href="#/callbacks?kind=campaign"]');
+    assert.match(await page.textContent('#drill-status'), /已生成 1 通回访任务/);
+    const list = await c.api('callbacks.checklist', { kind: 'campaign' });
+    assert.deepEqual(list.groups.map((g) => [g.name, g.calls.length]), [['D', 1]]);
+    assert.equal(list.groups[0].calls[0].purpose, '3个月前的新客中，90天内没有再来的');
+    assert.equal((await c.api('audit.list', { action: '导出报表名单' })).length, 1);
   } finally {
     await c.close();
   }

@@ -7,6 +7,7 @@
  * Excel. All figures come from the core; this screen only lays them out.
  */
 import { monthInput } from '../dates.js';
+import { showDrill } from '../drill.js';
 import { call } from '../api.js';
 import { h, replace, saveExport, toast } from '../dom.js';
 import { monthPlus, yuan } from '../format.js';
@@ -40,16 +41,8 @@ export async function renderAnalysis(main, query) {
     replace(drill, h('p', { class: 'progress' }, '正在列出客户…'));
     try {
       const list = await call('report.analysis_who', { ...period, ...figure });
-      replace(drill, h('div', { class: 'panel' },
-        h('div', { class: 'page-head' }, h('h2', {}, `${title}（${list.total} 位）`), h('span', { class: 'spacer' }),
-          h('button', { type: 'button', onclick: () => replace(drill) }, '收起')),
-        list.total ? h('table', { class: 'list', id: 'analysis-drill-table' },
-          h('thead', {}, h('tr', {}, ['姓名', '手机号', '来源渠道', '顾问'].map((t) => h('th', {}, t)))),
-          h('tbody', {}, list.customers.slice(0, 500).map((c) => h('tr', { onclick: () => { location.hash = `#/customers/${c.id}`; } },
-            h('td', { class: 'name-cell' }, c.name), h('td', { class: 'phone' }, c.phone), h('td', {}, c.channel || '未填'), h('td', {}, c.consultant || '未填'))))) : h('p', { class: 'empty' }, '没有客户。'),
-        list.total > 500 ? h('p', { class: 'hint' }, '只列出前 500 位。') : null));
-      drill.scrollIntoView({ block: 'start' });
-    } catch (e) { toast(e.message, 'error'); }
+      showDrill(drill, { id: 'analysis-drill', title, list, exportCmd: 'report.analysis_who_export', exportArgs: { ...period, ...figure }, today: data.today });
+    } catch (e) { replace(drill); toast(e.message, 'error'); }
   };
 
   /** A count that opens its customers. */

@@ -4,6 +4,7 @@
  * figure to the customers behind it, and the export (CSV, Excel).
  */
 import { monthInput } from '../dates.js';
+import { showDrill } from '../drill.js';
 import { call } from '../api.js';
 import { h, replace, saveExport, toast } from '../dom.js';
 import { yuan } from '../format.js';
@@ -77,16 +78,8 @@ export async function renderReport(main, query) {
     replace(drill, h('p', { class: 'progress' }, '正在列出客户…'));
     try {
       const list = await call('report.who', { month: data.month, who });
-      replace(drill, h('div', { class: 'panel' },
-        h('div', { class: 'page-head' }, h('h2', {}, `${title}（${list.total} 位）`), h('span', { class: 'spacer' }),
-          h('button', { type: 'button', onclick: () => replace(drill) }, '收起')),
-        list.total ? h('table', { class: 'list', id: 'drill-table' },
-          h('thead', {}, h('tr', {}, ['姓名', '手机号', '顾问'].map((t) => h('th', {}, t)))),
-          h('tbody', {}, list.customers.slice(0, 500).map((c) => h('tr', { onclick: () => { location.hash = `#/customers/${c.id}`; } },
-            h('td', { class: 'name-cell' }, c.name), h('td', { class: 'phone' }, c.phone), h('td', {}, c.consultant || '—'))))) : h('p', { class: 'empty' }, '没有客户。'),
-        list.total > 500 ? h('p', { class: 'hint' }, '只列出前 500 位；完整名单请导出。') : null));
-      drill.scrollIntoView({ block: 'start' });
-    } catch (e) { toast(e.message, 'error'); }
+      showDrill(drill, { id: 'drill', title, list, exportCmd: 'report.who_export', exportArgs: { month: data.month, who }, today: data.today });
+    } catch (e) { replace(drill); toast(e.message, 'error'); }
   };
 
   const card = (label, value, opts = {}) => {
