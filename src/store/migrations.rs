@@ -122,7 +122,8 @@ mod tests {
         // Back to 0014's tables, then forward again.
         c.conn.pragma_update(None, "foreign_keys", false).unwrap();
         c.conn.execute_batch(
-            "DROP TRIGGER open_lines_bought; DROP TRIGGER open_lines_done; DROP TRIGGER open_lines_returned;
+            "DROP VIEW live_attempts; DROP TABLE task_attempt_undos; ALTER TABLE task_attempts DROP COLUMN prev_next_on;
+             DROP TRIGGER open_lines_bought; DROP TRIGGER open_lines_done; DROP TRIGGER open_lines_returned;
              DROP TRIGGER open_lines_session_voided; DROP TRIGGER open_lines_refund_voided; DROP TRIGGER open_lines_order_voided;
              DROP TRIGGER later_sessions_voided; DROP TABLE later_sessions;
              DROP TABLE open_lines; DROP TABLE message_templates; ALTER TABLE campaigns DROP COLUMN template;
