@@ -212,6 +212,8 @@ pub fn seed(conn: &mut Connection, clock: &Clock, customers: usize, seed: u64) -
         history::appointments(&tx, clock, &mut rng, &actors, &everyone)?;
     }
     history::some_voids(&tx, clock, SYSTEM_STAFF)?;
+    let callers: Vec<StaffId> = all_staff.iter().filter(|s| s.role == Role::Service).map(|s| s.id).collect();
+    history::worked_calls(&tx, clock, &mut rng, &callers)?;
     // The window's title names the clinic: a first look says plainly that this is the demo.
     let booking = crate::appointments::BookingSettings { clinic_name: DEMO_CLINIC.into(), ..crate::appointments::settings(&tx)? };
     crate::appointments::save_settings(&tx, &booking)?;
@@ -244,6 +246,30 @@ mod tests {
         for (phone, name) in &people {
             assert_eq!(crate::phone::normalize(phone).as_deref(), Ok(phone.as_str()), "{name}");
         }
+    }
+
+    #[test]
+    fn the_demo_clinic_has_worked_its_calls_so_the_report_has_a_completion_rate() {
+        let mut conn = crate::store::open_in_memory().unwrap();
+        let clock = Clock::fixed(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        seed(&mut conn, &clock, 300, 7).unwrap();
+        let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        // October's calls: due, done, mostly on the day, some late.
+        let due = q("SELECT count(*) FROM tasks WHERE due BETWEEN '2026-10-01' AND '2026-10-31' AND status NOT IN ('historical', 'cancelled')");
+        let done = q("SELECT count(*) FROM tasks WHERE due BETWEEN '2026-10-01' AND '2026-10-31' AND status IN ('reached', 'sent', 'unreachable')");
+        let on_time = q("SELECT count(*) FROM tasks WHERE due BETWEEN '2026-10-01' AND '2026-10-31' AND status IN ('reached', 'sent', 'unreachable') AND closed_on <= due");
+        assert!(due > 0 && done == due, "{done} of {due}");
+        assert!(on_time < done && on_time * 10 > done * 7, "{on_time} of {done} on time");
+        // Every closed call has its attempts, by customer service, none today or later.
+        assert_eq!(q("SELECT count(*) FROM tasks t WHERE status IN ('reached', 'unreachable', 'sent') AND NOT EXISTS (SELECT 1 FROM live_attempts a WHERE a.task_id = t.id)"), 0);
+        assert_eq!(q("SELECT count(*) FROM task_attempts WHERE on_date >= '2026-11-23'"), 0);
+        assert_eq!(q("SELECT count(*) FROM task_attempts a JOIN staff s ON s.id = a.by_staff WHERE s.role <> 'service'"), 0);
+        // Three no-answers close a call as unreachable, as the rule does.
+        assert_eq!(q("SELECT count(*) FROM tasks t WHERE status = 'unreachable' AND (SELECT count(*) FROM task_attempts a WHERE a.task_id = t.id) <> 3"), 0);
+        // A low score raised its flag.
+        assert_eq!(q("SELECT count(*) FROM task_attempts WHERE score <= 2"), q("SELECT count(*) FROM customer_flags WHERE note LIKE '回访满意度%'"));
+        // Some of the last days' calls are still on today's list.
+        assert!(q("SELECT count(*) FROM tasks WHERE status = 'open' AND due < '2026-11-23'") > 0);
     }
 
     #[test]

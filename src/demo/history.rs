@@ -302,3 +302,87 @@ pub(super) fn appointments(conn: &Connection, clock: &Clock, rng: &mut fastrand:
     }
     Ok(())
 }
+
+/// How far back the demo's customer service worked its calls.
+const WORKED_DAYS: u64 = 365;
+
+/// The call history of a clinic that works its list: every call due in the
+/// last year was made by customer service, most on the day, some a day or
+/// three late, one in twenty unreachable after three tries, messages sent,
+/// a few scored low; of the last three days' calls about half are still
+/// waiting on today's list. So 回访完成率 and 满意度 have figures on a first
+/// look. Calls due earlier stay history, as an imported clinic's would.
+pub(super) fn worked_calls(conn: &Connection, clock: &Clock, rng: &mut fastrand::Rng, callers: &[StaffId]) -> Result<usize> {
+    if callers.is_empty() {
+        return Ok(0);
+    }
+    let today = clock.today();
+    let from = today.checked_sub_days(Days::new(WORKED_DAYS)).unwrap_or(today);
+    let due: Vec<(i64, String, String)> = conn
+        .prepare("SELECT id, due, channel FROM tasks WHERE status = 'historical' AND due >= ?1 AND due < ?2 ORDER BY id")?
+        .query_map([from.to_string(), today.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut attempt = conn.prepare(
+        "INSERT INTO task_attempts (task_id, at, on_date, by_staff, outcome, note, to_date, score, prev_next_on) VALUES (?1, ?2, ?3, ?4, ?5, NULL, NULL, ?6, ?7)",
+    )?;
+    let mut close = conn.prepare("UPDATE tasks SET status = ?2, next_on = ?3, closed_at = ?4, closed_on = ?3, closed_by = ?5 WHERE id = ?1")?;
+    let mut reopen = conn.prepare("UPDATE tasks SET status = 'open', next_on = ?2 WHERE id = ?1")?;
+    // 10:30 in the clinic: the calls' times say when the day's list was worked.
+    let at = |d: NaiveDate, minutes: u32| -> String {
+        let local = d.and_hms_opt(10, 0, 0).unwrap_or_default() + chrono::Duration::minutes(i64::from(minutes));
+        local.and_local_timezone(clock.time_zone()).earliest().map(|t| t.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
+    };
+    let mut worked = 0;
+    for (id, due_text, channel) in due {
+        let Ok(due_day) = NaiveDate::parse_from_str(&due_text, "%Y-%m-%d") else { continue };
+        let recent = (today - due_day).num_days() <= 3;
+        if recent && rng.u32(..100) < 50 {
+            reopen.execute(rusqlite::params![id, due_text])?;
+            continue;
+        }
+        let by = *pick(rng, callers);
+        let late = match rng.u32(..100) {
+            0..=84 => 0,
+            85..=94 => 1,
+            _ => 2 + u64::from(rng.u32(..2)),
+        };
+        let day = due_day.checked_add_days(Days::new(late)).filter(|d| *d < today).unwrap_or(due_day);
+        let minutes = rng.u32(..420);
+        if channel == "message" {
+            attempt.execute(rusqlite::params![id, at(day, minutes), day.to_string(), by.0, "sent", None::<i64>, due_text])?;
+            close.execute(rusqlite::params![id, "sent", day.to_string(), at(day, minutes), by.0])?;
+        } else if rng.u32(..100) < 5 {
+            // Three tries on three days, then closed as unreachable.
+            let mut try_day = day;
+            for n in 0..3u64 {
+                try_day = day.checked_add_days(Days::new(n)).filter(|d| *d < today).unwrap_or(try_day);
+                attempt.execute(rusqlite::params![id, at(try_day, minutes), try_day.to_string(), by.0, "no_answer", None::<i64>, due_text])?;
+            }
+            close.execute(rusqlite::params![id, "unreachable", try_day.to_string(), at(try_day, minutes), by.0])?;
+        } else {
+            let score = match rng.u32(..100) {
+                0..=29 => None,
+                30..=84 => Some(5),
+                85..=95 => Some(4),
+                96..=97 => Some(3),
+                _ => Some(2),
+            };
+            attempt.execute(rusqlite::params![id, at(day, minutes), day.to_string(), by.0, "reached", score, due_text])?;
+            close.execute(rusqlite::params![id, "reached", day.to_string(), at(day, minutes), by.0])?;
+            if let Some(s) = score.filter(|s| *s <= crate::followups::DISSATISFIED_AT_MOST) {
+                // As a real low score does: a flag for the doctor and the owner,
+                // handled the next day unless it is from the last fortnight.
+                let handled = (today - day).num_days() > 14;
+                let next = day.checked_add_days(Days::new(1)).unwrap_or(day);
+                conn.execute(
+                    "INSERT INTO customer_flags (customer_id, task_id, note, at, by_staff, resolved_at, resolved_by)
+                     SELECT customer_id, id, ?2, ?3, ?4, ?5, ?6 FROM tasks WHERE id = ?1",
+                    rusqlite::params![id, format!("回访满意度 {s} 分（{}）", crate::followups::satisfaction_label(s)), at(day, minutes), by.0,
+                        handled.then(|| at(next, 0)), handled.then_some(by.0)],
+                )?;
+            }
+        }
+        worked += 1;
+    }
+    Ok(worked)
+}
