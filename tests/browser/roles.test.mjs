@@ -120,3 +120,75 @@ test('the picker groups the staff by role and every one of them has a key', asyn
     await c.close();
   }
 });
+
+/** Whether an element is wholly on the screen as it is (no scroll needed to reach it). */
+const inView = (page, selector) => page.locator(selector).first().evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  return r.top >= 0 && r.bottom <= window.innerHeight;
+});
+
+test('a consultant orders and records the first session without a scroll, by keyboard, and the calls follow', async () => {
+  const c = await clinic('李咨询');
+  try {
+    const { page } = c;
+    await page.goto(`${c.url}#/customers/${c.customer.id}`);
+    await page.waitForSelector('#packages-panel');
+    assert.ok(await inView(page, '#new-order'), '开单 is on the first screen');
+    await page.keyboard.press('Alt+K');
+    await page.waitForSelector('#order-item-0:focus');
+    await page.keyboard.type('sgz');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#order-sessions-0:focus');
+    await page.keyboard.type('1');
+    await page.waitForFunction(() => document.querySelector('#order-price-0').value === '980.00');
+    await page.keyboard.press('Enter');
+    // Back on the file: the new package's 划扣 has the cursor, on the first screen.
+    await page.waitForSelector('button[data-execute]:focus');
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'the file opens at the top');
+    assert.ok(await inView(page, 'button[data-execute]:focus'));
+    assert.equal(await page.locator('#packages-panel tr.just-added').count(), 1);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('input[id^=exec-count-]:focus');
+    // The signed-in consultant is the one doing it; the table keeps its columns.
+    assert.equal(await page.inputValue('input[id^=exec-performer-]:visible'), '李咨询');
+    const header = await page.locator('#packages-panel thead th').first().evaluate((th) => th.getBoundingClientRect().width);
+    assert.ok(header > 60, `the 项目 header keeps its width (${header}px)`);
+    assert.ok(await inView(page, 'tr.form-row button[type=submit]'), 'the form is on screen');
+    const callsBefore = await page.textContent('#calls-panel');
+    assert.doesNotMatch(callsBefore, /术后回访/);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /术后回访/.test(document.querySelector('#calls-panel')?.textContent || ''));
+    const files = await c.api('consumption.file', { customer_id: c.customer.id });
+    const fresh = files.packages.find((p) => p.sessions === 1);
+    assert.equal(fresh.done, 1);
+    assert.match(files.timeline.find((e) => e.kind === 'execution').detail, /李咨询/);
+  } finally {
+    await c.close();
+  }
+});
+
+test('设置 jumps to the tier rules with a key, and the owner keeps the channel list', async () => {
+  const c = await clinic('周院长');
+  try {
+    const { page } = c;
+    await page.goto(`${c.url}#/settings`);
+    await page.waitForSelector('#rules-panel h2');
+    await page.focus('#main');
+    await page.keyboard.press('Alt+2');
+    await page.waitForFunction(() => Math.abs(document.querySelector('#settings-rules').getBoundingClientRect().top) < 90);
+    assert.ok(await inView(page, '#rules-panel h2'));
+    await page.fill('#channels-text', '小红书\n美团\n小红书');
+    await page.click('#channels-save');
+    await page.waitForSelector('#channels-panel .form-errors');
+    assert.match(await page.textContent('#channels-panel .form-errors'), /第 3 个渠道「小红书」前面已经有了/);
+    assert.equal((await c.api('channels.list')).kept, false, 'nothing saved');
+    await page.fill('#channels-text', '小红书\n美团\n老带新');
+    await page.click('#channels-save');
+    await page.waitForFunction(async () => true);
+    await page.waitForSelector('#channels-panel .hint >> text=前台只能从这份列表中选择');
+    assert.deepEqual((await c.api('channels.list')).channels.map((ch) => ch.name), ['小红书', '美团', '老带新']);
+    assert.equal((await c.api('audit.list', { action: '设置来源渠道' })).length, 1);
+  } finally {
+    await c.close();
+  }
+});

@@ -238,7 +238,7 @@ export async function renderConsumptionSection(box, customerId, todayText, more 
     const button = first && box.querySelector(`button[data-execute="${first.line_id}"]`);
     if (button instanceof HTMLElement) {
       button.closest('tr')?.classList.add('just-added');
-      box.querySelector('#packages-panel')?.scrollIntoView({ block: 'start' });
+      // Focus scrolls only as far as needed: the customer's name stays in view.
       button.focus();
     }
   }
