@@ -70,7 +70,7 @@ test('the desk checks an expected customer in with one key', async () => {
     const row = await page.textContent('table.board tbody');
     assert.match(row, /王芳/);
     assert.match(row, /复查/);
-    assert.equal(await page.locator('table.board select').first().evaluate((s) => s.selectedOptions[0].textContent), '刘医生（医生）');
+    assert.equal(await page.locator('table.board select').first().evaluate((s) => s.selectedOptions[0].textContent), '刘医生');
     await page.waitForSelector('#expected >> text=今天没有待到院的预约');
     const [a] = (await c.api('appointments.day', { date: '2026-11-23' })).appointments;
     assert.equal(a.status, 'arrived');

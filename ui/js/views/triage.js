@@ -15,7 +15,8 @@ import { walletStrip } from './wallet.js';
 import { openBookingDialog, renderExpected } from './appointments.js';
 
 const STATUS = { waiting: '等待', consulting: '咨询中', treating: '治疗中', left: '已离院' };
-const NEXT = { waiting: ['consulting', '开始咨询'], consulting: ['treating', '开始治疗'] };
+// The next step, and how it is shown on the board's narrow buttons.
+const NEXT = { waiting: ['consulting', '开始咨询', '咨询'], consulting: ['treating', '开始治疗', '治疗'] };
 
 /**
  * @param {HTMLElement} main
@@ -94,7 +95,7 @@ export async function renderTriage(main) {
     const actions = h('td', { class: 'row-actions' });
     if (e.status !== 'left') {
       const next = NEXT[e.status];
-      if (next) actions.append(h('button', { type: 'button', class: 'small', onclick: () => move(e, next[0]) }, next[1]));
+      if (next) actions.append(h('button', { type: 'button', class: 'small', 'aria-label': next[1], title: next[1], onclick: () => move(e, next[0]) }, next[2]));
       actions.append(
         h('button', { type: 'button', class: 'small primary', 'aria-label': '离院·成交', onclick: () => move(e, 'left', 'deal') }, '成交离院'),
         h('button', { type: 'button', class: 'small', 'aria-label': '离院·未成交', onclick: () => move(e, 'left', 'no_deal') }, '未成交'));
@@ -111,7 +112,7 @@ export async function renderTriage(main) {
           await loadBoard();
         } catch (err) { toast(err.message, 'error'); }
       },
-    }, h('option', { value: '' }, '未分配'), carers.map((s) => h('option', { value: String(s.id), selected: s.id === e.assigned_to ? 'selected' : null }, `${s.name}（${s.role_label}）`)));
+    }, h('option', { value: '' }, '未分配'), carers.map((s) => h('option', { value: String(s.id), selected: s.id === e.assigned_to ? 'selected' : null }, s.name)));
     const about = [e.arrived_time ? `${e.arrived_time} 到` : '', e.kind, e.purpose, `尾号 ${e.phone.slice(-4)}`].filter(Boolean).join(' · ');
     return h('tr', { dataset: { arrival: String(e.id), status: e.status } },
       h('td', {}, h('a', { href: `#/customers/${e.customer_id}`, class: 'name-cell' }, e.name), ' ', rebook, h('div', { class: 'hint phone when' }, about)),
