@@ -65,6 +65,18 @@ try {
       await page.waitForSelector('#costs-table');
       await page.locator('#costs-panel').screenshot({ path: `${out}/costs.png` });
     }
+    if (name === 'report') {
+      // The customers behind a figure, with what to do next with them.
+      await page.click('.card[data-key="new_return_rate_90d"]');
+      await page.waitForSelector('#drill-calls, #drill .empty');
+      await page.locator('#drill').screenshot({ path: `${out}/report-drill.png` });
+      // The month picker's calendar, in Chinese whatever the browser's language.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.click('#report-month');
+      await page.waitForSelector('.calendar');
+      await page.screenshot({ path: `${out}/month-picker.png`, clip: { x: 188, y: 0, width: 560, height: 400 } });
+      await page.keyboard.press('Escape');
+    }
     if (name === 'settings') {
       await page.fill('#rule-gold_365', '25000');
       await page.click('#rules-preview-button');
@@ -115,7 +127,13 @@ try {
     // A line priced: the member price beside the list price.
     const priced = (await clinic.api('items.list')).items.find((i) => i.active && i.list_price);
     if (priced) {
-      await page.selectOption('#order-item-0', String(priced.id));
+      // Typed, as staff do: the list narrows to what matches.
+      await page.fill('#order-item-0', priced.name.slice(0, 1));
+      await page.waitForSelector('#order-item-0-list li[role=option]');
+      await shoot('order-picker');
+      await page.fill('#order-item-0', priced.name);
+      await page.waitForSelector('#order-item-0-list li[role=option]');
+      await page.press('#order-item-0', 'Enter');
       await page.waitForFunction(() => document.querySelector('#order-price-0').value !== '');
     }
     await page.waitForFunction(() => document.querySelector('#order-basis').textContent !== '');
@@ -144,6 +162,15 @@ try {
     await page.selectOption('#book-staff', { index: 1 });
     await shoot('booking');
     await page.keyboard.press('Escape');
+    // A call recorded with a note typed by keyboard, which the card keeps, and 撤销.
+    await page.waitForSelector('.call:focus');
+    await page.keyboard.press('n');
+    await page.keyboard.type('下周三下午来复查');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('5');
+    await page.waitForSelector('.call.done .undo-call');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shoot('callbacks-undo');
   }
   // 设置 · 导入数据: a workbook as LibreOffice saved it, checked, with its sheets to choose from …
   await page.goto(`${clinic.url}#/settings`);

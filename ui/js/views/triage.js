@@ -113,9 +113,10 @@ export async function renderTriage(main) {
         } catch (err) { toast(err.message, 'error'); }
       },
     }, h('option', { value: '' }, '未分配'), carers.map((s) => h('option', { value: String(s.id), selected: s.id === e.assigned_to ? 'selected' : null }, s.name)));
-    const about = [e.arrived_time ? `${e.arrived_time} 到` : '', e.kind, e.purpose, `尾号 ${e.phone.slice(-4)}`].filter(Boolean).join(' · ');
+    const about = [e.arrived_time ? `${e.arrived_time} 到` : '', e.kind, e.purpose].filter(Boolean).join(' · ');
     return h('tr', { dataset: { arrival: String(e.id), status: e.status } },
-      h('td', {}, h('a', { href: `#/customers/${e.customer_id}`, class: 'name-cell' }, e.name), ' ', rebook, h('div', { class: 'hint phone when' }, about)),
+      h('td', {}, h('a', { href: `#/customers/${e.customer_id}`, class: 'name-cell' }, e.name),
+        h('span', { class: 'tail phone', title: '手机尾号' }, `·${e.phone.slice(-4)}`), ' ', rebook, h('div', { class: 'hint when' }, about)),
       h('td', { class: 'state' }, h('span', { class: `status ${e.status}` }, STATUS[e.status]),
         e.outcome ? h('span', { class: `status ${e.outcome}` }, e.outcome === 'deal' ? '成交' : '未成交') : null, assign),
       actions);
