@@ -285,12 +285,41 @@ fn a_colleague_with_a_lower_role_is_refused_and_nothing_changes() {
         ("costs.list", json!({})),
         ("costs.save", json!({"entries": [{"month": "2026-10", "channel": "小红书", "amount": "8000"}]})),
         ("costs.import", json!({"content_base64": "5pyI5Lu9LOa4oOmBkyzph5Hpop0KMjAyNi0xMCzlsI/nuqLkuaYsMQo="})),
+        // The lists behind the figures as files, calls for a list, the channel list.
+        ("report.who_export", json!({"month": "2026-10", "who": "new"})),
+        ("report.analysis_who_export", json!({"table": "lost_new", "field": "customers"})),
+        ("campaigns.create", json!({"name": "名单", "date": "2026-11-23", "segment": {"customers": [1, 2, 3]}})),
+        ("channels.save", json!({"channels": ["红书"]})),
     ] {
         let a = api(&s, cmd, Some(&service), args);
         assert_eq!(a.status, 400, "{cmd}: {}", a.body);
         assert_eq!(a.json()["error"]["code"], "forbidden", "{cmd}");
     }
     assert_eq!(fingerprint(&c), before);
+}
+
+#[test]
+fn a_call_is_taken_back_only_by_whoever_recorded_it() {
+    let c = Clinic::new();
+    let s = serve(&c);
+    let (owner, service, _) = staffed(&s);
+    let item = ok(api(&s, "items.create", Some(&owner), json!({"name": "水光针", "category": "注射", "list_price": "980"})))["id"].as_i64().unwrap();
+    let order = ok(api(&s, "orders.create", Some(&owner), json!({"customer_id": 1, "lines": [{"item_id": item, "sessions": 1, "price": "980"}]})))["order_id"].as_i64().unwrap();
+    let file = ok(api(&s, "consumption.file", Some(&owner), json!({"customer_id": 1})));
+    let line = file["packages"].as_array().unwrap().iter().find(|p| p["order_id"] == order).unwrap()["line_id"].as_i64().unwrap();
+    ok(api(&s, "executions.add", Some(&owner), json!({"line_id": line, "count": 1, "performer": "刘医生"})));
+    let calls = ok(api(&s, "callbacks.customer", Some(&owner), json!({"customer_id": 1})));
+    let task = calls["tasks"][0]["id"].as_i64().unwrap();
+    ok(api(&s, "callbacks.complete", Some(&owner), json!({"id": task, "outcome": "reached"})));
+    let before = fingerprint(&c);
+    let a = api(&s, "callbacks.undo", Some(&service), json!({"id": task}));
+    assert_eq!(a.json()["error"]["code"], "forbidden", "{}", a.body);
+    assert!(a.json()["error"]["message"].as_str().unwrap().contains("只能撤销自己登记的"));
+    assert_eq!(fingerprint(&c), before, "nothing taken back");
+    let back = ok(api(&s, "callbacks.undo", Some(&owner), json!({"id": task})));
+    assert_eq!(back["status"], "open");
+    let audit = ok(api(&s, "audit.list", Some(&owner), json!({"action": "撤销回访结果"})));
+    assert_eq!(audit.as_array().unwrap().len(), 1);
 }
 
 #[test]
