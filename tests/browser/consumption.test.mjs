@@ -207,3 +207,46 @@ test('an order with the member price, a voucher and points is paid to zero', asy
     await clinic.close();
   }
 });
+
+test('a date is typed as staff write it and kept as the core reads it, with a calendar in Chinese', async () => {
+  const clinic = await fileOfZhang();
+  try {
+    const { page } = clinic;
+    await page.click('#new-order');
+    await page.waitForSelector('#order-date');
+    const typed = async (text) => {
+      await page.fill('#order-date', text);
+      await page.press('#order-date', 'Tab');
+      return page.inputValue('#order-date');
+    };
+    assert.equal(await typed('11/20'), '2026-11-20', 'without a year: this year');
+    assert.equal(await typed('2026年11月5日'), '2026-11-05');
+    assert.equal(await typed('20261102'), '2026-11-02');
+    // ↑↓ move a day; not past the last day allowed (today).
+    await page.focus('#order-date');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.inputValue('#order-date'), '2026-11-01');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.inputValue('#order-date'), '2026-10-31', 'across the month end');
+    await page.fill('#order-date', '2026-11-23');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.inputValue('#order-date'), '2026-11-23', 'not after today');
+    // A day that does not exist is marked, not silently changed.
+    await page.fill('#order-date', '2026-02-29');
+    await page.press('#order-date', 'Tab');
+    assert.equal(await page.getAttribute('#order-date', 'class'), 'date-input bad-date');
+    // The calendar: Chinese weekdays, Monday first, today marked, a click picks.
+    await page.fill('#order-date', '2026-11-20');
+    await page.click('#order-date');
+    await page.waitForSelector('.calendar');
+    assert.match(await page.textContent('.calendar-head'), /2026年11月/);
+    assert.deepEqual(await page.locator('.calendar-week').allTextContents(), ['一', '二', '三', '四', '五', '六', '日']);
+    assert.equal(await page.textContent('.calendar button.today'), '23');
+    assert.equal(await page.locator('.calendar button:has-text("24")').isDisabled(), true, 'a future day cannot be picked');
+    await page.click('.calendar button:text-is("18")');
+    assert.equal(await page.inputValue('#order-date'), '2026-11-18');
+    await page.waitForSelector('.calendar', { state: 'detached' });
+  } finally {
+    await clinic.close();
+  }
+});

@@ -71,6 +71,18 @@ export function weekday(date) {
 
 const within = (v, min, max) => (!min || v >= min) && (!max || v <= max);
 
+/** The clinic's today (app.info), so the calendar marks the day the app works on, not the PC's. */
+let clinicToday = '';
+export function setClinicToday(date) {
+  clinicToday = date || '';
+}
+
+function todayIso() {
+  if (clinicToday) return clinicToday;
+  const now = new Date();
+  return iso(now.getFullYear(), now.getMonth() + 1, now.getDate());
+}
+
 /** The popup calendar (one at a time), under `input`. */
 let openCalendar = null;
 function closeCalendar() {
@@ -80,9 +92,8 @@ function closeCalendar() {
 
 function showCalendar(input, monthOnly, commit) {
   closeCalendar();
-  const today = new Date();
-  const fallback = iso(today.getFullYear(), today.getMonth() + 1, today.getDate());
-  let shown = (monthOnly ? (parseMonth(input.value) || fallback.slice(0, 7)) + '-01' : parseDate(input.value, today.getFullYear()) || input.max || fallback);
+  const fallback = todayIso();
+  let shown = (monthOnly ? (parseMonth(input.value) || fallback.slice(0, 7)) + '-01' : parseDate(input.value, Number(fallback.slice(0, 4))) || input.max || fallback);
   const box = h('div', { class: 'calendar', role: 'dialog', 'aria-label': monthOnly ? '选择月份' : '选择日期' });
   // Clicks inside keep the field focused (its blur would close the calendar).
   box.addEventListener('mousedown', (e) => e.preventDefault());
@@ -125,7 +136,9 @@ function showCalendar(input, monthOnly, commit) {
   };
   draw();
   const r = input.getBoundingClientRect();
-  box.style.left = `${r.left + window.scrollX}px`;
+  // Kept on screen when the field is at the right edge.
+  const width = 272;
+  box.style.left = `${Math.max(8, Math.min(r.left, document.documentElement.clientWidth - width - 8)) + window.scrollX}px`;
   box.style.top = `${r.bottom + window.scrollY + 4}px`;
   document.body.append(box);
   openCalendar = box;
@@ -142,7 +155,7 @@ function dateLike(spec) {
     min: spec.min || null, max: spec.max || null, title: monthOnly ? '↑↓ 换月 · Alt+↓ 选择' : '↑↓ 换一天 · PageUp/PageDown 换月 · Alt+↓ 日历',
   }));
   // A date typed without its year is in the year of the field's bounds (this year).
-  const year = () => Number((input.max || input.min || String(new Date().getFullYear())).slice(0, 4));
+  const year = () => Number((input.max || input.min || todayIso()).slice(0, 4));
   const tidy = () => {
     const v = monthOnly ? parseMonth(input.value) : parseDate(input.value, year());
     input.classList.toggle('bad-date', Boolean(input.value.trim()) && (!v || !within(v, input.min, input.max)));
@@ -174,8 +187,7 @@ function dateLike(spec) {
     if (step === undefined || e.altKey) return;
     e.preventDefault();
     tidy();
-    const now = new Date();
-    const fallback = input.max || input.min || iso(now.getFullYear(), now.getMonth() + 1, now.getDate());
+    const fallback = input.max || input.min || todayIso();
     const base = monthOnly ? `${parseMonth(input.value) || fallback.slice(0, 7)}-01` : (parseDate(input.value, year()) || fallback);
     if (!base) return;
     let next = typeof step === 'number' ? (monthOnly ? addMonthsIso(base, step) : addDaysIso(base, step)) : addMonthsIso(base, Number(step.slice(1)));

@@ -19,6 +19,7 @@ import { renderPrepaid } from './views/prepaid.js';
 import { renderAnalysis } from './views/analysis.js';
 import { renderConsumptionDay, renderOrderForm } from './views/consumption.js';
 import { installShortcuts } from './keyboard.js';
+import { setClinicToday } from './dates.js';
 import { connectedToHost } from './views/pairing.js';
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
@@ -139,6 +140,7 @@ async function start() {
     const info = await call('app.info');
     const today = document.getElementById('today');
     if (today) today.textContent = `今天 ${info.today}`;
+    setClinicToday(info.today);
   } catch (e) {
     if (e.code === 'damaged') { showRecovery(e); return; }
     toast(e.message, 'error');
