@@ -90,13 +90,17 @@ test('a new customer is created with every field and recorded as entered by the 
   const clinic = await clinicWithStaff();
   try {
     const { page } = clinic;
+    await clinic.api('channels.save', { channels: ['小红书', '抖音'] });
     await page.keyboard.press('Alt+N');
     await page.waitForSelector('#f-name:focus');
     await page.fill('#f-name', '陈静');
     await page.fill('#f-phone', '186 0000 1234');
     await page.selectOption('#f-gender', 'F');
     await page.fill('#f-birthday', '1992/5/20');
-    await page.fill('#f-channel', '抖音');
+    // 渠道 from the owner's list: dy finds 抖音.
+    await page.fill('#f-channel', 'dy');
+    await page.press('#f-channel', 'Enter');
+    assert.equal(await page.inputValue('#f-channel'), '抖音');
     await page.fill('#f-tags', '敏感肌、宝妈');
     await page.fill('#f-skin_type', '敏感肌');
     await page.fill('#f-allergies', '酒精');

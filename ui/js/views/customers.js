@@ -6,6 +6,7 @@
 import { call } from '../api.js';
 import { ask, h, orDash, replace, toast } from '../dom.js';
 import { renderConsumptionSection } from './consumption.js';
+import { typeahead } from '../typeahead.js';
 import { renderTierPanels } from './tiers.js';
 import { renderWalletPanel } from './wallet.js';
 import { renderCustomerCalls } from './callbacks.js';
@@ -303,7 +304,7 @@ function inputFor(key, type, placeholder, value, options) {
     return h('select', { id, name: key }, [['', '未填'], ['F', '女'], ['M', '男']].map(([v, l]) => h('option', { value: v, selected: v === (value || '') ? 'selected' : null }, l)));
   }
   if (type === 'textarea') return h('textarea', { id, name: key, placeholder, value: value || '' });
-  const list = type === 'channel' ? 'channel-options' : type === 'consultant' ? 'consultant-options' : null;
+  const list = type === 'consultant' ? 'consultant-options' : null;
   return h('input', { id, name: key, type: type === 'tel' ? 'tel' : 'text', placeholder, value: value || '', list, autocomplete: 'off' });
 }
 
@@ -314,14 +315,17 @@ function inputFor(key, type, placeholder, value, options) {
  * @param {{phone?: string, name?: string}} [prefill]
  */
 export async function renderForm(main, id, prefill = {}) {
-  const [file, options] = await Promise.all([id ? call('customers.get', { id }) : null, call('customers.options')]);
+  const [file, options, channelList] = await Promise.all([id ? call('customers.get', { id }) : null, call('customers.options'), call('channels.list')]);
   const c = file ? file.customer : { ...prefill, tags: [] };
   const errors = h('div', { id: 'form-errors', role: 'alert' });
   const values = { ...c, tags: (c.tags || []).join('、') };
+  // 渠道 from the owner's list, as at the desk; a file's old channel stays as it is.
+  const channel = typeahead({ id: 'f-channel', options: channelList.channels.map((ch) => ({ value: ch.name, text: ch.name, keys: ch.keys })), placeholder: '输入渠道或拼音首字母' });
+  channel.input.value = values.channel || '';
   const fieldEls = FIELDS.map(([key, label, type, required, wide, placeholder]) =>
     h('div', { class: `field${wide ? ' wide' : ''}`, dataset: { field: key } },
       h('label', { for: `f-${key}` }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, '*') : null),
-      inputFor(key, type, placeholder, values[key], options),
+      key === 'channel' ? channel.el : inputFor(key, type, placeholder, values[key], options),
       h('div', { class: 'field-error', id: `err-${key}` })));
   const optOut = h('input', { type: 'checkbox', id: 'f-marketing_opt_out', name: 'marketing_opt_out', checked: Boolean(c.marketing_opt_out) });
   const form = h('form', { class: 'customer panel', novalidate: true },
@@ -329,7 +333,6 @@ export async function renderForm(main, id, prefill = {}) {
     h('div', { class: 'fields' }, fieldEls,
       h('div', { class: 'field check wide', dataset: { field: 'marketing_opt_out' } }, optOut,
         h('label', { for: 'f-marketing_opt_out' }, '不接受营销（不发节日问候、活动邀约；术后回访照常）'))),
-    h('datalist', { id: 'channel-options' }, options.channels.map((v) => h('option', { value: v }))),
     h('datalist', { id: 'consultant-options' }, options.consultants.map((v) => h('option', { value: v }))),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'save-customer' }, id ? '保存修改' : '建立档案'),
@@ -346,8 +349,14 @@ export async function renderForm(main, id, prefill = {}) {
     e.preventDefault();
     clearErrors();
     const data = Object.fromEntries(new FormData(form).entries());
+    const typedChannel = channel.input.value.trim();
+    if (typedChannel && !channel.picked && typedChannel !== (c.channel || '')) {
+      showProblems(form, errors, { problems: [{ column: 'channel', reason: `渠道「${typedChannel}」不在本店的渠道列表里：请从列表中选择（新渠道请院长在 设置 → 来源渠道 添加），或留空。` }] });
+      return;
+    }
     const draft = {
       ...data,
+      channel: typedChannel,
       tags: data.tags ? [String(data.tags)] : [],
       marketing_opt_out: optOut.checked,
     };
