@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0018_bulk_open_lines.sql"),
     include_str!("migrations/0019_acquisition_costs.sql"),
     include_str!("migrations/0020_call_undo.sql"),
+    include_str!("migrations/0021_call_indexes.sql"),
 ];
 
 /// The schema version this program writes.
