@@ -38,10 +38,17 @@ fn answer(link: &Link, token: &str, cmd: &str, args: Value) -> Result<Value, Str
 }
 
 fn desk_run(link: Link, staff: i64, desk: usize, item: i64, stop: Arc<AtomicBool>) -> Tally {
-    let sign_in = || loop {
-        match link.call(&json!({"cmd": "session.sign_in", "args": {"staff_id": staff, "pin": "1357"}})) {
-            Ok(v) if v["ok"] == true => return v["data"]["token"].as_str().unwrap().to_string(),
-            _ => std::thread::sleep(Duration::from_millis(200)),
+    // Until the host is back; a refusal that lasts is a failure, not a hang.
+    let sign_in = || {
+        let since = std::time::Instant::now();
+        loop {
+            let said = match link.call(&json!({"cmd": "session.sign_in", "args": {"staff_id": staff, "pin": "1357"}})) {
+                Ok(v) if v["ok"] == true => return v["data"]["token"].as_str().unwrap().to_string(),
+                Ok(v) => v.to_string(),
+                Err(e) => e.to_string(),
+            };
+            assert!(since.elapsed() < Duration::from_secs(60) && !stop.load(Ordering::Relaxed), "desk {desk} cannot sign in again: {said}");
+            std::thread::sleep(Duration::from_millis(200));
         }
     };
     let mut token = sign_in();
