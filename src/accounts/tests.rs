@@ -253,3 +253,20 @@ fn customer_service_cannot_read_a_phone_off_digit_searches() {
     let mine = app.handle(req("customers.search", Some(&reception), json!({"q": "13812"}))).unwrap();
     assert_eq!(mine[0]["phone"], "13812345678", "reception still finds by leading digits");
 }
+
+#[test]
+fn a_key_or_token_survives_the_phone_masking_of_every_answer() {
+    // A hex key with a mobile-looking run was handed to its desk masked.
+    let mut old = serde_json::json!({"key": "ab13812345678cdef0123456789abcdef0123456789abcdef0123456789abcd"});
+    mask_phones(&mut old);
+    assert!(old["key"].as_str().unwrap().contains('*'), "{old}");
+    for _ in 0..2000 {
+        let token = new_token();
+        assert_eq!(token.len(), 40);
+        assert!(token.bytes().all(|b| b.is_ascii_lowercase()), "{token}");
+        let mut answer = serde_json::json!({"key": token.clone(), "token": token.clone()});
+        mask_phones(&mut answer);
+        assert_eq!(answer["key"], token.as_str());
+    }
+    assert_ne!(new_token(), new_token());
+}
