@@ -436,7 +436,8 @@ impl App {
             Ok(rows)
         };
         Ok(json!({
-            "channels": distinct("SELECT channel FROM customers WHERE channel IS NOT NULL GROUP BY channel ORDER BY count(*) DESC LIMIT 30")?,
+            // One list of channels: the owner's, or those in use (src/channels.rs).
+            "channels": crate::channels::list(&self.conn)?.channels.into_iter().map(|c| c.name).collect::<Vec<_>>(),
             "tags": distinct("SELECT tag FROM customer_tags GROUP BY tag ORDER BY count(*) DESC LIMIT 50")?,
             "consultants": distinct("SELECT name FROM staff WHERE active = 1 AND role IN ('consultant', 'doctor', 'owner') ORDER BY name")?,
         }))

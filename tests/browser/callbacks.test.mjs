@@ -101,6 +101,14 @@ test('a note typed by keyboard stays on the finished card, the count goes down, 
     await page.keyboard.press('5');
     await page.waitForSelector(`.call.done[data-task="${second}"]`);
     assert.deepEqual(await openTasks(c), []);
+    // Ctrl+Z belongs to the call list: on another screen it takes nothing back.
+    await page.click('a[data-route="customers"]');
+    await page.waitForSelector('#customer-search');
+    await page.evaluate(() => document.getElementById('main').focus());
+    await page.keyboard.press('Control+z');
+    await page.waitForTimeout(300);
+    assert.deepEqual(await openTasks(c), [], 'still recorded');
+    assert.equal((await c.api('audit.list', { action: '撤销回访结果' })).length, 1);
   } finally {
     await c.close();
   }

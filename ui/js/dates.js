@@ -49,7 +49,7 @@ export function parseMonth(text) {
 }
 
 /** The date `n` days after an ISO date. */
-export function addDaysIso(date, n) {
+export function addDays(date, n) {
   const [y, m, d] = date.split('-').map(Number);
   const t = new Date(Date.UTC(y, m - 1, d + n));
   return iso(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
@@ -190,7 +190,7 @@ function dateLike(spec) {
     const fallback = input.max || input.min || todayIso();
     const base = monthOnly ? `${parseMonth(input.value) || fallback.slice(0, 7)}-01` : (parseDate(input.value, year()) || fallback);
     if (!base) return;
-    let next = typeof step === 'number' ? (monthOnly ? addMonthsIso(base, step) : addDaysIso(base, step)) : addMonthsIso(base, Number(step.slice(1)));
+    let next = typeof step === 'number' ? (monthOnly ? addMonthsIso(base, step) : addDays(base, step)) : addMonthsIso(base, Number(step.slice(1)));
     if (monthOnly) next = next.slice(0, 7);
     if (!within(next, input.min, input.max)) return;
     input.value = next;

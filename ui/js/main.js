@@ -49,6 +49,8 @@ function markNav(route) {
 async function route() {
   const { route, parts, query } = parseHash();
   markNav(route);
+  // A screen's own keys (Ctrl+Z on the call list, Alt+1–5 in 设置) end with it.
+  main.onkeydown = null;
   try {
     if (route === 'customers') {
       if (parts[1] === 'segments') await renderSegments(main, query);

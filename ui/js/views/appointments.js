@@ -6,16 +6,12 @@
  * shared with the callback checklist, the customer file and the desk.
  * Routes: #/appointments?date=YYYY-MM-DD&view=day|week|reminders
  */
+import { addDays, dateInput } from '../dates.js';
 import { call, onChange } from '../api.js';
 import { h, orDash, replace, toast, ask } from '../dom.js';
 
 const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
-export function addDays(dateText, n) {
-  const d = new Date(`${dateText}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 function weekday(dateText) {
   return WEEKDAYS[new Date(`${dateText}T00:00:00Z`).getUTCDay()];
@@ -88,7 +84,7 @@ export async function openBookingDialog(preset = {}) {
         who.querySelector('input')?.focus();
       }
     };
-    const date = h('input', { id: 'book-date', type: 'text', inputmode: 'numeric', value: preset.date || addDays(opts.today, 1), placeholder: 'YYYY-MM-DD', 'aria-label': '预约日期' });
+    const date = dateInput({ id: 'book-date', value: preset.date || addDays(opts.today, 1), min: opts.today, label: '预约日期' });
     const time = h('select', { id: 'book-time', 'aria-label': '预约时间' }, slots(opts.settings).map((t) => h('option', { value: t, selected: t === (preset.time || '10:00') ? 'selected' : null }, t)));
     const length = h('select', { id: 'book-minutes', 'aria-label': '时长' }, [1, 2, 3, 4, 6].map((n) => n * opts.settings.slot_minutes)
       .map((m) => h('option', { value: String(m), selected: m === preset.minutes ? 'selected' : null }, `${m} 分钟`)));

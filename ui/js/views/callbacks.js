@@ -8,7 +8,7 @@
  * task (消息) shows the text to send: C copies it, 1 marks it sent.
  * The owner creates campaigns here; the day list prints.
  */
-import { dateInput } from '../dates.js';
+import { addDays, dateInput } from '../dates.js';
 import { call, onChange } from '../api.js';
 import { h, orDash, replace, toast } from '../dom.js';
 import { yuan } from '../format.js';
@@ -51,12 +51,6 @@ async function copyText(text, fallback) {
     sel?.addRange(range);
     return document.execCommand?.('copy') ?? false;
   }
-}
-
-function addDays(dateText, n) {
-  const d = new Date(`${dateText}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 }
 
 /**
