@@ -5,7 +5,7 @@
 //! channel): entering it again replaces it, a blank removes it; every change
 //! goes through the audit log with what was entered.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Costs, UNNAMED};
@@ -126,7 +126,7 @@ fn check_amount(amount: Money) -> std::result::Result<Money, String> {
 }
 
 /// Sets (or with `None` removes) one amount inside a larger transaction.
-fn set_tx(tx: &Transaction<'_>, clock: &Clock, by: StaffId, month: Month, channel: &str, amount: Option<Money>, saved: &mut Saved) -> Result<()> {
+pub(crate) fn set_tx(tx: &Connection, clock: &Clock, by: StaffId, month: Month, channel: &str, amount: Option<Money>, saved: &mut Saved) -> Result<()> {
     let key = month.key();
     let before: Option<Money> = tx
         .query_row("SELECT amount_fen FROM acquisition_costs WHERE month = ?1 AND channel = ?2", params![key, channel], |r| r.get(0))

@@ -214,6 +214,8 @@ pub fn seed(conn: &mut Connection, clock: &Clock, customers: usize, seed: u64) -
     history::some_voids(&tx, clock, SYSTEM_STAFF)?;
     let callers: Vec<StaffId> = all_staff.iter().filter(|s| s.role == Role::Service).map(|s| s.id).collect();
     history::worked_calls(&tx, clock, &mut rng, &callers)?;
+    let owner = all_staff.iter().find(|s| s.role == Role::Owner).map_or(SYSTEM_STAFF, |s| s.id);
+    history::acquisition_costs(&tx, clock, &mut rng, owner)?;
     // The window's title names the clinic: a first look says plainly that this is the demo.
     let booking = crate::appointments::BookingSettings { clinic_name: DEMO_CLINIC.into(), ..crate::appointments::settings(&tx)? };
     crate::appointments::save_settings(&tx, &booking)?;
@@ -273,6 +275,19 @@ mod tests {
         let last_days = q("SELECT count(*) FROM tasks WHERE due BETWEEN '2026-11-20' AND '2026-11-22' AND status NOT IN ('historical', 'cancelled')");
         assert!(backlog > 0 && backlog * 3 < last_days, "{backlog} of {last_days}");
         assert_eq!(q("SELECT count(*) FROM tasks WHERE status = 'open' AND due < '2026-11-20'"), 0);
+    }
+
+    #[test]
+    fn the_demo_owner_has_entered_what_the_paid_channels_cost_up_to_last_month() {
+        let mut conn = crate::store::open_in_memory().unwrap();
+        let clock = Clock::fixed(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        seed(&mut conn, &clock, 10, 1).unwrap();
+        let costs = crate::costs::list(&conn).unwrap();
+        assert_eq!(costs.len(), 6 * 18);
+        assert_eq!(costs.first().map(|c| c.month.as_str()), Some("2026-10"));
+        assert_eq!(costs.last().map(|c| c.month.as_str()), Some("2025-05"));
+        assert!(costs.iter().all(|c| c.amount.fen() > 0 && c.amount.fen() % 10_000 == 0), "round hundreds of yuan");
+        assert!(!costs.iter().any(|c| ["老带新", "朋友圈", "路过进店"].contains(&c.channel.as_str())), "word of mouth costs nothing");
     }
 
     #[test]

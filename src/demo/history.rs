@@ -386,3 +386,20 @@ pub(super) fn worked_calls(conn: &Connection, clock: &Clock, rng: &mut fastrand:
     }
     Ok(worked)
 }
+
+/// What the paid channels cost a month (yuan), before a month's swing of up to a fifth either way.
+const CHANNEL_SPEND: &[(&str, i64)] = &[("美团/大众点评", 6_000), ("抖音", 9_000), ("小红书", 6_000), ("新氧", 2_800), ("百度", 4_000), ("地推活动", 1_500)];
+
+/// The owner's acquisition costs for the paid channels over the last 18 months
+/// (this month not yet entered), in round hundreds, so 经营分析 has costs to divide.
+pub(super) fn acquisition_costs(conn: &Connection, clock: &Clock, rng: &mut fastrand::Rng, owner: StaffId) -> Result<usize> {
+    let this_month = crate::report::Month::of(clock.today());
+    let mut saved = crate::costs::Saved::default();
+    for back in 1..=18 {
+        for (channel, yuan) in CHANNEL_SPEND {
+            let hundreds = yuan / 100 * (80 + rng.i64(0..=40)) / 100;
+            crate::costs::set_tx(conn, clock, owner, this_month.plus(-back), channel, Some(Money(hundreds * 100 * 100)), &mut saved)?;
+        }
+    }
+    Ok(saved.created)
+}

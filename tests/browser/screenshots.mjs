@@ -38,18 +38,6 @@ try {
     ['appointments-week', '#/appointments?view=week', '#week-book'],
     ['reminders', '#/appointments?view=reminders', '#reminders'],
   ])) {
-    if (name === 'analysis') {
-      // What the demo clinic's paid channels cost each month of the last year.
-      const to = await clinic.api('costs.list');
-      const entries = [];
-      for (let k = 1; k <= 12; k++) {
-        const d = new Date(`${to.this_month}-01T00:00:00Z`);
-        d.setUTCMonth(d.getUTCMonth() - k);
-        const month = d.toISOString().slice(0, 7);
-        for (const [channel, amount] of [['小红书', '6000'], ['抖音', '9000'], ['美团/大众点评', '3500'], ['新氧', '2800'], ['百度', '4000']]) entries.push({ month, channel, amount });
-      }
-      await clinic.api('costs.save', { entries });
-    }
     await page.goto(`${clinic.url}${hash}`);
     await page.waitForSelector(ready);
     if (name === 'customers') {
