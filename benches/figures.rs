@@ -184,29 +184,40 @@ fn customer_file_figure(conn: &Connection, app: &mut App, out: &mut Vec<Figure>)
 fn checklist_figure(conn: &Connection, out: &mut Vec<Figure>) {
     let d = common::today();
     let day = d.to_string();
+    let whole = followups::checklist_page(conn, d, &Filter::default(), followups::Page::all()).expect("checklist");
     out.push(figure(
-        "the day's callback checklist (grouped, scripts)",
+        format!(
+            "the day's callback checklist as the screen opens it: the first {} of {} customers in full (scripts, packages, memory points, reminders), the order and counts of all {} calls",
+            followups::CHECKLIST_PAGE,
+            whole.customers,
+            whole.calls
+        ),
         "< 100 ms",
         10,
         || {
-            std::hint::black_box(followups::checklist(conn, d, &Filter::default()).expect("checklist"));
+            let page = followups::Page::first(followups::CHECKLIST_PAGE);
+            std::hint::black_box(followups::checklist_page(conn, d, &Filter::default(), page).expect("checklist"));
         },
         || {
             rows(
                 conn,
-                "SELECT t.*, c.name, c.phone, c.allergies, s.item FROM tasks t
-                 JOIN customers c ON c.id = t.customer_id LEFT JOIN task_sources s ON s.task_id = t.id
-                 WHERE t.status = 'open' AND t.next_on <= ?1 ORDER BY t.customer_id, t.next_on",
+                "SELECT t.id, t.customer_id, t.kind, c.phone, c.consultant FROM tasks t JOIN customers c ON c.id = t.customer_id
+                 WHERE t.status = 'open' AND t.next_on <= ?1 ORDER BY t.next_on, c.phone, t.kind",
                 [&day],
             );
             rows(
                 conn,
-                "SELECT customer_id, text FROM memory_points WHERE removed_at IS NULL
-                   AND customer_id IN (SELECT customer_id FROM tasks WHERE status = 'open' AND next_on <= ?1)",
+                "SELECT t.*, c.name, c.allergies, s.item, m.text FROM tasks t JOIN customers c ON c.id = t.customer_id
+                 LEFT JOIN task_sources s ON s.task_id = t.id LEFT JOIN memory_points m ON m.customer_id = t.customer_id AND m.removed_at IS NULL
+                 WHERE t.status = 'open' AND t.next_on <= ?1
+                   AND t.customer_id IN (SELECT customer_id FROM tasks WHERE status = 'open' AND next_on <= ?1 ORDER BY next_on LIMIT 100)",
                 [&day],
             );
         },
     ));
+    out.push(extra(format!("the whole checklist in full ({} calls, to print)", whole.calls), 5, || {
+        std::hint::black_box(followups::checklist(conn, d, &Filter::default()).expect("checklist"));
+    }));
 }
 
 /// The physical floor of any exact answer over every customer: reading each
@@ -379,8 +390,14 @@ fn main() {
         desks::figures(&path);
         return;
     }
-    let mut app = App::open(&path, Some(common::today())).expect("app");
     let mut figures = Vec::new();
+    // `-- checklist`: the day's call list only (tuning it).
+    if std::env::args().any(|a| a == "checklist") {
+        checklist_figure(&conn, &mut figures);
+        print_table(&figures);
+        return;
+    }
+    let mut app = App::open(&path, Some(common::today())).expect("app");
     search_figures(&conn, &mut figures);
     customer_file_figure(&conn, &mut app, &mut figures);
     checklist_figure(&conn, &mut figures);

@@ -17,6 +17,12 @@ struct ChecklistArgs {
     date: Option<String>,
     #[serde(flatten)]
     filter: Filter,
+    /// The customers already on the screen: the page is the next ones.
+    #[serde(default)]
+    shown: std::collections::HashSet<i64>,
+    /// How many customers: a page when not given, `0` for all the rest (to print).
+    #[serde(default)]
+    size: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -66,11 +72,14 @@ pub(super) const COMMANDS: &[Command] = &[
         if d != clock.today() {
             crate::catch_up::day_pass(&mut app.conn, clock, d)?;
         }
-        let groups = followups::checklist(&app.conn, d, &a.filter)?;
-        let calls: usize = groups.iter().map(|g| g.calls.len()).sum();
-        let overdue: usize = groups.iter().flat_map(|g| &g.calls).filter(|c| c.overdue_days > 0).count();
+        let size = match a.size {
+            None => Some(followups::CHECKLIST_PAGE),
+            Some(0) => None,
+            Some(n) => Some(n),
+        };
+        let list = followups::checklist_page(&app.conn, d, &a.filter, followups::Page { shown: a.shown, size })?;
         let kinds: Vec<Value> = Kind::ALL.iter().map(|k| json!({"key": k.key(), "label": k.label()})).collect();
-        Ok(json!({"date": d.to_string(), "calls": calls, "overdue": overdue, "groups": groups, "kinds": kinds}))
+        Ok(json!({"date": d.to_string(), "calls": list.calls, "overdue": list.overdue, "customers": list.customers, "more": list.more, "page": followups::CHECKLIST_PAGE, "groups": list.groups, "kinds": kinds}))
     })
     .dialled()
     .catches_up(),

@@ -174,89 +174,146 @@ pub struct Filter {
     pub membership: Option<String>,
 }
 
-/// The day's checklist: open tasks with next_on ≤ d grouped by customer,
-/// customers with the most overdue call first.
-pub fn checklist(conn: &Connection, d: NaiveDate, f: &Filter) -> Result<Vec<CustomerCalls>> {
-    let rules = crate::tiers::rules(conn)?;
-    let day = d.to_string();
-    // What staff see about each customer on the list, read in two passes
-    // rather than three queries per customer.
-    let mut about: std::collections::HashMap<i64, (Option<String>, Option<String>, bool)> = conn
-        .prepare_cached(
-            "SELECT c.id, c.consultant, c.allergies,
-                    EXISTS (SELECT 1 FROM customer_flags fl WHERE fl.customer_id = c.id AND fl.resolved_at IS NULL)
-             FROM customers c WHERE c.id IN (SELECT customer_id FROM tasks WHERE status = 'open' AND next_on <= ?1)",
-        )?
-        .query_map([&day], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut memories: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT customer_id, text FROM memory_points WHERE removed_at IS NULL
-               AND customer_id IN (SELECT customer_id FROM tasks WHERE status = 'open' AND next_on <= ?1) ORDER BY id",
-        )?;
-        let mut rows = stmt.query([&day])?;
-        while let Some(r) = rows.next()? {
-            memories.entry(r.get(0)?).or_default().push(r.get(1)?);
-        }
+/// Which customers of the day's list to fill in: the next `size` of them
+/// (all when None) after leaving out those already `shown`. Left out by who
+/// they are, not by position: while a list is worked, its customers leave it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Page {
+    pub shown: std::collections::HashSet<i64>,
+    pub size: Option<usize>,
+}
+
+impl Page {
+    pub fn all() -> Page {
+        Page::default()
     }
-    let mut groups: Vec<CustomerCalls> = Vec::new();
-    let mut index: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
-    let mut left_out: std::collections::HashSet<i64> = std::collections::HashSet::new();
+
+    pub fn first(size: usize) -> Page {
+        Page { shown: Default::default(), size: Some(size) }
+    }
+}
+
+/// How many customers a screen of the call list shows at first: a day's list
+/// can run to thousands of calls, and nobody works through them at once.
+pub const CHECKLIST_PAGE: usize = 100;
+
+/// Some customers of the day's checklist, with the whole list's counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Checklist {
+    pub groups: Vec<CustomerCalls>,
+    pub customers: usize,
+    pub calls: usize,
+    pub overdue: usize,
+    /// Customers on the list neither shown before nor on this page.
+    pub more: usize,
+}
+
+/// The day's checklist, every customer on it.
+pub fn checklist(conn: &Connection, d: NaiveDate, f: &Filter) -> Result<Vec<CustomerCalls>> {
+    Ok(checklist_page(conn, d, f, Page::all())?.groups)
+}
+
+/// The day's checklist: open tasks with next_on ≤ d grouped by customer,
+/// customers with the most overdue call first. The order and the counts come
+/// from one light pass over the list; only the page's customers are read in
+/// full (items, attempts, scripts, packages, memory points, reminders).
+pub fn checklist_page(conn: &Connection, d: NaiveDate, f: &Filter, page: Page) -> Result<Checklist> {
+    let order = ordered_calls(conn, d, f)?;
+    let calls = order.iter().map(|(_, tasks)| tasks.len()).sum();
+    let overdue = order.iter().flat_map(|(_, tasks)| tasks).filter(|(_, overdue)| *overdue).count();
+    let customers = order.len();
+    let not_shown: Vec<&(i64, Vec<(i64, bool)>)> = order.iter().filter(|(c, _)| !page.shown.contains(c)).collect();
+    let size = page.size.unwrap_or(not_shown.len()).min(not_shown.len());
+    let mut groups = Vec::new();
     let birthday_text = crate::templates::edited_text(conn, "birthday")?;
-    for mut t in due(conn, d)? {
-        if t.kind == Kind::Birthday && t.script.is_none() {
-            // The owner's 生日 template, when she has written one.
-            t.script.clone_from(&birthday_text);
+    for (customer, tasks) in &not_shown[..size] {
+        let mut list = Vec::with_capacity(tasks.len());
+        for (id, _) in tasks {
+            let mut t = task(conn, *id)?;
+            if t.kind == Kind::Birthday && t.script.is_none() {
+                // The owner's 生日 template, when she has written one.
+                t.script.clone_from(&birthday_text);
+            }
+            list.push(call_of(conn, t, d)?);
         }
-        if f.kind.as_deref().is_some_and(|k| !k.is_empty() && k != t.kind.key()) || left_out.contains(&t.customer_id) {
-            continue;
-        }
-        let overdue_days = NaiveDate::parse_from_str(&t.next_on, "%Y-%m-%d").map(|n| (d - n).num_days()).unwrap_or(0);
-        let packages = if t.kind == Kind::Package { crate::prepaid::left_of_task(conn, t.id)? } else { Vec::new() };
-        let left = packages.iter().map(|p| format!("{} {} 次", p.item, p.left)).collect::<Vec<_>>().join("、");
-        let call = Call {
-            kind_label: t.kind.label(),
-            purpose: t.purpose.clone(),
-            script: fill_script_with(&t, d, &left),
-            overdue_days,
-            packages,
-            task: t,
-        };
-        let id = call.task.customer_id;
-        if let Some(&i) = index.get(&id) {
-            groups[i].calls.push(call);
-            continue;
-        }
-        let (consultant, allergies, flagged) = about.remove(&id).unwrap_or((None, None, false));
-        let wrong_consultant = f.consultant.as_deref().is_some_and(|c| !c.is_empty() && consultant.as_deref() != Some(c));
-        let wrong_tier = match f.membership.as_deref().filter(|m| !m.is_empty()) {
-            Some(m) => crate::tiers::membership(&rules, &crate::visits::facts(conn, CustomerId(id), d)?).key() != m,
-            None => false,
-        };
-        if wrong_consultant || wrong_tier {
-            left_out.insert(id);
-            continue;
-        }
-        index.insert(id, groups.len());
-        groups.push(CustomerCalls {
-            customer_id: id,
-            name: call.task.name.clone(),
-            phone: call.task.phone.clone(),
-            consultant,
-            memory_points: memories.remove(&id).unwrap_or_default(),
-            allergies,
-            flagged,
-            reminders: Vec::new(),
-            calls: vec![call],
-        });
+        groups.push(customer_calls(conn, *customer, list)?);
     }
     let ids: Vec<i64> = groups.iter().map(|g| g.customer_id).collect();
     let mut reminders = crate::wallet::reminders_for(conn, &ids, d)?;
     for g in &mut groups {
         g.reminders = reminders.remove(&g.customer_id).unwrap_or_default();
     }
-    Ok(groups)
+    Ok(Checklist { groups, customers, calls, overdue, more: not_shown.len() - size })
+}
+
+/// The list's order: each customer once, where their first call falls when
+/// the calls are sorted by next_on, phone and kind, with their calls (task id,
+/// overdue) after the filters.
+fn ordered_calls(conn: &Connection, d: NaiveDate, f: &Filter) -> Result<Vec<(i64, Vec<(i64, bool)>)>> {
+    let day = d.to_string();
+    let kind = f.kind.as_deref().filter(|k| !k.is_empty());
+    let consultant = f.consultant.as_deref().filter(|c| !c.is_empty());
+    let membership = f.membership.as_deref().filter(|m| !m.is_empty());
+    let rules = if membership.is_some() { Some(crate::tiers::rules(conn)?) } else { None };
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, t.customer_id, t.kind, t.next_on < ?1, c.consultant IS ?2
+         FROM tasks t JOIN customers c ON c.id = t.customer_id
+         WHERE t.status = 'open' AND t.next_on <= ?1 ORDER BY t.next_on, c.phone, t.kind",
+    )?;
+    let mut rows = stmt.query(params![day, consultant])?;
+    let mut order: Vec<(i64, Vec<(i64, bool)>)> = Vec::new();
+    let mut index: std::collections::HashMap<i64, Option<usize>> = std::collections::HashMap::new();
+    while let Some(r) = rows.next()? {
+        let (id, customer, k, overdue, same_consultant): (i64, i64, String, bool, bool) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        if kind.is_some_and(|want| want != k) {
+            continue;
+        }
+        let at = match index.get(&customer) {
+            Some(at) => *at,
+            None => {
+                let wanted = (consultant.is_none() || same_consultant)
+                    && match (membership, &rules) {
+                        (Some(m), Some(rules)) => crate::tiers::membership(rules, &crate::visits::facts(conn, CustomerId(customer), d)?).key() == m,
+                        _ => true,
+                    };
+                let at = wanted.then(|| {
+                    order.push((customer, Vec::new()));
+                    order.len() - 1
+                });
+                index.insert(customer, at);
+                at
+            }
+        };
+        if let Some(at) = at {
+            order[at].1.push((id, overdue));
+        }
+    }
+    Ok(order)
+}
+
+/// One call as the list shows it: the filled script and, for a package
+/// call, what is left of each package.
+fn call_of(conn: &Connection, t: DueTask, d: NaiveDate) -> Result<Call> {
+    let overdue_days = NaiveDate::parse_from_str(&t.next_on, "%Y-%m-%d").map(|n| (d - n).num_days()).unwrap_or(0);
+    let packages = if t.kind == Kind::Package { crate::prepaid::left_of_task(conn, t.id)? } else { Vec::new() };
+    let left = packages.iter().map(|p| format!("{} {} 次", p.item, p.left)).collect::<Vec<_>>().join("、");
+    Ok(Call { kind_label: t.kind.label(), purpose: t.purpose.clone(), script: fill_script_with(&t, d, &left), overdue_days, packages, task: t })
+}
+
+/// A customer's calls with what staff must see before dialing.
+fn customer_calls(conn: &Connection, customer: i64, calls: Vec<Call>) -> Result<CustomerCalls> {
+    let (name, phone, consultant, allergies, flagged) = conn.prepare_cached(
+        "SELECT c.name, c.phone, c.consultant, c.allergies,
+                EXISTS (SELECT 1 FROM customer_flags fl WHERE fl.customer_id = c.id AND fl.resolved_at IS NULL)
+         FROM customers c WHERE c.id = ?1",
+    )?
+    .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    let memory_points = conn
+        .prepare_cached("SELECT text FROM memory_points WHERE customer_id = ?1 AND removed_at IS NULL ORDER BY id")?
+        .query_map([customer], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(CustomerCalls { customer_id: customer, name, phone, consultant, memory_points, allergies, flagged, reminders: Vec::new(), calls })
 }
 
 /// How a call ended (SPEC §5).

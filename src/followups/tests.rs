@@ -311,6 +311,32 @@ fn the_checklist_groups_by_customer_with_the_filled_script_and_memory_points() {
 }
 
 #[test]
+fn the_checklist_comes_a_page_of_customers_at_a_time_with_the_whole_lists_counts() {
+    let mut c = Clinic::on(ymd(2026, 11, 23));
+    let item = c.item("水光针", Category::Injection);
+    let ids: Vec<CustomerId> = (0..5).map(|i| c.customer(&format!("客户{i}"), &format!("1380000000{i}"))).collect();
+    for id in &ids {
+        c.treat(*id, ymd(2026, 11, 22), item, "980"); // day 1: today
+    }
+    c.treat(ids[3], ymd(2026, 11, 20), item, "980"); // day 1 on 11-21 (overdue); day 3 today, one call with the other
+    let d = ymd(2026, 11, 23);
+    let names = |l: &Checklist| l.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
+    let first = checklist_page(&c.conn, d, &Filter::default(), Page::first(2)).unwrap();
+    assert_eq!(names(&first), ["客户3", "客户0"], "the overdue customer first, then by phone");
+    assert_eq!(first.groups[0].calls.len(), 2, "a customer's calls stay together");
+    assert_eq!((first.customers, first.calls, first.overdue, first.more), (5, 6, 1, 3), "the whole list's counts");
+    // 客户1 is called meanwhile (no answer: tomorrow). The next page leaves out who is shown,
+    // not a number of places, so nobody is skipped when the list gets shorter.
+    let called = task_on(&c, ids[1], "post_treatment", "2026-11-23");
+    complete(&mut c.conn, &c.clock, SYSTEM_STAFF, called, Outcome::NoAnswer, None, None, None).unwrap();
+    let shown = first.groups.iter().map(|g| g.customer_id).collect();
+    let next = checklist_page(&c.conn, d, &Filter::default(), Page { shown, size: Some(2) }).unwrap();
+    assert_eq!(names(&next), ["客户2", "客户4"]);
+    assert_eq!((next.customers, next.calls, next.more), (4, 5, 0));
+    assert_eq!(checklist(&c.conn, d, &Filter::default()).unwrap().len(), 4, "all at once, to print");
+}
+
+#[test]
 fn a_campaign_becomes_one_task_per_customer_of_its_segment_who_accepts_marketing() {
     let mut c = Clinic::on(ymd(2026, 11, 23));
     let gold = c.customer("张小美", "13800000001");

@@ -202,3 +202,43 @@ test('the owner\'s campaign gives its segment a voucher with the calls', async (
     await c.close();
   }
 });
+
+test('a long list comes a hundred customers at a time, the next ones follow at its end, and the print has them all', async () => {
+  // 130 customers treated yesterday: 130 calls today, one each.
+  const phones = Array.from({ length: 130 }, (_, i) => `139${String(i).padStart(8, '0')}`);
+  const c = await clinicWithStaff({ customersCsv: `姓名,手机号\n${phones.map((p, i) => `客户${i + 1},${p}`).join('\n')}\n` });
+  try {
+    const f = `${c.dir}/consumption.csv`;
+    writeFileSync(f, `手机号,日期,项目,项目类别,次数,实收金额,已执行次数\n${phones.map((p) => `${p},2026-11-22,水光针,注射,1,980,1`).join('\n')}\n`);
+    liuke(c.db, 'import', 'consumption', f);
+    const { page } = c;
+    await page.goto(`${c.url}#/callbacks`);
+    await page.waitForSelector('#checklist');
+    assert.equal(await page.locator('.customer-calls').count(), 100);
+    assert.match(await page.textContent('#callbacks-summary'), /还剩 130 通 \/ 共 130 通/);
+    assert.equal((await page.textContent('#checklist-more')).trim(), '再显示 30 位客户（还有 30 位，共 130 位）');
+    // The last call shown: 未接通 moves the caller on to the next customers, loaded for her.
+    const last = page.locator('.customer-calls').nth(99).locator('.call');
+    await last.focus();
+    await page.keyboard.press('2');
+    await page.waitForFunction(() => document.querySelectorAll('.customer-calls').length === 130);
+    await page.waitForSelector('.customer-calls:nth-child(101) .call:focus');
+    assert.match(await page.textContent('#callbacks-summary'), /还剩 129 通 \/ 共 130 通/);
+    assert.ok(await page.locator('.more-bar').isHidden());
+    const names = await page.locator('.customer-calls .name').allTextContents();
+    assert.equal(new Set(names).size, 130, 'every customer once, none twice across the pages');
+
+    // The print waits for the customers not loaded yet (客户100's call is tomorrow's now).
+    await page.goto(`${c.url}#/customers`);
+    await page.goto(`${c.url}#/callbacks`);
+    await page.waitForSelector('#checklist-more');
+    assert.equal(await page.locator('.customer-calls').count(), 100);
+    assert.match(await page.textContent('#callbacks-summary'), /共 129 通/);
+    await page.evaluate(() => { window.print = () => { window.printedCalls = document.querySelectorAll('.customer-calls').length; }; });
+    await page.click('button:has-text("打印今日清单")');
+    await page.waitForFunction(() => window.printedCalls !== undefined);
+    assert.equal(await page.evaluate(() => window.printedCalls), 129);
+  } finally {
+    await c.close();
+  }
+});

@@ -7,6 +7,9 @@
  * one more key gives the satisfaction score (1–5; Enter: none). A message
  * task (消息) shows the text to send: C copies it, 1 marks it sent.
  * The owner creates campaigns here; the day list prints.
+ * A long list comes a page of customers at a time (the core's order and
+ * counts are the whole list's); the next page follows when the caller gets
+ * to the end of what is shown, or on 再显示.
  */
 import { addDays, dateInput } from '../dates.js';
 import { call, onChange } from '../api.js';
@@ -57,10 +60,12 @@ async function copyText(text, fallback) {
  * @param {HTMLElement} main
  * @param {URLSearchParams} query
  */
-export async function renderCallbacks(main, query) {
+export async function renderCallbacks(main, query, shown = 0) {
   const filters = { kind: query.get('kind') || '', consultant: query.get('consultant') || '', membership: query.get('membership') || '' };
   replace(main, h('h1', {}, '回访清单'), h('p', { class: 'progress' }, '正在整理今天的回访…'));
-  const [data, staff] = await Promise.all([call('callbacks.checklist', { ...filters, date: query.get('date') || '' }), call('staff.list')]);
+  const ask = { ...filters, date: query.get('date') || '' };
+  // A list refreshed after a change on another desk keeps as many customers as were shown.
+  const [data, staff] = await Promise.all([call('callbacks.checklist', shown ? { ...ask, size: shown } : ask), call('staff.list')]);
   const go = (changes) => {
     const q = new URLSearchParams({ ...filters, ...changes });
     for (const [k, v] of [...q.entries()]) if (!v) q.delete(k);
@@ -93,10 +98,11 @@ export async function renderCallbacks(main, query) {
 
   // Finished cards keep what was said; the last ones can be taken back.
   const taken = [];
+  let finished = 0;
+  const summaryText = () => `${data.date} · 还剩 ${data.calls - finished} 通 / 共 ${data.calls} 通${data.overdue ? `，其中逾期 ${data.overdue} 通` : ''}`;
   const summary = () => {
-    const left = main.querySelectorAll('.call:not(.done)').length;
     const el = main.querySelector('#callbacks-summary');
-    if (el) el.textContent = `${data.date} · 还剩 ${left} 通 / 共 ${data.calls} 通${data.overdue ? `，其中逾期 ${data.overdue} 通` : ''}`;
+    if (el) el.textContent = summaryText();
   };
   const finish = (task, card, said, undoable) => {
     const saved = [...card.childNodes];
@@ -104,9 +110,16 @@ export async function renderCallbacks(main, query) {
     const undo = undoable ? h('button', { type: 'button', class: 'link undo-call', onclick: () => takeBack(task, card, saved) }, '撤销') : null;
     card.replaceChildren(h('div', { class: 'done-line' }, h('span', { class: 'hint' }, `${task.kind_label} · `), h('span', { class: 'said' }, said), ' ', undo));
     if (undoable) taken.push([task, card, saved]);
+    finished += 1;
     summary();
-    const next = card.parentElement?.parentElement?.nextElementSibling?.querySelector('.call:not(.done)') || document.querySelector('.call:not(.done)');
-    if (next instanceof HTMLElement) next.focus();
+    const next = card.parentElement?.parentElement?.nextElementSibling?.querySelector('.call:not(.done)');
+    if (next instanceof HTMLElement) { next.focus(); return; }
+    // The end of what is shown: the next customers, or back to a call left open above.
+    const shownBefore = shownCustomers();
+    loadMore().then(() => {
+      const after = main.querySelectorAll('#checklist > .customer-calls')[shownBefore]?.querySelector('.call:not(.done)') || main.querySelector('.call:not(.done)');
+      if (after instanceof HTMLElement) after.focus();
+    });
   };
   const takeBack = async (task, card, saved) => {
     try {
@@ -114,6 +127,7 @@ export async function renderCallbacks(main, query) {
       const i = taken.findIndex(([t]) => t.id === task.id);
       if (i >= 0) taken.splice(i, 1);
       card.classList.remove('done');
+      finished -= 1;
       delete card.dataset.scoring;
       card.replaceChildren(...saved);
       const scoreRow = card.querySelector('.score-row');
@@ -187,6 +201,7 @@ export async function renderCallbacks(main, query) {
         const i = all.indexOf(card);
         const target = all[i + (e.key === 'ArrowDown' ? 1 : -1)];
         if (target instanceof HTMLElement) target.focus();
+        else if (e.key === 'ArrowDown') loadMore().then(() => { const n = [...document.querySelectorAll('.call:not(.done)')][i + 1]; if (n instanceof HTMLElement) n.focus(); });
       }
     });
     card.append(...[
@@ -218,29 +233,68 @@ export async function renderCallbacks(main, query) {
   const select = (id, label, value, options, key) => h('select', { id, 'aria-label': label, onchange: (e) => go({ [key]: e.target.value }) },
     h('option', { value: '' }, `${label}：全部`), options.map(([v, l]) => h('option', { value: v, selected: v === value ? 'selected' : null }, l)));
 
+  const customerSection = (g) => h('section', { class: `panel customer-calls${g.flagged ? ' flagged' : ''}`, dataset: { customer: String(g.customer_id) } },
+    h('div', { class: 'file-head' },
+      h('a', { class: 'name', href: `#/customers/${g.customer_id}` }, g.name),
+      h('a', { class: 'meta phone', href: `tel:${g.phone}` }, g.phone),
+      g.consultant ? h('span', { class: 'meta' }, `顾问 ${g.consultant}`) : null,
+      g.flagged ? h('span', { class: 'alert' }, '有未处理的投诉/不良反应') : null),
+    g.memory_points.length ? h('div', { class: 'memo-strip' }, '记忆点：', g.memory_points.map((m) => h('span', { class: 'memo' }, m))) : null,
+    g.allergies ? h('div', { class: 'memo-strip' }, '过敏史：', h('span', { class: 'alert' }, g.allergies)) : null,
+    g.reminders.length ? h('div', { class: 'memo-strip call-reminders' }, '提醒：', g.reminders.map((r) => h('span', { class: 'alert reminder' }, r))) : null,
+    h('div', { class: 'calls' }, g.calls.map((c) => callCard({ ...c, name: g.name, phone: g.phone, customer_id: g.customer_id }))));
+
+  // The customers not shown yet: one more page on 再显示 or at the end of the list, all of them to print.
+  let more = data.more;
+  const shownCustomers = () => main.querySelectorAll('#checklist > .customer-calls').length;
+  const moreButton = h('button', { type: 'button', id: 'checklist-more', onclick: () => loadMore().catch((err) => toast(err.message, 'error')) });
+  const moreBar = h('div', { class: 'more-bar', hidden: !more }, moreButton);
+  const showMoreLabel = () => {
+    moreBar.hidden = !more;
+    moreButton.textContent = `再显示 ${Math.min(more, data.page)} 位客户（还有 ${more} 位，共 ${data.customers} 位）`;
+  };
+  showMoreLabel();
+  let loading = null;
+  const loadMore = (all = false) => {
+    if (!more) return Promise.resolve();
+    loading ||= (async () => {
+      moreButton.disabled = true;
+      moreButton.textContent = all ? `正在整理其余 ${more} 位客户…` : '正在加载…';
+      try {
+        const shownIds = [...main.querySelectorAll('#checklist > .customer-calls')].map((el) => Number(/** @type {HTMLElement} */ (el).dataset.customer));
+        const page = await call('callbacks.checklist', { ...ask, date: data.date, shown: shownIds, ...(all ? { size: 0 } : {}) });
+        main.querySelector('#checklist')?.append(...page.groups.map(customerSection));
+        more = page.more;
+      } finally {
+        moreButton.disabled = false;
+        showMoreLabel();
+        loading = null;
+      }
+    })();
+    return loading;
+  };
+  const printAll = async () => {
+    try {
+      await loadMore(true);
+      window.print();
+    } catch (err) { toast(err.message, 'error'); }
+  };
+
   replace(main,
     h('div', { class: 'page-head' },
       h('h1', {}, '回访清单'),
-      h('span', { class: 'hint', id: 'callbacks-summary' }, `${data.date} · 还剩 ${data.calls} 通 / 共 ${data.calls} 通${data.overdue ? `，其中逾期 ${data.overdue} 通` : ''}`),
+      h('span', { class: 'hint', id: 'callbacks-summary' }, summaryText()),
       h('span', { class: 'spacer' }),
-      h('button', { type: 'button', onclick: () => window.print() }, '打印今日清单')),
+      h('button', { type: 'button', onclick: printAll }, '打印今日清单')),
     h('div', { class: 'filters' },
       select('cb-kind', '类型', filters.kind, data.kinds.map((k) => [k.key, k.label]), 'kind'),
       select('cb-consultant', '顾问', filters.consultant, consultants.map((n) => [n, n]), 'consultant'),
       select('cb-membership', '会员等级', filters.membership, SCHEMES.membership[1], 'membership'),
       h('span', { class: 'hint' }, '选中一通回访后按 1 接通（再按 1–5 打满意度）· 2 未接通 · 3 投诉 · 4 改期 · 5 约到院 · N 写备注；消息按 C 复制、1 已发送；↑↓ 切换 · Ctrl+Z 撤销刚登记的')),
     data.groups.length
-      ? h('div', { id: 'checklist' }, data.groups.map((g) => h('section', { class: `panel customer-calls${g.flagged ? ' flagged' : ''}`, dataset: { customer: String(g.customer_id) } },
-        h('div', { class: 'file-head' },
-          h('a', { class: 'name', href: `#/customers/${g.customer_id}` }, g.name),
-          h('a', { class: 'meta phone', href: `tel:${g.phone}` }, g.phone),
-          g.consultant ? h('span', { class: 'meta' }, `顾问 ${g.consultant}`) : null,
-          g.flagged ? h('span', { class: 'alert' }, '有未处理的投诉/不良反应') : null),
-        g.memory_points.length ? h('div', { class: 'memo-strip' }, '记忆点：', g.memory_points.map((m) => h('span', { class: 'memo' }, m))) : null,
-        g.allergies ? h('div', { class: 'memo-strip' }, '过敏史：', h('span', { class: 'alert' }, g.allergies)) : null,
-        g.reminders.length ? h('div', { class: 'memo-strip call-reminders' }, '提醒：', g.reminders.map((r) => h('span', { class: 'alert reminder' }, r))) : null,
-        h('div', { class: 'calls' }, g.calls.map((c) => callCard({ ...c, name: g.name, phone: g.phone, customer_id: g.customer_id }))))))
+      ? h('div', { id: 'checklist' }, data.groups.map(customerSection))
       : h('div', { class: 'panel empty', id: 'checklist-empty' }, '今天的回访都完成了。'),
+    moreBar,
     h('div', { id: 'campaign-box' }));
   const first = main.querySelector('.call');
   if (first instanceof HTMLElement) first.focus();
@@ -253,7 +307,7 @@ export async function renderCallbacks(main, query) {
     clearTimeout(pending);
     pending = setTimeout(() => {
       const typing = [...main.querySelectorAll('input, textarea')].some((f) => f === document.activeElement || (f instanceof HTMLTextAreaElement && f.value.trim()));
-      if (!typing && document.body.contains(list)) { stop(); renderCallbacks(main, query).catch(() => {}); }
+      if (!typing && document.body.contains(list)) { stop(); renderCallbacks(main, query, shownCustomers()).catch(() => {}); }
     }, 200);
   });
   // Campaigns are the owner's: the others' list has no campaign form to fill in for nothing.
