@@ -119,7 +119,7 @@ export async function renderCallbacks(main, query, shown = 0) {
     loadMore().then(() => {
       const after = main.querySelectorAll('#checklist > .customer-calls')[shownBefore]?.querySelector('.call:not(.done)') || main.querySelector('.call:not(.done)');
       if (after instanceof HTMLElement) after.focus();
-    });
+    }).catch((err) => toast(err.message, 'error'));
   };
   const takeBack = async (task, card, saved) => {
     try {
@@ -201,7 +201,10 @@ export async function renderCallbacks(main, query, shown = 0) {
         const i = all.indexOf(card);
         const target = all[i + (e.key === 'ArrowDown' ? 1 : -1)];
         if (target instanceof HTMLElement) target.focus();
-        else if (e.key === 'ArrowDown') loadMore().then(() => { const n = [...document.querySelectorAll('.call:not(.done)')][i + 1]; if (n instanceof HTMLElement) n.focus(); });
+        else if (e.key === 'ArrowDown') {
+          loadMore().then(() => { const n = [...document.querySelectorAll('.call:not(.done)')][i + 1]; if (n instanceof HTMLElement) n.focus(); })
+            .catch((err) => toast(err.message, 'error'));
+        }
       }
     });
     card.append(...[
@@ -307,7 +310,7 @@ export async function renderCallbacks(main, query, shown = 0) {
     clearTimeout(pending);
     pending = setTimeout(() => {
       const typing = [...main.querySelectorAll('input, textarea')].some((f) => f === document.activeElement || (f instanceof HTMLTextAreaElement && f.value.trim()));
-      if (!typing && document.body.contains(list)) { stop(); renderCallbacks(main, query, shownCustomers()).catch(() => {}); }
+      if (!typing && document.body.contains(list)) { stop(); renderCallbacks(main, query, shownCustomers() > data.page ? shownCustomers() : 0).catch(() => {}); }
     }, 200);
   });
   // Campaigns are the owner's: the others' list has no campaign form to fill in for nothing.
