@@ -391,9 +391,14 @@ fn main() {
         return;
     }
     let mut figures = Vec::new();
-    // `-- checklist`: the day's call list only (tuning it).
+    // `-- checklist` or `-- analysis-only`: that figure alone (tuning it).
     if std::env::args().any(|a| a == "checklist") {
         checklist_figure(&conn, &mut figures);
+        print_table(&figures);
+        return;
+    }
+    if std::env::args().any(|a| a == "analysis-only") {
+        analysis_figure(&mut conn, &clock, &mut figures);
         print_table(&figures);
         return;
     }

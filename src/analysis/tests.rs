@@ -150,6 +150,7 @@ fn each_caller_has_the_calls_recorded_the_tasks_done_and_on_time() {
     let a = customer(&mut c, "A", "13800000001", None, None, None);
     let item = c.item("水光针", Category::Injection);
     c.treat(a, ymd(2026, 11, 20), item, "980"); // calls Nov 21, Nov 23, Nov 27, Dec 20
+    c.treat(a, ymd(2026, 11, 22), item, "980"); // and Nov 25, Nov 29: Dec 20's call lies between the period's
     let li = crate::staff::create(&c.conn, &c.clock, SYSTEM_STAFF, &crate::staff::StaffDraft { name: "小李".into(), role: crate::staff::Role::Service, active: true }).unwrap();
     let id = |c: &Clinic, due: &str| -> i64 {
         c.conn.query_row("SELECT id FROM tasks WHERE customer_id = ?1 AND due = ?2", rusqlite::params![a.0, due], |r| r.get(0)).unwrap()
@@ -163,6 +164,12 @@ fn each_caller_has_the_calls_recorded_the_tasks_done_and_on_time() {
     c.clock = crate::clock::Clock::fixed(ymd(2026, 11, 23));
     let on_time = id(&c, "2026-11-23");
     complete(&mut c.conn, &c.clock, li.id, on_time, Outcome::Reached, None, None, None).unwrap();
+    // Not counted: a call taken back (Nov 27's), and a call on a task due after the period (Dec 20's).
+    let taken_back = id(&c, "2026-11-27");
+    complete(&mut c.conn, &c.clock, li.id, taken_back, Outcome::NoAnswer, None, None, None).unwrap();
+    crate::followups::undo_last(&mut c.conn, &c.clock, li.id, taken_back).unwrap();
+    let december = id(&c, "2026-12-20");
+    complete(&mut c.conn, &c.clock, li.id, december, Outcome::NoAnswer, None, None, None).unwrap();
     let r = run(&c, "2026-11", "2026-11", ymd(2026, 11, 24), &Costs::new());
     assert_eq!(r.by_caller["小李"], CallerRow { closed: 3, done: 2, on_time: 1 });
     assert!(!r.by_caller.contains_key("系统"));
